@@ -1,0 +1,54 @@
+import { existsSync } from 'node:fs';
+import { z } from 'zod';
+
+// The only module that reads process.env: everything else asks getEnv().
+const booleanish = z
+  .enum(['true', 'false', '1', '0', ''])
+  .transform((value) => value === 'true' || value === '1');
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PUBLIC_URL: z.url().optional(),
+  DATABASE_URL: z.url().default('postgresql://postgres@127.0.0.1:5432/taskdeck'),
+  REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
+  // Braced so every key of a queue lands in one Redis Cluster hash slot.
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^\{[a-z0-9-]+\}$/, 'must look like {name}')
+    .default('{taskdeck}'),
+  STORAGE_DIR: z.string().min(1).default('.data/storage'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(4),
+  WORKER_QUEUES: z.string().optional(),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  WORKER_HEARTBEAT_MS: z.coerce.number().int().min(100).default(5_000),
+  NEXT_DEV: booleanish.optional(),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+let cached: Env | undefined;
+
+function loadDotEnv(): void {
+  // Next loads .env for its own code; the worker and scripts need the same values.
+  if (existsSync('.env')) process.loadEnvFile('.env');
+}
+
+export function getEnv(): Env {
+  if (cached) return cached;
+  loadDotEnv();
+  const parsed = envSchema.safeParse(process.env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`Invalid environment:\n${lines.join('\n')}`);
+  }
+  cached = parsed.data;
+  return cached;
+}
+
+/** For tests and scripts that change the environment before the first getEnv(). */
+export function resetEnvCache(): void {
+  cached = undefined;
+}

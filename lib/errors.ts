@@ -1,0 +1,77 @@
+// Expected failures carry what the user should read; anything else is logged and replaced
+// by a generic message at the edge (REST, server actions, sockets).
+
+export interface FieldError {
+  /** Dotted path of the offending field, '' for the whole input. */
+  path: string;
+  message: string;
+}
+
+// A registered symbol, so errors thrown by Next's bundled copy of this module are still
+// recognised by the custom server's copy (instanceof would not be).
+const appErrorBrand = Symbol.for('taskdeck.app-error');
+
+export abstract class AppError extends Error {
+  readonly [appErrorBrand] = true;
+  abstract readonly status: number;
+  abstract readonly code: string;
+  abstract readonly title: string;
+}
+
+export class ValidationError extends AppError {
+  readonly status = 400;
+  readonly code = 'validation_failed';
+  readonly title = 'Invalid request';
+  constructor(
+    message: string,
+    readonly fieldErrors: FieldError[] = [],
+  ) {
+    super(message);
+    this.name = 'ValidationError';
+  }
+}
+
+export class NotFoundError extends AppError {
+  readonly status = 404;
+  readonly code = 'not_found';
+  readonly title = 'Not found';
+  constructor(message = 'The resource does not exist.') {
+    super(message);
+    this.name = 'NotFoundError';
+  }
+}
+
+export class ConflictError extends AppError {
+  readonly status = 409;
+  readonly code = 'conflict';
+  readonly title = 'Conflict';
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConflictError';
+  }
+}
+
+export class ServiceUnavailableError extends AppError {
+  readonly status = 503;
+  readonly code = 'service_unavailable';
+  readonly title = 'Service unavailable';
+  constructor(message = 'A dependency is unavailable. Try again shortly.') {
+    super(message);
+    this.name = 'ServiceUnavailableError';
+  }
+}
+
+export function isAppError(error: unknown): error is AppError {
+  return typeof error === 'object' && error !== null && appErrorBrand in error;
+}
+
+/** Turns zod issues into field errors with dotted paths. */
+export function toFieldErrors(
+  issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>,
+  prefix: string[] = [],
+): FieldError[] {
+  return issues.map((issue) => ({
+    path: [...prefix, ...issue.path.map(String)].join('.'),
+    message: issue.message,
+  }));
+}

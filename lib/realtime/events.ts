@@ -1,0 +1,54 @@
+// The realtime contract: event names and payloads shared by the worker (publisher),
+// the Socket.IO server (relay) and the browser (consumer).
+import type { TaskErrorView, TaskStatus, TaskView } from '@/lib/tasks/task-view';
+
+/** A change to one task. `attempt` and `seq` order it against every other change. */
+export interface TaskUpdate {
+  id: string;
+  attempt: number;
+  seq: number;
+  status: TaskStatus;
+  progress: number;
+  progressMessage: string | null;
+  error?: TaskErrorView | null;
+  result?: unknown;
+  startedAt?: string | null;
+  finishedAt?: string | null;
+  resultUrl?: string | null;
+  /** performance.timeOrigin + performance.now() where the change was made, for latency figures. */
+  emittedAt: number;
+}
+
+export const SERVER_EVENTS = {
+  taskCreated: 'task.created',
+  taskUpdated: 'task.updated',
+} as const;
+
+export const CLIENT_EVENTS = {
+  subscribe: 'tasks.subscribe',
+  unsubscribe: 'tasks.unsubscribe',
+} as const;
+
+export type SubscribeAck =
+  | { ok: true; tasks: TaskView[] }
+  | { ok: false; error: string };
+
+export interface ServerToClientEvents {
+  'task.created': (task: TaskView) => void;
+  'task.updated': (update: TaskUpdate) => void;
+}
+
+export interface ClientToServerEvents {
+  /** Joins the rooms of these tasks; the ack carries their current state (unknown ids are left out). */
+  'tasks.subscribe': (taskIds: string[], ack: (result: SubscribeAck) => void) => void;
+  'tasks.unsubscribe': (taskIds: string[]) => void;
+}
+
+/** What travels over Redis pub/sub from any process to every Socket.IO node. */
+export type BusMessage =
+  | { kind: 'task.created'; ownerId: string | null; task: TaskView }
+  | { kind: 'task.updated'; ownerId: string | null; update: TaskUpdate };
+
+export function nowMs(): number {
+  return performance.timeOrigin + performance.now();
+}

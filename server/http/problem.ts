@@ -1,0 +1,46 @@
+import { isAppError, type FieldError } from '@/lib/errors';
+import { getLogger } from '@/lib/logger';
+
+// RFC 9457 problem details for every REST error.
+
+export interface ProblemBody {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: string;
+  errors?: FieldError[];
+}
+
+const PROBLEM_TYPE_BASE = 'https://taskdeck.dev/problems/';
+
+export function problemResponse(body: ProblemBody, headers?: HeadersInit): Response {
+  return new Response(JSON.stringify(body), {
+    status: body.status,
+    headers: { 'content-type': 'application/problem+json', ...headers },
+  });
+}
+
+/** Expected errors become their own problem; anything else is logged and reported as a 500. */
+export function errorToProblem(error: unknown, context: Record<string, unknown> = {}): Response {
+  if (isAppError(error)) {
+    return problemResponse({
+      type: PROBLEM_TYPE_BASE + error.code,
+      title: error.title,
+      status: error.status,
+      detail: error.message,
+      code: error.code,
+      ...('fieldErrors' in error && Array.isArray(error.fieldErrors) && error.fieldErrors.length > 0
+        ? { errors: error.fieldErrors as FieldError[] }
+        : {}),
+    });
+  }
+  getLogger().error({ err: error, ...context }, 'unexpected error in a route handler');
+  return problemResponse({
+    type: PROBLEM_TYPE_BASE + 'internal_error',
+    title: 'Internal error',
+    status: 500,
+    detail: 'Something went wrong on our side. It has been logged.',
+    code: 'internal_error',
+  });
+}

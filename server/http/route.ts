@@ -1,0 +1,44 @@
+import type { z } from 'zod';
+import { ValidationError, toFieldErrors } from '@/lib/errors';
+import { errorToProblem } from './problem';
+
+type Handler<Context> = (request: Request, context: Context) => Promise<Response>;
+
+/** Wraps a route handler so every thrown error leaves as application/problem+json. */
+export function withProblems<Context>(handler: Handler<Context>): Handler<Context> {
+  return async (request, context) => {
+    try {
+      return await handler(request, context);
+    } catch (error) {
+      return errorToProblem(error, { method: request.method, url: request.url });
+    }
+  };
+}
+
+export async function readJsonBody<Schema extends z.ZodType>(
+  request: Request,
+  schema: Schema,
+): Promise<z.output<Schema>> {
+  const text = await request.text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new ValidationError('The request body is not valid JSON.', [
+      { path: '', message: error instanceof Error ? error.message : 'Malformed JSON' },
+    ]);
+  }
+  return parseInput(schema, json);
+}
+
+export function parseInput<Schema extends z.ZodType>(schema: Schema, input: unknown): z.output<Schema> {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    throw new ValidationError('The request is not valid.', toFieldErrors(parsed.error.issues));
+  }
+  return parsed.data;
+}
+
+export function searchParamsObject(request: Request): Record<string, string> {
+  return Object.fromEntries(new URL(request.url).searchParams);
+}

@@ -1,0 +1,75 @@
+import { PrismaPg } from '@prisma/adapter-pg';
+import { Redis, type RedisOptions } from 'ioredis';
+import { PrismaClient } from '@/lib/generated/prisma/client';
+import { getEnv } from '@/lib/env';
+
+// Long-lived clients, created once per process on first use and closed by closeClients().
+// They live on globalThis because Next bundles its own copy of this module next to the
+// custom server's: both must share one pool, not open two.
+
+interface Clients {
+  prisma?: PrismaClient;
+  redis?: Redis;
+  extraRedis: Set<Redis>;
+  closers: Array<() => Promise<void>>;
+}
+
+const globalForClients = globalThis as { __taskdeckClients?: Clients };
+
+function clients(): Clients {
+  globalForClients.__taskdeckClients ??= { extraRedis: new Set(), closers: [] };
+  return globalForClients.__taskdeckClients;
+}
+
+export function getPrisma(): PrismaClient {
+  const state = clients();
+  state.prisma ??= new PrismaClient({
+    adapter: new PrismaPg({ connectionString: getEnv().DATABASE_URL, max: 10 }),
+  });
+  return state.prisma;
+}
+
+/** The shared command connection. Never use it for SUBSCRIBE or blocking commands. */
+export function getRedis(): Redis {
+  const state = clients();
+  // Fail fast during an outage instead of queueing commands forever (health must answer).
+  state.redis ??= createRedisConnection({
+    connectionName: 'taskdeck:commands',
+    maxRetriesPerRequest: 1,
+  });
+  return state.redis;
+}
+
+/**
+ * A dedicated connection (subscribers, BullMQ workers). Closed with the others on shutdown.
+ * BullMQ requires maxRetriesPerRequest: null for blocking connections.
+ */
+export function createRedisConnection(options: RedisOptions = {}): Redis {
+  const connection = new Redis(getEnv().REDIS_URL, {
+    maxRetriesPerRequest: null,
+    enableReadyCheck: true,
+    ...options,
+  });
+  // ioredis reconnects by itself; without a listener an outage would crash the process.
+  connection.on('error', () => undefined);
+  clients().extraRedis.add(connection);
+  return connection;
+}
+
+/** Registers something else to close on shutdown (queues, the Socket.IO server). */
+export function onCloseClients(closer: () => Promise<void>): void {
+  clients().closers.push(closer);
+}
+
+export async function closeClients(): Promise<void> {
+  const state = clients();
+  const closers = state.closers.splice(0).reverse();
+  for (const close of closers) await close().catch(() => undefined);
+  await state.prisma?.$disconnect().catch(() => undefined);
+  state.prisma = undefined;
+  state.redis = undefined;
+  for (const connection of state.extraRedis) {
+    await connection.quit().catch(() => connection.disconnect());
+  }
+  state.extraRedis.clear();
+}

@@ -1,0 +1,54 @@
+import { createServer } from 'node:http';
+import next from 'next';
+import { getEnv } from '@/lib/env';
+import { getLogger } from '@/lib/logger';
+import { closeClients } from '@/server/infra/clients';
+import { attachSocketServer } from '@/server/realtime/socket-server';
+
+// The web process: Next.js and Socket.IO on one HTTP server and one port.
+
+async function main(): Promise<void> {
+  const env = getEnv();
+  const logger = getLogger();
+  const dev = env.NEXT_DEV ?? env.NODE_ENV === 'development';
+
+  const httpServer = createServer();
+  const app = next({ dev, hostname: env.HOST, port: env.PORT, httpServer });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+  httpServer.on('request', (req, res) => void handle(req, res));
+  // Engine.IO wraps the request listener above and answers /socket.io/ itself.
+  const realtime = await attachSocketServer(httpServer);
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(env.PORT, env.HOST, resolve);
+  });
+  const address = httpServer.address();
+  const port = typeof address === 'object' && address ? address.port : env.PORT;
+  const url = env.PUBLIC_URL ?? `http://${env.HOST === '0.0.0.0' ? 'localhost' : env.HOST}:${port}`;
+  logger.info({ url, dev }, 'web server listening');
+  // Read by scripts/supervise.ts and the tests to learn the URL when PORT=0.
+  process.stdout.write(`TASKDECK_URL=${url}\n`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'web server stopping');
+    const forceExit = setTimeout(() => process.exit(1), env.SHUTDOWN_TIMEOUT_MS).unref();
+    await realtime.close(); // closes the sockets and the HTTP server
+    await app.close();
+    await closeClients();
+    clearTimeout(forceExit);
+    logger.info('web server stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  getLogger().fatal({ err: error }, 'web server failed to start');
+  process.exit(1);
+});

@@ -1,0 +1,40 @@
+import type { Redis } from 'ioredis';
+import type { BusMessage } from '@/lib/realtime/events';
+import { getLogger } from '@/lib/logger';
+import { createRedisConnection, getRedis } from '@/server/infra/clients';
+import { redisKey } from '@/server/infra/queues';
+
+// Every task change goes through one Redis pub/sub channel. Each Socket.IO node subscribes
+// and delivers to its own sockets, so any number of web nodes and workers can take part.
+
+function eventsChannel(): string {
+  return redisKey('events');
+}
+
+/**
+ * Never throws: a lost event is repaired by the next one or by the snapshot a client fetches
+ * when it resubscribes. Callers that need ordering await it; hot paths need not (commands
+ * on one connection keep their order).
+ */
+export async function publishBusMessage(message: BusMessage): Promise<void> {
+  await getRedis()
+    .publish(eventsChannel(), JSON.stringify(message))
+    .catch((error: unknown) => getLogger().warn({ err: error }, 'could not publish task event'));
+}
+
+export async function subscribeBusMessages(
+  onMessage: (message: BusMessage) => void,
+): Promise<Redis> {
+  const subscriber = createRedisConnection({ connectionName: 'taskdeck:events' });
+  const channel = eventsChannel();
+  subscriber.on('message', (from: string, raw: string) => {
+    if (from !== channel) return;
+    try {
+      onMessage(JSON.parse(raw) as BusMessage);
+    } catch (error) {
+      getLogger().error({ err: error }, 'dropped a malformed bus message');
+    }
+  });
+  await subscriber.subscribe(channel);
+  return subscriber;
+}

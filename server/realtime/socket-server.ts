@@ -1,0 +1,116 @@
+import type { Server as HttpServer } from 'node:http';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import { Server, type Socket } from 'socket.io';
+import {
+  CLIENT_EVENTS,
+  SERVER_EVENTS,
+  type BusMessage,
+  type ClientToServerEvents,
+  type ServerToClientEvents,
+} from '@/lib/realtime/events';
+import { getLogger } from '@/lib/logger';
+import { taskIdListSchema } from '@/lib/tasks/task-inputs';
+import { authenticateRequest, ownerIdFor, ownerRoom, type Principal } from '@/server/auth/principal';
+import { getRedis } from '@/server/infra/clients';
+import { getVisibleTasks } from '@/server/tasks/task-service';
+import { subscribeBusMessages } from './event-bus';
+
+interface SocketData {
+  principal: Principal;
+}
+
+export type TaskdeckServer = Server<ClientToServerEvents, ServerToClientEvents, never, SocketData>;
+type TaskdeckSocket = Socket<ClientToServerEvents, ServerToClientEvents, never, SocketData>;
+
+export const SOCKET_PATH = '/socket.io/';
+
+function taskRoom(taskId: string): string {
+  return `task:${taskId}`;
+}
+
+function handlersFor(socket: TaskdeckSocket): void {
+  socket.on(CLIENT_EVENTS.subscribe, async (taskIds, ack) => {
+    if (typeof ack !== 'function') return;
+    const parsed = taskIdListSchema.safeParse(taskIds);
+    if (!parsed.success) {
+      ack({ ok: false, error: 'Expected a list of at most 500 task ids.' });
+      return;
+    }
+    try {
+      // Only tasks the principal may see are joined; the others are silently left out.
+      const tasks = await getVisibleTasks(socket.data.principal, parsed.data);
+      await socket.join(tasks.map((task) => taskRoom(task.id)));
+      ack({ ok: true, tasks });
+    } catch (error) {
+      getLogger().error({ err: error, socket: socket.id }, 'subscribe failed');
+      ack({ ok: false, error: 'Could not subscribe right now.' });
+    }
+  });
+  socket.on(CLIENT_EVENTS.unsubscribe, (taskIds) => {
+    const parsed = taskIdListSchema.safeParse(taskIds);
+    if (parsed.success) for (const id of parsed.data) void socket.leave(taskRoom(id));
+  });
+}
+
+/** Delivers one bus message to the sockets of this node that may see it. */
+function relay(io: TaskdeckServer, message: BusMessage): void {
+  const owner = ownerRoom(message.ownerId);
+  if (message.kind === 'task.created') {
+    io.local.to(owner).emit(SERVER_EVENTS.taskCreated, message.task);
+  } else {
+    // Emitting to several rooms reaches each socket once, however many of them it is in.
+    io.local.to([owner, taskRoom(message.update.id)]).emit(SERVER_EVENTS.taskUpdated, message.update);
+  }
+}
+
+/**
+ * Attaches Socket.IO to the HTTP server that also serves Next. Task events come from Redis
+ * pub/sub (every node receives all of them and relays to its own sockets); the streams adapter
+ * carries the node-to-node traffic of Socket.IO itself when several web nodes run.
+ */
+export async function attachSocketServer(httpServer: HttpServer): Promise<{
+  io: TaskdeckServer;
+  close(): Promise<void>;
+}> {
+  const io: TaskdeckServer = new Server(httpServer, {
+    path: SOCKET_PATH,
+    serveClient: false,
+    adapter: createAdapter(getRedis()),
+  });
+
+  io.use(async (socket, next) => {
+    try {
+      socket.data.principal = await authenticateRequest(toHeaders(socket.handshake.headers));
+      next();
+    } catch (error) {
+      getLogger().warn({ err: error }, 'socket authentication failed');
+      next(new Error('unauthorized'));
+    }
+  });
+
+  io.on('connection', (socket) => {
+    void socket.join(ownerRoom(ownerIdFor(socket.data.principal)));
+    handlersFor(socket);
+  });
+
+  const subscriber = await subscribeBusMessages((message) => relay(io, message));
+
+  return {
+    io,
+    async close() {
+      await subscriber.quit().catch(() => subscriber.disconnect());
+      await new Promise<void>((resolve) => {
+        io.close(() => resolve());
+      });
+    },
+  };
+}
+
+function toHeaders(incoming: Record<string, string | string[] | undefined>): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(incoming)) {
+    if (Array.isArray(value)) for (const item of value) headers.append(name, item);
+    else if (value !== undefined) headers.set(name, value);
+  }
+  return headers;
+}

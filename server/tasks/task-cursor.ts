@@ -1,0 +1,32 @@
+import { ValidationError } from '@/lib/errors';
+
+// Keyset pagination over (created_at DESC, id DESC): opaque to clients, stable under inserts.
+
+export interface TaskCursor {
+  createdAt: Date;
+  id: string;
+}
+
+export function encodeTaskCursor(cursor: TaskCursor): string {
+  return Buffer.from(JSON.stringify([cursor.createdAt.toISOString(), cursor.id])).toString(
+    'base64url',
+  );
+}
+
+export function decodeTaskCursor(raw: string): TaskCursor {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
+    if (Array.isArray(value) && value.length === 2) {
+      const [createdAt, id] = value as unknown[];
+      const date = typeof createdAt === 'string' ? new Date(createdAt) : null;
+      if (date && !Number.isNaN(date.getTime()) && typeof id === 'string' && id.length <= 64) {
+        return { createdAt: date, id };
+      }
+    }
+  } catch {
+    // Reported below like any other malformed cursor.
+  }
+  throw new ValidationError('The cursor is not valid.', [
+    { path: 'cursor', message: 'Use the nextCursor value of a previous page.' },
+  ]);
+}

@@ -1,0 +1,36 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { z } from 'zod';
+import { defineTaskType } from '../task-type';
+
+/**
+ * Simulated work for checking the pipeline end to end (and for benchmarks): a number of
+ * steps, each reporting progress, optionally failing at a given step.
+ */
+export const diagnosticsSimulate = defineTaskType({
+  name: 'diagnostics.simulate',
+  title: 'Simulated work',
+  description: 'Runs a number of timed steps with progress, to check the pipeline end to end.',
+  schema: z
+    .object({
+      steps: z.number().int().min(1).max(100_000).default(10),
+      stepMs: z.number().min(0).max(60_000).default(200),
+      failAtStep: z.number().int().min(1).optional(),
+    })
+    .strict(),
+  defaults: {
+    queue: 'diagnostics',
+    attempts: 1,
+    backoff: { type: 'exponential', delayMs: 1_000 },
+    timeoutMs: 30 * 60_000,
+  },
+  async process({ payload, signal, reportProgress }) {
+    const started = Date.now();
+    for (let step = 1; step <= payload.steps; step += 1) {
+      signal.throwIfAborted();
+      if (payload.stepMs > 0) await sleep(payload.stepMs, undefined, { signal });
+      if (step === payload.failAtStep) throw new Error(`Simulated failure at step ${step}`);
+      reportProgress((step / payload.steps) * 100, `Step ${step} of ${payload.steps}`);
+    }
+    return { result: { steps: payload.steps, elapsedMs: Date.now() - started } };
+  },
+});

@@ -1,0 +1,58 @@
+import { hostname } from 'node:os';
+import { getRedis } from '@/server/infra/clients';
+import { redisKey } from '@/server/infra/queues';
+
+// Workers announce themselves in a sorted set scored by their last heartbeat, with details in
+// a hash. A worker that stops beating drops out of the count after STALE_AFTER_BEATS beats.
+
+const STALE_AFTER_BEATS = 3;
+
+export interface WorkerInfo {
+  id: string;
+  hostname: string;
+  pid: number;
+  queues: string[];
+  concurrency: number;
+  startedAt: string;
+  lastBeatAt: string;
+}
+
+export async function recordWorkerHeartbeat(info: Omit<WorkerInfo, 'lastBeatAt'>): Promise<void> {
+  const now = Date.now();
+  const full: WorkerInfo = { ...info, lastBeatAt: new Date(now).toISOString() };
+  await getRedis()
+    .multi()
+    .zadd(redisKey('workers'), now, info.id)
+    .hset(redisKey('workers', 'info'), info.id, JSON.stringify(full))
+    .exec();
+}
+
+export async function removeWorker(id: string): Promise<void> {
+  await getRedis()
+    .multi()
+    .zrem(redisKey('workers'), id)
+    .hdel(redisKey('workers', 'info'), id)
+    .exec();
+}
+
+export async function listLiveWorkers(heartbeatMs: number): Promise<WorkerInfo[]> {
+  const redis = getRedis();
+  const cutoff = Date.now() - heartbeatMs * STALE_AFTER_BEATS;
+  // Forget the long dead so the set does not grow forever.
+  const dead = await redis.zrangebyscore(redisKey('workers'), 0, cutoff);
+  if (dead.length > 0) {
+    await redis
+      .multi()
+      .zrem(redisKey('workers'), ...dead)
+      .hdel(redisKey('workers', 'info'), ...dead)
+      .exec();
+  }
+  const ids = await redis.zrangebyscore(redisKey('workers'), cutoff, '+inf');
+  if (ids.length === 0) return [];
+  const raw = await redis.hmget(redisKey('workers', 'info'), ...ids);
+  return raw.flatMap((value) => (value ? [JSON.parse(value) as WorkerInfo] : []));
+}
+
+export function describeThisHost(): { hostname: string; pid: number } {
+  return { hostname: hostname(), pid: process.pid };
+}
