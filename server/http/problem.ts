@@ -12,7 +12,8 @@ export interface ProblemBody {
   errors?: FieldError[];
 }
 
-const PROBLEM_TYPE_BASE = 'https://taskdeck.dev/problems/';
+// A URN rather than a URL: no documentation host to keep alive, still a stable identifier.
+const PROBLEM_TYPE_BASE = 'urn:taskdeck:problem:';
 
 export function problemResponse(body: ProblemBody, headers?: HeadersInit): Response {
   return new Response(JSON.stringify(body), {

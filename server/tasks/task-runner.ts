@@ -170,7 +170,7 @@ async function finishAttempt(task: Task, reporter: ProgressReporter, outcome: At
       progressMessage,
       finishedAt,
       ...(result ? { result } : {}),
-      error: error ?? Prisma.DbNull,
+      error: error ? { ...error } : Prisma.DbNull,
     },
   });
   // Zero rows: the task was finished elsewhere meanwhile; this late outcome is ignored.

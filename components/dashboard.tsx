@@ -1,0 +1,107 @@
+'use client';
+
+import { useState, useTransition } from 'react';
+import { loadMoreTasks } from '@/app/actions';
+import type { TaskView } from '@/lib/tasks/task-view';
+import { ReportForm } from './report-form';
+import { TaskRow } from './task-row';
+import { useLiveTasks, type ConnectionState } from './use-live-tasks';
+
+const CONNECTION_LABELS: Record<ConnectionState, { text: string; dot: string }> = {
+  connecting: { text: 'Connecting…', dot: 'bg-amber-400' },
+  live: { text: 'Live', dot: 'bg-emerald-500' },
+  offline: { text: 'Offline: reconnecting', dot: 'bg-red-500' },
+};
+
+export function Dashboard({
+  initialTasks,
+  initialCursor,
+  pageSize,
+  defaultFrom,
+  defaultTo,
+}: {
+  initialTasks: TaskView[];
+  initialCursor: string | null;
+  pageSize: number;
+  defaultFrom: string;
+  defaultTo: string;
+}) {
+  const { tasks, connection, addTasks } = useLiveTasks(initialTasks);
+  const [cursor, setCursor] = useState(initialCursor);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [loading, startLoading] = useTransition();
+  const indicator = CONNECTION_LABELS[connection];
+
+  function loadMore() {
+    if (!cursor) return;
+    startLoading(async () => {
+      const result = await loadMoreTasks(cursor, pageSize);
+      if (result.ok) {
+        addTasks(result.data.data);
+        setCursor(result.data.nextCursor);
+        setLoadError(null);
+      } else {
+        setLoadError(result.message);
+      }
+    });
+  }
+
+  return (
+    <div className="grid gap-8 lg:grid-cols-[20rem_1fr]">
+      <section aria-labelledby="request-heading">
+        <h2 id="request-heading" className="mb-3 text-sm font-semibold uppercase text-slate-500">
+          Request a report
+        </h2>
+        <ReportForm
+          defaultFrom={defaultFrom}
+          defaultTo={defaultTo}
+          onCreated={(task) => addTasks([task])}
+        />
+      </section>
+      <section aria-labelledby="tasks-heading">
+        <div className="mb-3 flex items-center justify-between">
+          <h2 id="tasks-heading" className="text-sm font-semibold uppercase text-slate-500">
+            Tasks
+          </h2>
+          <span
+            data-testid="connection"
+            data-state={connection}
+            className="flex items-center gap-2 text-xs text-slate-600"
+          >
+            <span className={`h-2 w-2 rounded-full ${indicator.dot}`} aria-hidden />
+            {indicator.text}
+          </span>
+        </div>
+        {tasks.length === 0 ? (
+          <div className="rounded-lg border border-dashed border-slate-300 bg-white p-10 text-center">
+            <p className="font-medium">No tasks yet</p>
+            <p className="mt-1 text-sm text-slate-500">
+              Request a report and watch it run here, live.
+            </p>
+          </div>
+        ) : (
+          <ul className="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white shadow-sm">
+            {tasks.map((task) => (
+              <TaskRow key={task.id} task={task} />
+            ))}
+          </ul>
+        )}
+        {loadError ? (
+          <p role="alert" className="mt-3 text-sm text-red-700">
+            {loadError}
+          </p>
+        ) : null}
+        {cursor ? (
+          <button
+            type="button"
+            onClick={loadMore}
+            disabled={loading}
+            className="mt-3 w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-medium hover:bg-slate-50 disabled:opacity-60"
+          >
+            {loading ? 'Loading…' : 'Load older tasks'}
+          </button>
+        ) : null}
+      </section>
+    </div>
+  );
+}

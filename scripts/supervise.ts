@@ -1,0 +1,64 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+
+// Runs the web and worker processes side by side: `tsx scripts/supervise.ts dev|prod`.
+// Prefixes their output, forwards SIGINT/SIGTERM, and if one dies the other is stopped too.
+
+const mode = process.argv[2] === 'prod' ? 'prod' : 'dev';
+const tsx = ['node_modules/.bin/tsx'];
+const watch = mode === 'dev' ? ['watch', '--clear-screen=false'] : [];
+const nodeEnv = mode === 'dev' ? 'development' : 'production';
+
+const processes: Array<{ name: string; args: string[]; colour: string }> = [
+  { name: 'web', args: [...watch, 'server/main.ts'], colour: '\x1b[36m' },
+  { name: 'worker', args: [...watch, 'worker/main.ts'], colour: '\x1b[35m' },
+];
+
+const children = new Map<string, ChildProcess>();
+let stopping = false;
+
+function prefixLines(name: string, colour: string, stream: NodeJS.ReadableStream, out: NodeJS.WriteStream) {
+  const prefix = process.stdout.isTTY ? `${colour}${name.padEnd(6)}\x1b[0m│ ` : `${name.padEnd(6)}| `;
+  createInterface({ input: stream }).on('line', (line) => {
+    const url = /^TASKDECK_URL=(.+)$/.exec(line);
+    if (url) {
+      out.write(`\n  Taskdeck is running at ${url[1]}\n\n`);
+      return;
+    }
+    out.write(prefix + line + '\n');
+  });
+}
+
+function stopAll(signal: NodeJS.Signals, exitCode: number) {
+  if (stopping) return;
+  stopping = true;
+  for (const child of children.values()) child.kill(signal);
+  let remaining = children.size;
+  if (remaining === 0) process.exit(exitCode);
+  for (const child of children.values()) {
+    child.once('exit', () => {
+      remaining -= 1;
+      if (remaining === 0) process.exit(exitCode);
+    });
+  }
+}
+
+for (const { name, args, colour } of processes) {
+  const child = spawn(tsx[0] as string, args, {
+    env: { ...process.env, NODE_ENV: nodeEnv },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.set(name, child);
+  if (child.stdout) prefixLines(name, colour, child.stdout, process.stdout);
+  if (child.stderr) prefixLines(name, colour, child.stderr, process.stderr);
+  child.on('exit', (code, signal) => {
+    children.delete(name);
+    if (!stopping) {
+      process.stderr.write(`${name} exited (${signal ?? code}); stopping the others\n`);
+      stopAll('SIGTERM', code === 0 ? 1 : (code ?? 1));
+    }
+  });
+}
+
+process.on('SIGINT', () => stopAll('SIGINT', 0));
+process.on('SIGTERM', () => stopAll('SIGTERM', 0));

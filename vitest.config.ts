@@ -1,0 +1,60 @@
+import path from 'node:path';
+import { defineConfig } from 'vitest/config';
+
+// Three tiers, run one after the other by scripts/test.sh (`--project NAME`). Each tier that
+// touches services has its own database and queue prefix, so none sees another's or dev data.
+
+const root = path.resolve(import.meta.dirname);
+const alias = [{ find: /^@\//, replacement: `${root}/` }];
+
+function serviceEnv(name: string): Record<string, string> {
+  return {
+    NODE_ENV: 'test',
+    DATABASE_URL: `postgresql://postgres@127.0.0.1:5432/taskdeck_${name}`,
+    REDIS_URL: 'redis://127.0.0.1:6379',
+    QUEUE_PREFIX: `{taskdeck-${name}}`,
+    STORAGE_DIR: path.join(root, `.data/${name}-storage`),
+    LOG_LEVEL: 'silent',
+    WORKER_HEARTBEAT_MS: '1000',
+  };
+}
+
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    projects: [
+      {
+        resolve: { alias },
+        test: {
+          name: 'unit',
+          include: ['tests/unit/**/*.test.ts'],
+          env: { NODE_ENV: 'test', LOG_LEVEL: 'silent' },
+        },
+      },
+      {
+        resolve: { alias },
+        test: {
+          name: 'integration',
+          include: ['tests/integration/**/*.test.ts'],
+          env: serviceEnv('test'),
+          globalSetup: ['tests/integration/global-setup.ts'],
+          fileParallelism: false,
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        resolve: { alias },
+        test: {
+          name: 'e2e',
+          include: ['tests/e2e/**/*.test.ts'],
+          env: serviceEnv('e2e'),
+          globalSetup: ['tests/e2e/global-setup.ts'],
+          fileParallelism: false,
+          testTimeout: 90_000,
+          hookTimeout: 300_000,
+        },
+      },
+    ],
+  },
+});
