@@ -35,6 +35,11 @@ export async function subscribeBusMessages(
       getLogger().error({ err: error }, 'dropped a malformed bus message');
     }
   });
-  await subscriber.subscribe(channel);
+  // Not awaited to the end: with Redis down the web server must still start (and report 503
+  // on /api/health); ioredis subscribes once it connects and resubscribes after reconnects.
+  const subscribed = subscriber.subscribe(channel).catch((error: unknown) => {
+    getLogger().error({ err: error }, 'could not subscribe to task events');
+  });
+  await Promise.race([subscribed, new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
   return subscriber;
 }

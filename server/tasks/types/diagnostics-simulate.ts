@@ -4,7 +4,7 @@ import { defineTaskType } from '../task-type';
 
 /**
  * Simulated work for checking the pipeline end to end (and for benchmarks): a number of
- * steps, each reporting progress, optionally failing at a given step.
+ * steps, each reporting progress, optionally failing at a given step on the first attempts.
  */
 export const diagnosticsSimulate = defineTaskType({
   name: 'diagnostics.simulate',
@@ -15,20 +15,23 @@ export const diagnosticsSimulate = defineTaskType({
       steps: z.number().int().min(1).max(100_000).default(10),
       stepMs: z.number().min(0).max(60_000).default(200),
       failAtStep: z.number().int().min(1).optional(),
+      /** How many attempts fail at failAtStep; by default every one. */
+      failAttempts: z.number().int().min(1).optional(),
     })
     .strict(),
   defaults: {
     queue: 'diagnostics',
-    attempts: 1,
-    backoff: { type: 'exponential', delayMs: 1_000 },
+    attempts: 3,
+    backoff: { type: 'exponential', delayMs: 500 },
     timeoutMs: 30 * 60_000,
   },
-  async process({ payload, signal, reportProgress }) {
+  async process({ payload, attempt, signal, reportProgress }) {
+    const failing = payload.failAttempts === undefined || attempt <= payload.failAttempts;
     const started = Date.now();
     for (let step = 1; step <= payload.steps; step += 1) {
       signal.throwIfAborted();
       if (payload.stepMs > 0) await sleep(payload.stepMs, undefined, { signal });
-      if (step === payload.failAtStep) throw new Error(`Simulated failure at step ${step}`);
+      if (failing && step === payload.failAtStep) throw new Error(`Simulated failure at step ${step}`);
       reportProgress((step / payload.steps) * 100, `Step ${step} of ${payload.steps}`);
     }
     return { result: { steps: payload.steps, elapsedMs: Date.now() - started } };
