@@ -5,13 +5,15 @@ import { createInterface } from 'node:readline';
 // Prefixes their output, forwards SIGINT/SIGTERM, and if one dies the other is stopped too.
 
 const mode = process.argv[2] === 'prod' ? 'prod' : 'dev';
-const tsx = ['node_modules/.bin/tsx'];
-const watch = mode === 'dev' ? ['watch', '--clear-screen=false'] : [];
+// Production runs `node --import tsx` (one process per role, signals reach it directly);
+// development runs `tsx watch`, which restarts the process when its sources change.
+const command = mode === 'dev' ? 'node_modules/.bin/tsx' : process.execPath;
+const prefixArgs = mode === 'dev' ? ['watch', '--clear-screen=false'] : ['--import', 'tsx'];
 const nodeEnv = mode === 'dev' ? 'development' : 'production';
 
 const processes: Array<{ name: string; args: string[]; colour: string }> = [
-  { name: 'web', args: [...watch, 'server/main.ts'], colour: '\x1b[36m' },
-  { name: 'worker', args: [...watch, 'worker/main.ts'], colour: '\x1b[35m' },
+  { name: 'web', args: [...prefixArgs, 'server/main.ts'], colour: '\x1b[36m' },
+  { name: 'worker', args: [...prefixArgs, 'worker/main.ts'], colour: '\x1b[35m' },
 ];
 
 const children = new Map<string, ChildProcess>();
@@ -44,8 +46,8 @@ function stopAll(signal: NodeJS.Signals, exitCode: number) {
 }
 
 for (const { name, args, colour } of processes) {
-  const child = spawn(tsx[0] as string, args, {
-    env: { ...process.env, NODE_ENV: nodeEnv },
+  const child = spawn(command, args, {
+    env: { ...process.env, NODE_ENV: nodeEnv, NEXT_TELEMETRY_DISABLED: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.set(name, child);

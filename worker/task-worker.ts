@@ -4,12 +4,21 @@ import { getEnv } from '@/lib/env';
 import { getLogger } from '@/lib/logger';
 import { createRedisConnection } from '@/server/infra/clients';
 import { listQueueNames } from '@/server/tasks/registry';
-import { runTaskJob, type TaskJobData } from '@/server/tasks/task-runner';
+import { runTaskJob, SHUTDOWN_ABORT_REASON, type TaskJobData } from '@/server/tasks/task-runner';
 import {
   describeThisHost,
   recordWorkerHeartbeat,
   removeWorker,
 } from '@/server/workers/worker-presence';
+
+const HAND_BACK_GRACE_MS = 5_000;
+
+function settlesWithin(promise: Promise<unknown>, ms: number): Promise<'done' | 'timeout'> {
+  return Promise.race([
+    promise.then(() => 'done' as const),
+    new Promise<'timeout'>((resolve) => setTimeout(resolve, ms, 'timeout').unref()),
+  ]);
+}
 
 export interface TaskWorkerOptions {
   queues?: string[];
@@ -20,7 +29,10 @@ export interface RunningTaskWorker {
   id: string;
   queues: string[];
   workers: Worker[];
-  /** Stops taking jobs, waits up to timeoutMs for active ones, then forces the close. */
+  /**
+   * Stops taking jobs and waits up to timeoutMs for active ones; jobs still running then are
+   * aborted and handed back to the queue for another worker, without using up an attempt.
+   */
   stop(timeoutMs: number): Promise<void>;
 }
 
@@ -38,7 +50,7 @@ export async function startTaskWorker(options: TaskWorkerOptions = {}): Promise<
   const id = `${describeThisHost().hostname}:${process.pid}:${randomUUID().slice(0, 8)}`;
 
   const workers = queues.map((queue) => {
-    const worker = new Worker<TaskJobData>(queue, (job, _token, signal) => runTaskJob(job, signal), {
+    const worker = new Worker<TaskJobData>(queue, (job, token, signal) => runTaskJob(job, token, signal), {
       connection: createRedisConnection({ connectionName: `taskdeck:worker:${queue}` }),
       prefix: env.QUEUE_PREFIX,
       concurrency,
@@ -66,13 +78,13 @@ export async function startTaskWorker(options: TaskWorkerOptions = {}): Promise<
     async stop(timeoutMs) {
       clearInterval(heartbeat);
       await removeWorker(id).catch(() => undefined);
-      const graceful = Promise.all(workers.map((worker) => worker.close()));
-      const deadline = new Promise<'timeout'>((resolve) =>
-        setTimeout(resolve, timeoutMs, 'timeout').unref(),
-      );
-      if ((await Promise.race([graceful, deadline])) === 'timeout') {
-        logger.warn({ timeoutMs }, 'active jobs did not finish in time; forcing the workers closed');
-        await Promise.all(workers.map((worker) => worker.close(true)));
+      const closed = Promise.all(workers.map((worker) => worker.close()));
+      if ((await settlesWithin(closed, timeoutMs)) === 'timeout') {
+        logger.warn({ timeoutMs }, 'active jobs outlasted the shutdown timeout; handing them back');
+        for (const worker of workers) worker.cancelAllJobs(SHUTDOWN_ABORT_REASON);
+        if ((await settlesWithin(closed, HAND_BACK_GRACE_MS)) === 'timeout') {
+          await Promise.all(workers.map((worker) => worker.close(true)));
+        }
       }
     },
   };

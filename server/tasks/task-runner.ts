@@ -1,4 +1,4 @@
-import { UnrecoverableError, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { getLogger } from '@/lib/logger';
 import { nowMs, type TaskUpdate } from '@/lib/realtime/events';
@@ -15,6 +15,9 @@ import type { TaskOutput } from './task-type';
 export interface TaskJobData {
   taskId: string;
 }
+
+/** The abort reason a stopping worker gives the jobs it could not wait for. */
+export const SHUTDOWN_ABORT_REASON = 'taskdeck:worker-shutdown';
 
 class TaskTimeoutError extends Error {
   constructor(timeoutMs: number) {
@@ -63,7 +66,11 @@ function describeError(error: unknown): TaskErrorView {
  * Runs one attempt of a task: the BullMQ processor. Postgres is updated before each status
  * event is published, so a reload never shows less than a live client saw.
  */
-export async function runTaskJob(job: Job<TaskJobData>, jobSignal?: AbortSignal): Promise<void> {
+export async function runTaskJob(
+  job: Job<TaskJobData>,
+  token?: string,
+  jobSignal?: AbortSignal,
+): Promise<void> {
   const logger = getLogger().child({ taskId: job.data.taskId, jobId: job.id });
   const task = await startAttempt(job.data.taskId);
   if (!task) {
@@ -86,6 +93,15 @@ export async function runTaskJob(job: Job<TaskJobData>, jobSignal?: AbortSignal)
     await finishAttempt(task, reporter, { status: 'succeeded', output });
   } catch (error) {
     await reporter.flush();
+    if (jobSignal?.aborted && jobSignal.reason === SHUTDOWN_ABORT_REASON) {
+      // Not the task's fault: hand it back at once, without using up one of its attempts.
+      await finishAttempt(task, reporter, {
+        status: 'queued',
+        error: { code: 'interrupted', message: 'Interrupted by a worker shutdown; it will resume.' },
+      });
+      await job.moveToDelayed(Date.now(), token);
+      throw new DelayedError();
+    }
     const unrecoverable = error instanceof UnrecoverableError;
     const lastAttempt = unrecoverable || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     const described = describeError(error);
@@ -151,7 +167,9 @@ async function finishAttempt(task: Task, reporter: ProgressReporter, outcome: At
   const progressMessage = succeeded
     ? 'Done'
     : outcome.status === 'queued'
-      ? `Will retry: ${outcome.error.message}`.slice(0, 200)
+      ? outcome.error.code === 'interrupted'
+        ? outcome.error.message
+        : `Will retry: ${outcome.error.message}`.slice(0, 200)
       : (message ?? 'Failed');
   const result = succeeded
     ? ({

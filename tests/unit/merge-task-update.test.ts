@@ -121,7 +121,13 @@ describe('mergeTaskUpdate', () => {
     const task = makeTask({ attempts: 1, seq: 12, progress: 80, status: 'queued' });
     const merged = mergeTaskUpdate(
       task,
-      makeUpdate({ attempt: 2, seq: 1, progress: 0, status: 'running', progressMessage: 'Started' }),
+      makeUpdate({
+        attempt: 2,
+        seq: 1,
+        progress: 0,
+        status: 'running',
+        progressMessage: 'Started',
+      }),
     );
     expect(merged.attempts).toBe(2);
     expect(merged.seq).toBe(1);

@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ANONYMOUS } from '@/server/auth/principal';
+import { closeClients, getPrisma } from '@/server/infra/clients';
+import { checkHealth } from '@/server/health/health-service';
+import { createTask, getTask } from '@/server/tasks/task-service';
+import { BusRecorder, isTerminal } from '../support/bus-recorder';
+import { killAllSpawned, spawnEntry } from '../support/spawn-process';
+
+// The worker as the separate process it is in production: started, given work, stopped.
+
+const bus = new BusRecorder();
+
+beforeAll(async () => {
+  await bus.start();
+});
+
+afterAll(async () => {
+  await killAllSpawned();
+  await bus.stop();
+  await closeClients();
+});
+
+describe('worker process', () => {
+  it('announces itself, lets its active job finish on SIGTERM, then leaves cleanly', async () => {
+    const worker = spawnEntry('worker/main.ts', { LOG_LEVEL: 'info' }, ['--queues', 'diagnostics']);
+    try {
+      await worker.waitForOutput(/worker started/);
+      const health = await checkHealth();
+      expect(health.workers.count).toBeGreaterThanOrEqual(1);
+      expect(health.workers.queues).toContain('diagnostics');
+
+      const task = await createTask(ANONYMOUS, {
+        type: 'diagnostics.simulate',
+        payload: { steps: 4, stepMs: 250 },
+      });
+      await bus.waitForUpdate(task.id, (u) => u.status === 'running');
+      worker.child.kill('SIGTERM');
+
+      const exit = await worker.exited;
+      expect(exit).toEqual({ code: 0, signal: null });
+      expect(worker.output()).toMatch(/worker stopped/);
+      expect(await getTask(ANONYMOUS, task.id)).toMatchObject({ status: 'succeeded', progress: 100 });
+      expect((await checkHealth()).workers.count).toBe(0);
+    } finally {
+      await worker.stop('SIGKILL');
+    }
+  });
+
+  it('hands jobs that outlast the shutdown timeout back to the queue, where another worker resumes them', async () => {
+    const first = spawnEntry('worker/main.ts', { SHUTDOWN_TIMEOUT_MS: '300' }, ['--queues', 'diagnostics']);
+    let second: ReturnType<typeof spawnEntry> | undefined;
+    try {
+      await first.waitForOutput(/worker started/);
+      const task = await createTask(ANONYMOUS, {
+        type: 'diagnostics.simulate',
+        payload: { steps: 3, stepMs: 1_000 },
+      });
+      await bus.waitForUpdate(task.id, (u) => u.status === 'running');
+      const stoppedAt = Date.now();
+      first.child.kill('SIGTERM');
+      expect(await first.exited).toEqual({ code: 0, signal: null });
+      expect(Date.now() - stoppedAt).toBeLessThan(5_000);
+
+      expect(await getTask(ANONYMOUS, task.id)).toMatchObject({
+        status: 'queued',
+        error: { code: 'interrupted' },
+      });
+      second = spawnEntry('worker/main.ts', {}, ['--queues', 'diagnostics']);
+      const done = await bus.waitForUpdate(task.id, isTerminal, 20_000);
+      expect(done).toMatchObject({ status: 'succeeded', attempt: 2 });
+    } finally {
+      await first.stop('SIGKILL');
+      await second?.stop('SIGTERM');
+    }
+  });
+
+  it('refuses to start for an unknown queue', async () => {
+    const worker = spawnEntry('worker/main.ts', { LOG_LEVEL: 'info' }, ['--queues', 'nope']);
+    expect((await worker.exited).code).toBe(1);
+    expect(worker.output()).toMatch(/Unknown queue\(s\): nope/);
+  });
+});
+
+describe('health', () => {
+  it('reports Postgres and Redis as up', async () => {
+    const report = await checkHealth();
+    expect(report.postgres.ok).toBe(true);
+    expect(report.redis.ok).toBe(true);
+    expect(await getPrisma().task.count()).toBeGreaterThanOrEqual(0);
+  });
+});

@@ -1,0 +1,28 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { io as connect, type Socket } from 'socket.io-client';
+import type { ClientToServerEvents, ServerToClientEvents } from '@/lib/realtime/events';
+import { attachSocketServer } from '@/server/realtime/socket-server';
+
+export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** A web node without Next: the real Socket.IO server on a real HTTP port. */
+export async function startSocketNode(): Promise<{ url: string; close(): Promise<void> }> {
+  const httpServer: Server = createServer((_req, res) => {
+    res.statusCode = 404;
+    res.end();
+  });
+  const realtime = await attachSocketServer(httpServer);
+  await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
+  const { port } = httpServer.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, close: () => realtime.close() };
+}
+
+export async function connectClient(url: string): Promise<TestSocket> {
+  const socket: TestSocket = connect(url, { path: '/socket.io/', transports: ['websocket'] });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('connect_error', reject);
+  });
+  return socket;
+}

@@ -1,0 +1,206 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { getEnv, resetEnvCache } from '@/lib/env';
+
+// Every variable the schema reads, cleared before each test so the machine's own environment
+// cannot leak in. The test's process.env is restored afterwards.
+const VARIABLES = [
+  'NODE_ENV',
+  'HOST',
+  'PORT',
+  'PUBLIC_URL',
+  'DATABASE_URL',
+  'REDIS_URL',
+  'QUEUE_PREFIX',
+  'STORAGE_DIR',
+  'LOG_LEVEL',
+  'WORKER_CONCURRENCY',
+  'WORKER_QUEUES',
+  'SHUTDOWN_TIMEOUT_MS',
+  'WORKER_HEARTBEAT_MS',
+  'NEXT_DEV',
+];
+
+let savedEnv: NodeJS.ProcessEnv;
+let savedCwd: string;
+let tmpDir: string;
+
+beforeEach(async () => {
+  savedEnv = { ...process.env };
+  savedCwd = process.cwd();
+  // getEnv() loads ./.env when there is one: run from an empty directory so none is found.
+  tmpDir = await mkdtemp(path.join(os.tmpdir(), 'taskdeck-env-'));
+  process.chdir(tmpDir);
+  for (const name of VARIABLES) delete process.env[name];
+  resetEnvCache();
+});
+
+afterEach(async () => {
+  resetEnvCache();
+  process.chdir(savedCwd);
+  for (const name of Object.keys(process.env)) {
+    if (!(name in savedEnv)) delete process.env[name];
+  }
+  Object.assign(process.env, savedEnv);
+  await rm(tmpDir, { recursive: true, force: true });
+});
+
+function envError(): Error {
+  try {
+    getEnv();
+  } catch (error) {
+    if (error instanceof Error) return error;
+    throw new Error(`expected an Error, got ${String(error)}`);
+  }
+  throw new Error('expected getEnv() to throw');
+}
+
+describe('getEnv', () => {
+  it('applies the documented defaults when nothing is set', () => {
+    expect(getEnv()).toEqual({
+      NODE_ENV: 'development',
+      HOST: '127.0.0.1',
+      PORT: 3000,
+      DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/taskdeck',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      QUEUE_PREFIX: '{taskdeck}',
+      STORAGE_DIR: '.data/storage',
+      LOG_LEVEL: 'info',
+      WORKER_CONCURRENCY: 4,
+      SHUTDOWN_TIMEOUT_MS: 10_000,
+      WORKER_HEARTBEAT_MS: 5_000,
+    });
+  });
+
+  it('uses values from process.env over the defaults', () => {
+    // Next's types make NODE_ENV read-only; it is a plain variable at run time.
+    Object.assign(process.env, { NODE_ENV: 'production' });
+    process.env.HOST = '0.0.0.0';
+    process.env.DATABASE_URL = 'postgresql://app@db.internal:5433/prod';
+    process.env.QUEUE_PREFIX = '{taskdeck-prod-2}';
+    process.env.LOG_LEVEL = 'warn';
+    process.env.WORKER_QUEUES = 'default,reports';
+    process.env.PUBLIC_URL = 'https://tasks.example.com';
+    const env = getEnv();
+    expect(env.NODE_ENV).toBe('production');
+    expect(env.HOST).toBe('0.0.0.0');
+    expect(env.DATABASE_URL).toBe('postgresql://app@db.internal:5433/prod');
+    expect(env.QUEUE_PREFIX).toBe('{taskdeck-prod-2}');
+    expect(env.LOG_LEVEL).toBe('warn');
+    expect(env.WORKER_QUEUES).toBe('default,reports');
+    expect(env.PUBLIC_URL).toBe('https://tasks.example.com');
+  });
+
+  describe('PORT', () => {
+    it('coerces a numeric string to a number', () => {
+      process.env.PORT = '8080';
+      const env = getEnv();
+      expect(env.PORT).toBe(8080);
+      expect(typeof env.PORT).toBe('number');
+    });
+
+    it('accepts the bounds 0 and 65535', () => {
+      process.env.PORT = '0';
+      expect(getEnv().PORT).toBe(0);
+      resetEnvCache();
+      process.env.PORT = '65535';
+      expect(getEnv().PORT).toBe(65535);
+    });
+
+    it.each(['http', '80.5', '-1', '65536', '99999'])('rejects PORT=%j naming PORT', (value) => {
+      process.env.PORT = value;
+      const error = envError();
+      expect(error.message).toMatch(/^Invalid environment:/);
+      expect(error.message).toMatch(/^ {2}PORT: /m);
+    });
+  });
+
+  it('coerces the other numeric settings', () => {
+    process.env.WORKER_CONCURRENCY = '16';
+    process.env.SHUTDOWN_TIMEOUT_MS = '2500';
+    process.env.WORKER_HEARTBEAT_MS = '1000';
+    const env = getEnv();
+    expect(env.WORKER_CONCURRENCY).toBe(16);
+    expect(env.SHUTDOWN_TIMEOUT_MS).toBe(2500);
+    expect(env.WORKER_HEARTBEAT_MS).toBe(1000);
+  });
+
+  describe('QUEUE_PREFIX', () => {
+    it.each(['taskdeck', '{Taskdeck}', '{}', '{task deck}', '{a}{b}', 'x{taskdeck}', '{taskdeck'])(
+      'rejects %j with a message naming QUEUE_PREFIX',
+      (value) => {
+        process.env.QUEUE_PREFIX = value;
+        const error = envError();
+        expect(error.message).toContain('QUEUE_PREFIX');
+        expect(error.message).toContain('must look like {name}');
+        expect(error.message).toMatch(/^ {2}QUEUE_PREFIX: must look like \{name\}$/m);
+      },
+    );
+
+    it('accepts a lowercase braced name with digits and dashes', () => {
+      process.env.QUEUE_PREFIX = '{taskdeck-test-1}';
+      expect(getEnv().QUEUE_PREFIX).toBe('{taskdeck-test-1}');
+    });
+  });
+
+  it('lists every invalid variable in one error', () => {
+    process.env.QUEUE_PREFIX = 'nobraces';
+    process.env.LOG_LEVEL = 'loud';
+    process.env.REDIS_URL = 'not a url';
+    const error = envError();
+    expect(error.message).toMatch(/^ {2}QUEUE_PREFIX: /m);
+    expect(error.message).toMatch(/^ {2}LOG_LEVEL: /m);
+    expect(error.message).toMatch(/^ {2}REDIS_URL: /m);
+    expect(error.message).not.toMatch(/^ {2}PORT: /m);
+  });
+
+  it.each([
+    ['true', true],
+    ['1', true],
+    ['false', false],
+    ['0', false],
+    ['', false],
+  ])('reads NEXT_DEV=%j as %s', (value, expected) => {
+    process.env.NEXT_DEV = value;
+    expect(getEnv().NEXT_DEV).toBe(expected);
+  });
+
+  it('rejects a NEXT_DEV that is not boolean-like', () => {
+    process.env.NEXT_DEV = 'yes';
+    expect(envError().message).toMatch(/^ {2}NEXT_DEV: /m);
+  });
+
+  it('caches the result until resetEnvCache() is called', () => {
+    process.env.PORT = '4000';
+    const first = getEnv();
+    process.env.PORT = '5000';
+    expect(getEnv()).toBe(first);
+    expect(getEnv().PORT).toBe(4000);
+
+    resetEnvCache();
+    const second = getEnv();
+    expect(second).not.toBe(first);
+    expect(second.PORT).toBe(5000);
+  });
+
+  it('does not cache a failed parse', () => {
+    process.env.QUEUE_PREFIX = 'bad';
+    expect(() => getEnv()).toThrow(/QUEUE_PREFIX/);
+    process.env.QUEUE_PREFIX = '{good}';
+    expect(getEnv().QUEUE_PREFIX).toBe('{good}');
+  });
+
+  it('reads a .env file in the working directory, without overriding process.env', async () => {
+    await writeFile(
+      path.join(tmpDir, '.env'),
+      'PORT=4321\nQUEUE_PREFIX={from-dotenv}\nHOST=dotenv.local\n',
+    );
+    process.env.HOST = 'from-process';
+    const env = getEnv();
+    expect(env.PORT).toBe(4321);
+    expect(env.QUEUE_PREFIX).toBe('{from-dotenv}');
+    expect(env.HOST).toBe('from-process');
+  });
+});
