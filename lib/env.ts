@@ -3,7 +3,7 @@ import { z } from 'zod';
 
 // The only module that reads process.env: everything else asks getEnv().
 const booleanish = z
-  .enum(['true', 'false', '1', '0', ''])
+  .enum(['true', 'false', '1', '0'])
   .transform((value) => value === 'true' || value === '1');
 
 const envSchema = z.object({
@@ -39,7 +39,9 @@ function loadDotEnv(): void {
 export function getEnv(): Env {
   if (cached) return cached;
   loadDotEnv();
-  const parsed = envSchema.safeParse(process.env);
+  // `PORT=` in a .env file means "not set", not port 0.
+  const given = Object.fromEntries(Object.entries(process.env).filter(([, value]) => value !== ''));
+  const parsed = envSchema.safeParse(given);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
     throw new Error(`Invalid environment:\n${lines.join('\n')}`);

@@ -36,14 +36,18 @@ export function reduceTaskList(state: TaskListState, action: TaskListAction): Ta
       if (action.tasks.length === 0) return state;
       const byId = { ...state.byId };
       let added = false;
+      let changed = false;
       for (const task of action.tasks) {
         const current = byId[task.id];
-        if (current) byId[task.id] = mergeTaskSnapshot(current, task);
-        else {
-          byId[task.id] = task;
-          added = true;
-        }
+        const next = current ? mergeTaskSnapshot(current, task) : task;
+        if (next === current) continue;
+        byId[task.id] = next;
+        changed = true;
+        added ||= !current;
       }
+      // Same reference when nothing changed, so React skips the render (every reconnect
+      // resubscribes and mostly gets back what it already shows).
+      if (!changed) return state;
       const ids = added
         ? Object.values(byId)
             .sort(newestFirst)

@@ -161,10 +161,16 @@ describe('getEnv', () => {
     ['1', true],
     ['false', false],
     ['0', false],
-    ['', false],
+    // An empty value means "not set" for every variable (see lib/env.ts).
+    ['', undefined],
   ])('reads NEXT_DEV=%j as %s', (value, expected) => {
     process.env.NEXT_DEV = value;
     expect(getEnv().NEXT_DEV).toBe(expected);
+  });
+
+  it('treats an empty PORT as unset, not as port 0', () => {
+    process.env.PORT = '';
+    expect(getEnv().PORT).toBe(3000);
   });
 
   it('rejects a NEXT_DEV that is not boolean-like', () => {
