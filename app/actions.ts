@@ -9,8 +9,7 @@ import { authenticateRequest } from '@/server/auth/principal';
 import { createTask, listTasks, type TaskPage } from '@/server/tasks/task-service';
 
 export type ActionResult<T> =
-  | { ok: true; data: T }
-  | { ok: false; message: string; fieldErrors: FieldError[] };
+  { ok: true; data: T } | { ok: false; message: string; fieldErrors: FieldError[] };
 
 function failure(error: unknown, action: string): ActionResult<never> {
   if (isAppError(error)) {
@@ -29,7 +28,11 @@ const reportFormSchema = z.object({
 export async function requestReport(formData: FormData): Promise<ActionResult<TaskView>> {
   const parsed = reportFormSchema.safeParse(Object.fromEntries(formData));
   if (!parsed.success) {
-    return { ok: false, message: 'Check the dates.', fieldErrors: toFieldErrors(parsed.error.issues) };
+    return {
+      ok: false,
+      message: 'Check the dates.',
+      fieldErrors: toFieldErrors(parsed.error.issues),
+    };
   }
   try {
     const principal = await authenticateRequest(await headers());
@@ -40,8 +43,13 @@ export async function requestReport(formData: FormData): Promise<ActionResult<Ta
   }
 }
 
-export async function loadMoreTasks(cursor: string, limit: number): Promise<ActionResult<TaskPage>> {
-  const parsed = z.object({ cursor: z.string().min(1).max(200), limit: z.number().int().min(1).max(100) }).safeParse({ cursor, limit });
+export async function loadMoreTasks(
+  cursor: string,
+  limit: number,
+): Promise<ActionResult<TaskPage>> {
+  const parsed = z
+    .object({ cursor: z.string().min(1).max(200), limit: z.number().int().min(1).max(100) })
+    .safeParse({ cursor, limit });
   if (!parsed.success) return { ok: false, message: 'Invalid page request.', fieldErrors: [] };
   try {
     const principal = await authenticateRequest(await headers());

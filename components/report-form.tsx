@@ -39,7 +39,11 @@ export function ReportForm({
   const inputClass =
     'mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-blue-500 focus:outline-none focus:ring-1 focus:ring-blue-500';
   return (
-    <form action={submit} className="space-y-4 rounded-lg border border-slate-200 bg-white p-4 shadow-sm" aria-label="Request a report">
+    <form
+      action={submit}
+      className="space-y-4 rounded-lg border border-slate-200 bg-white p-4 shadow-sm"
+      aria-label="Request a report"
+    >
       <p className="text-sm text-slate-600">
         Tasks per day by type and status, with run durations, as a CSV file.
       </p>

@@ -37,7 +37,9 @@ export function TaskRow({ task }: { task: TaskView }) {
       </div>
       <div className="mt-2 flex items-center gap-3">
         <ProgressBar value={task.progress} status={task.status} label={`${label} progress`} />
-        <span className="w-10 text-right text-xs tabular-nums text-slate-600">{task.progress}%</span>
+        <span className="w-10 text-right text-xs tabular-nums text-slate-600">
+          {task.progress}%
+        </span>
       </div>
       <div className="mt-1 flex flex-wrap items-center justify-between gap-2 text-sm">
         <span data-testid="task-message" className="text-slate-600">

@@ -24,9 +24,12 @@ export function useLiveTasks(initialTasks: TaskView[]) {
   const [state, dispatch] = useReducer(reduceTaskList, initialTasks, createTaskList);
   const [connection, setConnection] = useState<ConnectionState>('connecting');
   const socketRef = useRef<TaskSocket | null>(null);
+  // The socket handlers outlive renders; they read the current ids through this ref.
   const knownIds = useRef(new Set(state.ids));
   const fetching = useRef(new Set<string>());
-  knownIds.current = new Set(state.ids);
+  useEffect(() => {
+    knownIds.current = new Set(state.ids);
+  }, [state.ids]);
 
   const subscribe = useCallback((ids: string[]) => {
     const socket = socketRef.current;
@@ -62,10 +65,7 @@ export function useLiveTasks(initialTasks: TaskView[]) {
     };
   }, [subscribe]);
 
-  const addTasks = useCallback(
-    (tasks: TaskView[]) => dispatch({ kind: 'append-page', tasks }),
-    [],
-  );
+  const addTasks = useCallback((tasks: TaskView[]) => dispatch({ kind: 'append-page', tasks }), []);
 
   return {
     tasks: state.ids.flatMap((id) => state.byId[id] ?? []),

@@ -19,8 +19,15 @@ const processes: Array<{ name: string; args: string[]; colour: string }> = [
 const children = new Map<string, ChildProcess>();
 let stopping = false;
 
-function prefixLines(name: string, colour: string, stream: NodeJS.ReadableStream, out: NodeJS.WriteStream) {
-  const prefix = process.stdout.isTTY ? `${colour}${name.padEnd(6)}\x1b[0m│ ` : `${name.padEnd(6)}| `;
+function prefixLines(
+  name: string,
+  colour: string,
+  stream: NodeJS.ReadableStream,
+  out: NodeJS.WriteStream,
+) {
+  const prefix = process.stdout.isTTY
+    ? `${colour}${name.padEnd(6)}\x1b[0m│ `
+    : `${name.padEnd(6)}| `;
   createInterface({ input: stream }).on('line', (line) => {
     const url = /^TASKDECK_URL=(.+)$/.exec(line);
     if (url) {

@@ -7,7 +7,10 @@ import { startTaskWorker } from './task-worker';
 // The worker process: `tsx worker/main.ts [--queues reports,diagnostics] [--concurrency 4]`.
 
 function parseQueues(raw: string | undefined): string[] | undefined {
-  const queues = raw?.split(',').map((queue) => queue.trim()).filter(Boolean);
+  const queues = raw
+    ?.split(',')
+    .map((queue) => queue.trim())
+    .filter(Boolean);
   return queues && queues.length > 0 ? queues : undefined;
 }
 

@@ -50,19 +50,29 @@ export async function startTaskWorker(options: TaskWorkerOptions = {}): Promise<
   const id = `${describeThisHost().hostname}:${process.pid}:${randomUUID().slice(0, 8)}`;
 
   const workers = queues.map((queue) => {
-    const worker = new Worker<TaskJobData>(queue, (job, token, signal) => runTaskJob(job, token, signal), {
-      connection: createRedisConnection({ connectionName: `taskdeck:worker:${queue}` }),
-      prefix: env.QUEUE_PREFIX,
-      concurrency,
-      autorun: false,
-    });
+    const worker = new Worker<TaskJobData>(
+      queue,
+      (job, token, signal) => runTaskJob(job, token, signal),
+      {
+        connection: createRedisConnection({ connectionName: `taskdeck:worker:${queue}` }),
+        prefix: env.QUEUE_PREFIX,
+        concurrency,
+        autorun: false,
+      },
+    );
     worker.on('error', (error) => logger.error({ err: error, queue }, 'worker error'));
     return worker;
   });
   for (const worker of workers) void worker.run();
   await Promise.all(workers.map((worker) => worker.waitUntilReady()));
 
-  const info = { id, ...describeThisHost(), queues, concurrency, startedAt: new Date().toISOString() };
+  const info = {
+    id,
+    ...describeThisHost(),
+    queues,
+    concurrency,
+    startedAt: new Date().toISOString(),
+  };
   const beat = () =>
     recordWorkerHeartbeat(info).catch((error: unknown) =>
       logger.warn({ err: error }, 'heartbeat failed'),

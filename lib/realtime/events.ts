@@ -29,9 +29,7 @@ export const CLIENT_EVENTS = {
   unsubscribe: 'tasks.unsubscribe',
 } as const;
 
-export type SubscribeAck =
-  | { ok: true; tasks: TaskView[] }
-  | { ok: false; error: string };
+export type SubscribeAck = { ok: true; tasks: TaskView[] } | { ok: false; error: string };
 
 export interface ServerToClientEvents {
   'task.created': (task: TaskView) => void;

@@ -29,7 +29,9 @@ export function reduceTaskList(state: TaskListState, action: TaskListAction): Ta
       const current = state.byId[action.update.id];
       if (!current) return state;
       const merged = mergeTaskUpdate(current, action.update);
-      return merged === current ? state : { ...state, byId: { ...state.byId, [merged.id]: merged } };
+      return merged === current
+        ? state
+        : { ...state, byId: { ...state.byId, [merged.id]: merged } };
     }
     case 'snapshots':
     case 'append-page': {

@@ -39,10 +39,12 @@ export async function ensureDatabase(databaseUrl: string): Promise<void> {
   try {
     const found = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
     if (found.rowCount === 0) {
-      await admin.query(`CREATE DATABASE "${name.replaceAll('"', '""')}"`).catch((error: unknown) => {
-        // Another runner created it between our check and our create.
-        if ((error as { code?: string }).code !== '42P04') throw error;
-      });
+      await admin
+        .query(`CREATE DATABASE "${name.replaceAll('"', '""')}"`)
+        .catch((error: unknown) => {
+          // Another runner created it between our check and our create.
+          if ((error as { code?: string }).code !== '42P04') throw error;
+        });
     }
   } finally {
     await admin.end();
@@ -51,9 +53,15 @@ export async function ensureDatabase(databaseUrl: string): Promise<void> {
 
 export async function listMigrations(dir: string): Promise<Array<{ name: string; sql: string }>> {
   const entries = await readdir(dir, { withFileTypes: true });
-  const names = entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+  const names = entries
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
   return Promise.all(
-    names.map(async (name) => ({ name, sql: await readFile(path.join(dir, name, 'migration.sql'), 'utf8') })),
+    names.map(async (name) => ({
+      name,
+      sql: await readFile(path.join(dir, name, 'migration.sql'), 'utf8'),
+    })),
   );
 }
 
@@ -76,7 +84,9 @@ export async function migrateDatabase(
     const { rows } = await client.query<AppliedRow>(
       'SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations"',
     );
-    const done = new Map(rows.filter((row) => !row.rolled_back_at).map((row) => [row.migration_name, row]));
+    const done = new Map(
+      rows.filter((row) => !row.rolled_back_at).map((row) => [row.migration_name, row]),
+    );
 
     for (const migration of await listMigrations(migrationsDir)) {
       const checksum = checksumOf(migration.sql);

@@ -31,7 +31,10 @@ export async function readJsonBody<Schema extends z.ZodType>(
   return parseInput(schema, json);
 }
 
-export function parseInput<Schema extends z.ZodType>(schema: Schema, input: unknown): z.output<Schema> {
+export function parseInput<Schema extends z.ZodType>(
+  schema: Schema,
+  input: unknown,
+): z.output<Schema> {
   const parsed = schema.safeParse(input);
   if (!parsed.success) {
     throw new ValidationError('The request is not valid.', toFieldErrors(parsed.error.issues));

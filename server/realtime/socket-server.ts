@@ -10,7 +10,12 @@ import {
 } from '@/lib/realtime/events';
 import { getLogger } from '@/lib/logger';
 import { taskIdListSchema } from '@/lib/tasks/task-inputs';
-import { authenticateRequest, ownerIdFor, ownerRoom, type Principal } from '@/server/auth/principal';
+import {
+  authenticateRequest,
+  ownerIdFor,
+  ownerRoom,
+  type Principal,
+} from '@/server/auth/principal';
 import { getRedis } from '@/server/infra/clients';
 import { getVisibleTasks } from '@/server/tasks/task-service';
 import { subscribeBusMessages } from './event-bus';
@@ -59,7 +64,9 @@ function relay(io: TaskdeckServer, message: BusMessage): void {
     io.local.to(owner).emit(SERVER_EVENTS.taskCreated, message.task);
   } else {
     // Emitting to several rooms reaches each socket once, however many of them it is in.
-    io.local.to([owner, taskRoom(message.update.id)]).emit(SERVER_EVENTS.taskUpdated, message.update);
+    io.local
+      .to([owner, taskRoom(message.update.id)])
+      .emit(SERVER_EVENTS.taskUpdated, message.update);
   }
 }
 

@@ -25,7 +25,9 @@ export class ProgressReporter {
   ) {}
 
   report(progress: number, message?: string): void {
-    const clamped = Number.isFinite(progress) ? Math.min(100, Math.max(0, Math.round(progress))) : 0;
+    const clamped = Number.isFinite(progress)
+      ? Math.min(100, Math.max(0, Math.round(progress)))
+      : 0;
     this.progress = Math.max(this.progress, clamped);
     if (message !== undefined) this.message = message.slice(0, MAX_MESSAGE_LENGTH);
     this.seq += 1;

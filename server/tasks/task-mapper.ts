@@ -35,6 +35,7 @@ export function toTaskView(task: Task): TaskView {
     createdAt: task.createdAt.toISOString(),
     startedAt: task.startedAt?.toISOString() ?? null,
     finishedAt: task.finishedAt?.toISOString() ?? null,
-    resultUrl: task.status === 'succeeded' && readResultFile(task.result) ? resultUrlFor(task.id) : null,
+    resultUrl:
+      task.status === 'succeeded' && readResultFile(task.result) ? resultUrlFor(task.id) : null,
   };
 }

@@ -97,7 +97,10 @@ export async function runTaskJob(
       // Not the task's fault: hand it back at once, without using up one of its attempts.
       await finishAttempt(task, reporter, {
         status: 'queued',
-        error: { code: 'interrupted', message: 'Interrupted by a worker shutdown; it will resume.' },
+        error: {
+          code: 'interrupted',
+          message: 'Interrupted by a worker shutdown; it will resume.',
+        },
       });
       await job.moveToDelayed(Date.now(), token);
       throw new DelayedError();
@@ -106,7 +109,10 @@ export async function runTaskJob(
     const lastAttempt = unrecoverable || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     const described = describeError(error);
     logger.warn({ err: error, attempt: task.attempts, lastAttempt }, 'task attempt failed');
-    await finishAttempt(task, reporter, { status: lastAttempt ? 'failed' : 'queued', error: described });
+    await finishAttempt(task, reporter, {
+      status: lastAttempt ? 'failed' : 'queued',
+      error: described,
+    });
     // BullMQ decides on the retry and its backoff from here.
     throw error;
   }

@@ -1,4 +1,9 @@
-import { ServiceUnavailableError, ValidationError, NotFoundError, toFieldErrors } from '@/lib/errors';
+import {
+  ServiceUnavailableError,
+  ValidationError,
+  NotFoundError,
+  toFieldErrors,
+} from '@/lib/errors';
 import { getLogger } from '@/lib/logger';
 import type { CreateTaskInput, ListTasksQuery } from '@/lib/tasks/task-inputs';
 import { taskIdSchema } from '@/lib/tasks/task-inputs';
@@ -18,7 +23,9 @@ import { readResultFile, toTaskView } from './task-mapper';
 export async function createTask(principal: Principal, input: CreateTaskInput): Promise<TaskView> {
   const type = findTaskType(input.type);
   if (!type) {
-    const known = listTaskTypes().map((t) => t.name).join(', ');
+    const known = listTaskTypes()
+      .map((t) => t.name)
+      .join(', ');
     throw new ValidationError(`Unknown task type "${input.type}".`, [
       { path: 'type', message: `Unknown task type. Known types: ${known}.` },
     ]);

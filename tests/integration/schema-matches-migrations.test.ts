@@ -27,7 +27,11 @@ type DmmfIndex = {
   dbName?: string | null;
   fields: Array<{ name: string; sortOrder?: 'asc' | 'desc' }>;
 };
-type DmmfEnum = { name: string; dbName?: string | null; values: Array<{ name: string; dbName: string | null }> };
+type DmmfEnum = {
+  name: string;
+  dbName?: string | null;
+  values: Array<{ name: string; dbName: string | null }>;
+};
 
 const client = new pg.Client({ connectionString: getEnv().DATABASE_URL });
 let models: DmmfModel[] = [];
@@ -51,7 +55,12 @@ afterAll(async () => {
 const tableOf = (model: DmmfModel) => model.dbName ?? model.name;
 const columnOf = (field: DmmfField) => field.dbName ?? field.name;
 
-function expectedType(field: DmmfField): { dataType: string; udt?: string; length?: number; precision?: number } {
+function expectedType(field: DmmfField): {
+  dataType: string;
+  udt?: string;
+  length?: number;
+  precision?: number;
+} {
   if (field.kind === 'enum') {
     const enumDef = enums.find((candidate) => candidate.name === field.type);
     return { dataType: 'USER-DEFINED', udt: enumDef?.dbName ?? field.type };
@@ -124,10 +133,14 @@ describe('schema.prisma and the migrated database', () => {
         const expected = expectedType(field);
         expect(column?.data_type, where).toBe(expected.dataType);
         if (expected.udt) expect(column?.udt_name, where).toBe(expected.udt);
-        if (expected.length !== undefined) expect(column?.character_maximum_length, where).toBe(expected.length);
-        if (expected.precision !== undefined) expect(column?.datetime_precision, where).toBe(expected.precision);
+        if (expected.length !== undefined)
+          expect(column?.character_maximum_length, where).toBe(expected.length);
+        if (expected.precision !== undefined)
+          expect(column?.datetime_precision, where).toBe(expected.precision);
         expect(column?.is_nullable, where).toBe(field.isRequired ? 'NO' : 'YES');
-        expect(column?.column_default !== null, `${where} default`).toBe(expectsDatabaseDefault(field));
+        expect(column?.column_default !== null, `${where} default`).toBe(
+          expectsDatabaseDefault(field),
+        );
       }
     }
   });

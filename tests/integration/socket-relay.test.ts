@@ -75,7 +75,10 @@ describe('Socket.IO relay', () => {
 
   it('answers a subscribe with current snapshots, leaving out unknown ids', async () => {
     const socket = await client(0);
-    const task = await createTask(ANONYMOUS, { type: 'diagnostics.simulate', payload: { steps: 1, stepMs: 0 } });
+    const task = await createTask(ANONYMOUS, {
+      type: 'diagnostics.simulate',
+      payload: { steps: 1, stepMs: 0 },
+    });
     const unknown = '00000000-0000-7000-8000-0000000000ff';
     const ack = await subscribe(socket, [task.id, unknown]);
     expect(ack.ok).toBe(true);

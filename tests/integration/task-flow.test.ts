@@ -84,7 +84,9 @@ describe('report.generate end to end', () => {
       expect(current.progress).toBeGreaterThanOrEqual(previous.progress);
     }
     // One progress event per day read, so a client sees the bar move.
-    const midway = updates.filter((u) => u.status === 'running' && u.progress > 0 && u.progress < 100);
+    const midway = updates.filter(
+      (u) => u.status === 'running' && u.progress > 0 && u.progress < 100,
+    );
     expect(midway.length).toBeGreaterThanOrEqual(3);
 
     const stored = await getTask(ANONYMOUS, created.id);
@@ -132,7 +134,10 @@ describe('creating tasks', () => {
   });
 
   it('stores the parsed payload, defaults filled in', async () => {
-    const task = await createTask(ANONYMOUS, { type: 'diagnostics.simulate', payload: { stepMs: 0 } });
+    const task = await createTask(ANONYMOUS, {
+      type: 'diagnostics.simulate',
+      payload: { stepMs: 0 },
+    });
     expect(task.payload).toEqual({ steps: 10, stepMs: 0 });
     await bus.waitForUpdate(task.id, isTerminal);
   });
@@ -154,7 +159,10 @@ describe('failures and retries', () => {
     const done = await bus.waitForUpdate(task.id, isTerminal);
     expect(done).toMatchObject({ status: 'succeeded', attempt: 2 });
     const retrying = bus.updatesOf(task.id).find((u) => u.status === 'queued');
-    expect(retrying).toMatchObject({ attempt: 1, error: { message: 'Simulated failure at step 2' } });
+    expect(retrying).toMatchObject({
+      attempt: 1,
+      error: { message: 'Simulated failure at step 2' },
+    });
     expect(retrying?.progressMessage).toMatch(/^Will retry: Simulated failure at step 2/);
     const stored = await getTask(ANONYMOUS, task.id);
     expect(stored).toMatchObject({ status: 'succeeded', attempts: 2, error: null });
@@ -185,7 +193,10 @@ describe('persistence while running', () => {
       type: 'diagnostics.simulate',
       payload: { steps: 5, stepMs: 200 },
     });
-    const live = await bus.waitForUpdate(task.id, (u) => u.status === 'running' && u.progress >= 40);
+    const live = await bus.waitForUpdate(
+      task.id,
+      (u) => u.status === 'running' && u.progress >= 40,
+    );
     let stored = await getTask(ANONYMOUS, task.id);
     for (let i = 0; i < 20 && stored.progress < 40; i += 1) {
       await new Promise((resolve) => setTimeout(resolve, 10));

@@ -39,7 +39,10 @@ describe('worker process', () => {
       const exit = await worker.exited;
       expect(exit).toEqual({ code: 0, signal: null });
       expect(worker.output()).toMatch(/worker stopped/);
-      expect(await getTask(ANONYMOUS, task.id)).toMatchObject({ status: 'succeeded', progress: 100 });
+      expect(await getTask(ANONYMOUS, task.id)).toMatchObject({
+        status: 'succeeded',
+        progress: 100,
+      });
       expect((await checkHealth()).workers.count).toBe(0);
     } finally {
       await worker.stop('SIGKILL');
@@ -47,7 +50,10 @@ describe('worker process', () => {
   });
 
   it('hands jobs that outlast the shutdown timeout back to the queue, where another worker resumes them', async () => {
-    const first = spawnEntry('worker/main.ts', { SHUTDOWN_TIMEOUT_MS: '300' }, ['--queues', 'diagnostics']);
+    const first = spawnEntry('worker/main.ts', { SHUTDOWN_TIMEOUT_MS: '300' }, [
+      '--queues',
+      'diagnostics',
+    ]);
     let second: ReturnType<typeof spawnEntry> | undefined;
     try {
       await first.waitForOutput(/worker started/);

@@ -38,8 +38,12 @@ export class BusRecorder {
       if (found) return found;
       const left = deadline - Date.now();
       if (left <= 0) {
-        const seen = this.updatesOf(taskId).map((u) => `${u.attempt}/${u.seq} ${u.status} ${u.progress}`);
-        throw new Error(`No matching update for ${taskId} within ${timeoutMs} ms; saw: ${seen.join(', ')}`);
+        const seen = this.updatesOf(taskId).map(
+          (u) => `${u.attempt}/${u.seq} ${u.status} ${u.progress}`,
+        );
+        throw new Error(
+          `No matching update for ${taskId} within ${timeoutMs} ms; saw: ${seen.join(', ')}`,
+        );
       }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);

@@ -75,7 +75,11 @@ export function spawnEntry(
           } else if (child.exitCode !== null) {
             clearTimeout(timer);
             listeners.delete(check);
-            reject(new Error(`${entry} exited (${child.exitCode}) before ${pattern}; output:\n${output}`));
+            reject(
+              new Error(
+                `${entry} exited (${child.exitCode}) before ${pattern}; output:\n${output}`,
+              ),
+            );
           }
         }
         listeners.add(check);

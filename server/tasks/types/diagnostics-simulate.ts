@@ -31,7 +31,8 @@ export const diagnosticsSimulate = defineTaskType({
     for (let step = 1; step <= payload.steps; step += 1) {
       signal.throwIfAborted();
       if (payload.stepMs > 0) await sleep(payload.stepMs, undefined, { signal });
-      if (failing && step === payload.failAtStep) throw new Error(`Simulated failure at step ${step}`);
+      if (failing && step === payload.failAtStep)
+        throw new Error(`Simulated failure at step ${step}`);
       reportProgress((step / payload.steps) * 100, `Step ${step} of ${payload.steps}`);
     }
     return { result: { steps: payload.steps, elapsedMs: Date.now() - started } };

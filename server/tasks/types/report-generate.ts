@@ -81,7 +81,10 @@ export const reportGenerate = defineTaskType({
             roundMs(row.maxDurationMs),
           ]);
         }
-        reportProgress(((index + 1) / days.length) * 95, `Read ${date} (day ${index + 1} of ${days.length})`);
+        reportProgress(
+          ((index + 1) / days.length) * 95,
+          `Read ${date} (day ${index + 1} of ${days.length})`,
+        );
       }
     }
 

@@ -4,8 +4,10 @@ import { getTask } from '@/server/tasks/task-service';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = withProblems<{ params: Promise<{ id: string }> }>(async (request, { params }) => {
-  const { id } = await params;
-  const principal = await authenticateRequest(request.headers);
-  return Response.json(await getTask(principal, id));
-});
+export const GET = withProblems<{ params: Promise<{ id: string }> }>(
+  async (request, { params }) => {
+    const { id } = await params;
+    const principal = await authenticateRequest(request.headers);
+    return Response.json(await getTask(principal, id));
+  },
+);

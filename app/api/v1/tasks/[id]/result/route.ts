@@ -10,16 +10,18 @@ function contentDisposition(name: string): string {
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 }
 
-export const GET = withProblems<{ params: Promise<{ id: string }> }>(async (request, { params }) => {
-  const { id } = await params;
-  const principal = await authenticateRequest(request.headers);
-  const file = await openTaskResult(principal, id);
-  return new Response(Readable.toWeb(file.stream) as ReadableStream, {
-    headers: {
-      'content-type': file.contentType,
-      'content-length': String(file.size),
-      'content-disposition': contentDisposition(file.name),
-      'cache-control': 'private, no-store',
-    },
-  });
-});
+export const GET = withProblems<{ params: Promise<{ id: string }> }>(
+  async (request, { params }) => {
+    const { id } = await params;
+    const principal = await authenticateRequest(request.headers);
+    const file = await openTaskResult(principal, id);
+    return new Response(Readable.toWeb(file.stream) as ReadableStream, {
+      headers: {
+        'content-type': file.contentType,
+        'content-length': String(file.size),
+        'content-disposition': contentDisposition(file.name),
+        'cache-control': 'private, no-store',
+      },
+    });
+  },
+);

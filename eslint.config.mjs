@@ -1,0 +1,31 @@
+import { defineConfig, globalIgnores } from 'eslint/config';
+import nextVitals from 'eslint-config-next/core-web-vitals';
+import nextTypescript from 'eslint-config-next/typescript';
+
+export default defineConfig([
+  ...nextVitals,
+  ...nextTypescript,
+  globalIgnores(['.next/**', '.data/**', 'node_modules/**', 'lib/generated/**', 'next-env.d.ts']),
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'process',
+          property: 'env',
+          message: 'Read configuration through getEnv() from lib/env.ts.',
+        },
+      ],
+    },
+  },
+  {
+    // The env module itself, and tooling that configures processes rather than reading config.
+    files: ['lib/env.ts', 'prisma.config.ts', 'scripts/**', 'tests/**', 'vitest.config.ts'],
+    rules: { 'no-restricted-properties': 'off' },
+  },
+]);
