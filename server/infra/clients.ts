@@ -68,8 +68,12 @@ export async function closeClients(): Promise<void> {
   await state.prisma?.$disconnect().catch(() => undefined);
   state.prisma = undefined;
   state.redis = undefined;
-  for (const connection of state.extraRedis) {
-    await connection.quit().catch(() => connection.disconnect());
-  }
+  for (const connection of state.extraRedis) await closeRedisConnection(connection);
   state.extraRedis.clear();
+}
+
+export async function closeRedisConnection(connection: Redis): Promise<void> {
+  // QUIT on a connection that is down would wait for a reconnect that may never come.
+  if (connection.status === 'ready') await connection.quit().catch(() => connection.disconnect());
+  else connection.disconnect();
 }

@@ -16,7 +16,7 @@ import {
   ownerRoom,
   type Principal,
 } from '@/server/auth/principal';
-import { getRedis } from '@/server/infra/clients';
+import { closeRedisConnection, createRedisConnection } from '@/server/infra/clients';
 import { getVisibleTasks } from '@/server/tasks/task-service';
 import { subscribeBusMessages } from './event-bus';
 
@@ -82,7 +82,9 @@ export async function attachSocketServer(httpServer: HttpServer): Promise<{
   const io: TaskdeckServer = new Server(httpServer, {
     path: SOCKET_PATH,
     serveClient: false,
-    adapter: createAdapter(getRedis()),
+    // Its own connection: the adapter blocks on XREAD, and during an outage it must wait for
+    // Redis to come back rather than fail (the shared connection fails fast).
+    adapter: createAdapter(createRedisConnection({ connectionName: 'taskdeck:socket.io' })),
   });
 
   io.use(async (socket, next) => {
@@ -105,7 +107,7 @@ export async function attachSocketServer(httpServer: HttpServer): Promise<{
   return {
     io,
     async close() {
-      await subscriber.quit().catch(() => subscriber.disconnect());
+      await closeRedisConnection(subscriber);
       await new Promise<void>((resolve) => {
         io.close(() => resolve());
       });

@@ -1,0 +1,169 @@
+import { io as connectSocketIo, type Socket } from 'socket.io-client';
+import {
+  nowMs,
+  type ClientToServerEvents,
+  type ServerToClientEvents,
+  type TaskUpdate,
+} from '@/lib/realtime/events';
+import type { TaskView } from '@/lib/tasks/task-view';
+import { BenchSetupError } from './bench-env';
+
+// The client side of the benchmarks: the REST API and a Socket.IO client, as a browser uses them.
+
+export type BenchSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+const CONNECT_TIMEOUT_MS = 10_000;
+const HTTP_TIMEOUT_MS = 10_000;
+
+export interface PostedTask {
+  task: TaskView;
+  /** Date.now() just before the request was sent. */
+  sentAt: number;
+  /** Date.now() as soon as the response headers arrived, before the body is read. */
+  respondedAt: number;
+}
+
+export async function postTask(
+  baseUrl: string,
+  type: string,
+  payload: unknown,
+): Promise<PostedTask> {
+  const body = JSON.stringify({ type, payload });
+  const sentAt = Date.now();
+  const response = await fetch(`${baseUrl}/api/v1/tasks`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+    signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
+  });
+  const respondedAt = Date.now();
+  const json = (await response.json()) as unknown;
+  if (response.status !== 201 || !isTaskView(json)) {
+    throw new BenchSetupError(
+      `POST /api/v1/tasks answered ${response.status}: ${JSON.stringify(json)}`,
+    );
+  }
+  return { task: json, sentAt, respondedAt };
+}
+
+export async function getTask(baseUrl: string, id: string): Promise<TaskView> {
+  const response = await fetch(`${baseUrl}/api/v1/tasks/${id}`, {
+    signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
+  });
+  const json = (await response.json()) as unknown;
+  if (!response.ok || !isTaskView(json)) {
+    throw new BenchSetupError(`GET /api/v1/tasks/${id} answered ${response.status}`);
+  }
+  return json;
+}
+
+function isTaskView(value: unknown): value is TaskView {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { id?: unknown }).id === 'string' &&
+    typeof (value as { status?: unknown }).status === 'string'
+  );
+}
+
+/** Connects like the dashboard does; the server puts the socket in the anonymous owner room. */
+export async function connectSocket(baseUrl: string): Promise<BenchSocket> {
+  const socket: BenchSocket = connectSocketIo(baseUrl, {
+    path: '/socket.io/',
+    transports: ['websocket'],
+    reconnection: false,
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new BenchSetupError(`Socket.IO did not connect to ${baseUrl}`)),
+        CONNECT_TIMEOUT_MS,
+      );
+      socket.once('connect', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      socket.once('connect_error', (error) => {
+        clearTimeout(timer);
+        reject(new BenchSetupError(`Socket.IO connect failed: ${error.message}`));
+      });
+    });
+  } catch (error) {
+    socket.disconnect();
+    throw error;
+  }
+  return socket;
+}
+
+export interface ReceivedUpdate {
+  update: TaskUpdate;
+  /** nowMs() (performance.timeOrigin + performance.now()) taken first thing on arrival. */
+  receivedAt: number;
+}
+
+type Waiter = {
+  taskId: string;
+  matches: (update: TaskUpdate) => boolean;
+  resolve: (received: ReceivedUpdate) => void;
+};
+
+/**
+ * Records every 'task.updated' a socket receives, by task id. Events may arrive before the
+ * POST that created the task has answered, so they are kept from the start, not per request.
+ */
+export class TaskUpdateLog {
+  private readonly byTask = new Map<string, ReceivedUpdate[]>();
+  private readonly waiters = new Set<Waiter>();
+
+  constructor(socket: BenchSocket) {
+    socket.on('task.updated', (update) => {
+      const received = { update, receivedAt: nowMs() };
+      let list = this.byTask.get(update.id);
+      if (!list) {
+        list = [];
+        this.byTask.set(update.id, list);
+      }
+      list.push(received);
+      for (const waiter of [...this.waiters]) {
+        if (waiter.taskId === update.id && waiter.matches(update)) {
+          this.waiters.delete(waiter);
+          waiter.resolve(received);
+        }
+      }
+    });
+  }
+
+  updatesOf(taskId: string): ReceivedUpdate[] {
+    return this.byTask.get(taskId) ?? [];
+  }
+
+  /** Forgets a finished task so long runs do not keep every event in memory. */
+  forget(taskId: string): void {
+    this.byTask.delete(taskId);
+  }
+
+  /** The first update of the task (already received or still to come) that matches. */
+  waitFor(
+    taskId: string,
+    matches: (update: TaskUpdate) => boolean,
+    timeoutMs: number,
+  ): Promise<ReceivedUpdate> {
+    const seen = this.updatesOf(taskId).find((received) => matches(received.update));
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter = {
+        taskId,
+        matches,
+        resolve: (received) => {
+          clearTimeout(timer);
+          resolve(received);
+        },
+      };
+      const timer = setTimeout(() => {
+        this.waiters.delete(waiter);
+        reject(new BenchSetupError(`no matching task.updated for ${taskId} in ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.waiters.add(waiter);
+    });
+  }
+}

@@ -1,0 +1,45 @@
+import { runScript, withBenchEnv } from './bench-env';
+import { formatVerdict } from './bench-stats';
+import {
+  PICKUP_TARGET_P50_MS,
+  measurePickupLatency,
+  printPickupLatency,
+  type PickupLatencyResult,
+} from './pickup-latency';
+import {
+  PROGRESS_TARGET_P99_MS,
+  measureProgressLatency,
+  printProgressLatency,
+  type ProgressLatencyResult,
+} from './progress-latency';
+
+// `npm run bench`: both benchmarks against one fresh environment, one after the other
+// (never overlapping, so the pickup figures are taken on an idle system).
+
+function printSummary(progress: ProgressLatencyResult, pickup: PickupLatencyResult): void {
+  const p = progress.latency;
+  const q = pickup.pickup;
+  console.log(
+    [
+      '',
+      '=== Taskdeck benchmark summary ===',
+      `progress latency  n=${p.count} at ${progress.emitRate.toFixed(0)} ev/s, lost ${progress.lost}` +
+        `  p50 ${p.p50.toFixed(2)} ms  p90 ${p.p90.toFixed(2)} ms  p99 ${p.p99.toFixed(2)} ms  max ${p.max.toFixed(2)} ms` +
+        `  [p99 < ${PROGRESS_TARGET_P99_MS} ms: ${formatVerdict(progress.pass)}]`,
+      `pickup latency    n=${q.count} idle, ${pickup.negative} negative` +
+        `  p50 ${q.p50.toFixed(0)} ms  p90 ${q.p90.toFixed(0)} ms  p99 ${q.p99.toFixed(0)} ms  max ${q.max.toFixed(0)} ms` +
+        `  [p50 < ${PICKUP_TARGET_P50_MS} ms: ${formatVerdict(pickup.pass)}] (ms resolution)`,
+      '==================================',
+    ].join('\n'),
+  );
+}
+
+runScript(async () => {
+  await withBenchEnv(async (env) => {
+    const progress = await measureProgressLatency(env);
+    printProgressLatency(progress);
+    const pickup = await measurePickupLatency(env);
+    printPickupLatency(pickup);
+    printSummary(progress, pickup);
+  });
+});
