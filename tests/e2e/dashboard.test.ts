@@ -1,0 +1,143 @@
+import { readFile } from 'node:fs/promises';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { TaskView } from '@/lib/tasks/task-view';
+import { launchChromium } from '../support/browser';
+
+// The dashboard in real Chromium against the production build and a real worker.
+
+const baseUrl = inject('baseUrl');
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function openDashboard(): Promise<Page> {
+  const page = await browser.newPage({ acceptDownloads: true });
+  page.setDefaultTimeout(30_000);
+  await page.goto(baseUrl);
+  await page.locator('[data-testid="connection"][data-state="live"]').waitFor();
+  return page;
+}
+
+/** Records every value the first progress bar of a newly added row shows, in order. */
+async function recordProgressOfNextRow(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const seen: string[] = [];
+    (window as unknown as { progressSeen: string[] }).progressSeen = seen;
+    const known = new Set(
+      [...document.querySelectorAll('[data-testid="task-row"]')].map((row) =>
+        row.getAttribute('data-task-id'),
+      ),
+    );
+    const observer = new MutationObserver(() => {
+      const row = [...document.querySelectorAll('[data-testid="task-row"]')].find(
+        (candidate) => !known.has(candidate.getAttribute('data-task-id')),
+      );
+      const value = row?.querySelector('[role="progressbar"]')?.getAttribute('aria-valuenow');
+      if (value !== undefined && value !== null && seen.at(-1) !== value) seen.push(value);
+    });
+    observer.observe(document.body, { subtree: true, childList: true, attributes: true });
+  });
+}
+
+describe('dashboard', () => {
+  it('requests a report, shows it moving live to done, and downloads the CSV', async () => {
+    const page = await openDashboard();
+    const from = new Date(Date.now() - 365 * 86_400_000).toISOString().slice(0, 10);
+    const today = new Date().toISOString().slice(0, 10);
+    await page.getByLabel('From').fill(from);
+    await page.getByLabel('To').fill(today);
+    await recordProgressOfNextRow(page);
+    await page.getByRole('button', { name: 'Generate report' }).click();
+
+    const row = page.locator('[data-testid="task-row"]').first();
+    await row.locator('[data-testid="task-status"]', { hasText: 'succeeded' }).waitFor();
+    const seen = await page.evaluate(
+      () => (window as unknown as { progressSeen: string[] }).progressSeen,
+    );
+    const values = seen.map(Number);
+    expect(values.at(-1)).toBe(100);
+    // It moved: values between the ends were shown, and it never went back.
+    expect(values.filter((value) => value > 0 && value < 100).length).toBeGreaterThanOrEqual(2);
+    expect([...values].sort((a, b) => a - b)).toEqual(values);
+    expect(await row.textContent()).toContain(`${from} → ${today}`);
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      row.getByRole('link', { name: 'Download' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe(`activity-${from}-to-${today}.csv`);
+    const csv = await readFile((await download.path())!, 'utf8');
+    const lines = csv.trim().split('\r\n');
+    expect(lines[0]).toBe(
+      'date,type,status,count,avg_duration_ms,p50_duration_ms,p95_duration_ms,max_duration_ms',
+    );
+    // The report saw at least itself, running, today.
+    expect(lines).toContainEqual(
+      expect.stringMatching(new RegExp(`^${today},report\\.generate,running,\\d+,`)),
+    );
+
+    // A reload shows the persisted state, not a reset.
+    const taskId = await row.getAttribute('data-task-id');
+    await page.reload();
+    const reloaded = page.locator(`[data-task-id="${taskId}"]`);
+    await expect(reloaded.locator('[data-testid="task-status"]').textContent()).resolves.toBe(
+      'succeeded',
+    );
+    await expect(
+      reloaded.locator('[role="progressbar"]').getAttribute('aria-valuenow'),
+    ).resolves.toBe('100');
+    await page.close();
+  });
+
+  it('shows a task created elsewhere (REST) live, without a reload', async () => {
+    const page = await openDashboard();
+    const response = await fetch(`${baseUrl}/api/v1/tasks`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'diagnostics.simulate', payload: { steps: 5, stepMs: 100 } }),
+    });
+    const task = (await response.json()) as TaskView;
+    const row = page.locator(`[data-task-id="${task.id}"]`);
+    await row.locator('[data-testid="task-status"]', { hasText: 'running' }).waitFor();
+    await row.locator('[data-testid="task-status"]', { hasText: 'succeeded' }).waitFor();
+    expect(await row.locator('[data-testid="task-message"]').textContent()).toBe('Done');
+    await page.close();
+  });
+
+  it('shows a failed task with its error', async () => {
+    const page = await openDashboard();
+    const response = await fetch(`${baseUrl}/api/v1/tasks`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        type: 'diagnostics.simulate',
+        payload: { steps: 2, stepMs: 0, failAtStep: 1 },
+      }),
+    });
+    const task = (await response.json()) as TaskView;
+    const row = page.locator(`[data-task-id="${task.id}"]`);
+    await row.locator('[data-testid="task-status"]', { hasText: 'failed' }).waitFor();
+    expect(await row.locator('[data-testid="task-message"]').textContent()).toBe(
+      'Simulated failure at step 1',
+    );
+    await page.close();
+  });
+
+  it('explains a bad date range next to the field and creates nothing', async () => {
+    const page = await openDashboard();
+    const rowsBefore = await page.locator('[data-testid="task-row"]').count();
+    await page.getByLabel('From').fill('2026-02-01');
+    await page.getByLabel('To').fill('2026-01-01');
+    await page.getByRole('button', { name: 'Generate report' }).click();
+    await page.getByText('from must be on or before to').waitFor();
+    expect(await page.locator('[data-testid="task-row"]').count()).toBe(rowsBefore);
+    await page.close();
+  });
+});
