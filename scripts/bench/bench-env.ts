@@ -61,8 +61,11 @@ export class BenchProcess {
     this.exited = new Promise((resolve) => {
       child.once('exit', (code, signal) => resolve({ code, signal }));
     });
-    for (const stream of [child.stdout, child.stderr]) {
-      if (stream) createInterface({ input: stream }).on('line', (line) => this.onLine(line));
+    if (child.stdout) {
+      createInterface({ input: child.stdout }).on('line', (line) => this.onLine(line, false));
+    }
+    if (child.stderr) {
+      createInterface({ input: child.stderr }).on('line', (line) => this.onLine(line, true));
     }
   }
 
@@ -125,25 +128,26 @@ export class BenchProcess {
     return this.stopping;
   }
 
-  private onLine(line: string): void {
+  private onLine(line: string, fromStderr: boolean): void {
     this.tail.push(line);
     if (this.tail.length > TAIL_LINES) this.tail.shift();
-    echoIfNoteworthy(this.name, line);
+    echoIfNoteworthy(this.name, line, fromStderr);
     for (const listener of [...this.listeners]) listener(line);
   }
 }
 
 /** Warnings and errors from the children would explain odd figures, so they are shown. */
-function echoIfNoteworthy(name: string, line: string): void {
-  if (line.startsWith('TASKDECK_URL=') || line.trim() === '') return;
-  let level = 100;
+function echoIfNoteworthy(name: string, line: string, fromStderr: boolean): void {
+  if (line.trim() === '') return;
+  let level: number | undefined;
   try {
     const parsed = JSON.parse(line) as { level?: unknown };
     if (typeof parsed.level === 'number') level = parsed.level;
   } catch {
-    // Not a pino line (Next or Node itself): always worth seeing.
+    // Not a pino line: Next's own chatter on stdout, or Node warnings and crashes on stderr.
   }
-  if (level >= 40) process.stderr.write(`[${name}] ${line}\n`);
+  const noteworthy = level === undefined ? fromStderr : level >= 40;
+  if (noteworthy) process.stderr.write(`[${name}] ${line}\n`);
 }
 
 // Every child ever started, so an error, Ctrl-C or a plain exit never leaves one behind.

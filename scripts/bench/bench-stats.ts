@@ -44,7 +44,10 @@ export function formatSummary(summary: LatencySummary, digits = 2): string {
     ['mean', summary.mean],
     ['min', summary.min],
   ];
-  return parts.map(([label, value]) => `${label} ${formatMs(value, digits)}`).join('  ');
+  // The mean is not an observed value, so one more digit than the percentiles says more.
+  return parts
+    .map(([label, value]) => `${label} ${formatMs(value, label === 'mean' ? digits + 1 : digits)}`)
+    .join('  ');
 }
 
 export function formatVerdict(pass: boolean): string {

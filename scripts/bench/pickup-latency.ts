@@ -111,7 +111,7 @@ export function printPickupLatency(result: PickupLatencyResult): void {
       `  tasks: ${options.tasks} sequential diagnostics.simulate {steps: 1, stepMs: 0}, each sent ${options.idleGapMs} ms after the previous finished; ${options.warmupTasks} warm-up tasks excluded`,
       `  pickup (n=${pickup.count}): ${formatSummary(pickup, 0)}`,
       `  negative values: ${result.negative} (kept as measured: the job is enqueued before the API answers, so the worker can start it before the response reaches the client)`,
-      `  resolution: startedAt is a Postgres timestamp with millisecond precision, so each value is +/- 1 ms`,
+      `  resolution: 1 ms: startedAt (new Date() in the worker's startAttempt, stored as timestamptz(3)) and the client's Date.now() are whole milliseconds, so each value is +/- 1 ms`,
       `  context: POST round trip ${formatSummary(result.postRoundTrip, 1)}`,
       `  context: POST sent -> processor start ${formatSummary(result.sendToStart, 0)}`,
       ...(result.fromRestApi > 0

@@ -1,3 +1,4 @@
+import { parseArgs } from 'node:util';
 import { isTerminalStatus } from '@/lib/tasks/task-view';
 import {
   connectSocket,
@@ -132,8 +133,33 @@ export function printProgressLatency(result: ProgressLatencyResult): void {
   );
 }
 
+/** `--steps N --step-ms MS --warmup-steps N` override the defaults when run alone. */
+function parseOptions(args: string[]): ProgressLatencyOptions {
+  const { values } = parseArgs({
+    args,
+    options: {
+      steps: { type: 'string' },
+      'step-ms': { type: 'string' },
+      'warmup-steps': { type: 'string' },
+    },
+  });
+  const pick = (raw: string | undefined, fallback: number, max: number) => {
+    const value = raw === undefined ? fallback : Number(raw);
+    if (!Number.isFinite(value) || value < 0 || value > max) {
+      throw new BenchSetupError(`expected a number from 0 to ${max}, got ${raw}`);
+    }
+    return value;
+  };
+  return {
+    steps: Math.max(1, Math.round(pick(values.steps, DEFAULT_OPTIONS.steps, 20_000))),
+    stepMs: pick(values['step-ms'], DEFAULT_OPTIONS.stepMs, 20),
+    warmupSteps: Math.max(1, Math.round(pick(values['warmup-steps'], DEFAULT_OPTIONS.warmupSteps, 5_000))),
+  };
+}
+
 if (isEntryPoint(import.meta.url)) {
   runScript(async () => {
-    printProgressLatency(await withBenchEnv((env) => measureProgressLatency(env)));
+    const options = parseOptions(process.argv.slice(2));
+    printProgressLatency(await withBenchEnv((env) => measureProgressLatency(env, options)));
   });
 }

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# `npm start`: installs what is missing, migrates, builds when the sources changed, then runs
+# the web server (Next + Socket.IO) and a worker, and prints the URL.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/ensure-deps.sh
+node --import tsx scripts/migrate.ts
+
+# Rebuild when there is no build or any source is newer than it.
+if [ ! -f .next/BUILD_ID ] || [ -n "$(find app components lib server public next.config.ts package-lock.json \
+  -newer .next/BUILD_ID -type f -not -path 'lib/generated/*' -print -quit 2>/dev/null)" ]; then
+  echo "Building the app (next build)…"
+  NEXT_TELEMETRY_DISABLED=1 npx --no-install next build >/dev/null
+fi
+
+exec node --import tsx scripts/supervise.ts prod
