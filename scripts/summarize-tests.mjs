@@ -7,7 +7,9 @@ const dir = process.argv[2] ?? '.data/test-results';
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const lines = [];
 
-for (const file of readdirSync(dir).filter((name) => name.endsWith('.check')).sort()) {
+for (const file of readdirSync(dir)
+  .filter((name) => name.endsWith('.check'))
+  .sort()) {
   const passed = readFileSync(path.join(dir, file), 'utf8').trim() === 'pass';
   totals[passed ? 'passed' : 'failed'] += 1;
   lines.push(`  check ${path.basename(file, '.check')}: ${passed ? 'passed' : 'FAILED'}`);
@@ -31,7 +33,9 @@ for (const tier of ['unit', 'integration', 'e2e']) {
   };
   if (report.numTotalTests === 0 && brokenFiles === 0) counts.failed += 1; // ran nothing
   for (const key of Object.keys(totals)) totals[key] += counts[key];
-  lines.push(`  ${tier}: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`);
+  lines.push(
+    `  ${tier}: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`,
+  );
 }
 
 console.log('\n== summary');

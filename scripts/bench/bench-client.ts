@@ -21,6 +21,8 @@ export interface PostedTask {
   sentAt: number;
   /** Date.now() as soon as the response headers arrived, before the body is read. */
   respondedAt: number;
+  /** The same moment on the nowMs() clock, to compare with socket arrival times. */
+  respondedAtPerf: number;
 }
 
 export async function postTask(
@@ -36,6 +38,7 @@ export async function postTask(
     body,
     signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
   });
+  const respondedAtPerf = nowMs();
   const respondedAt = Date.now();
   const json = (await response.json()) as unknown;
   if (response.status !== 201 || !isTaskView(json)) {
@@ -43,7 +46,7 @@ export async function postTask(
       `POST /api/v1/tasks answered ${response.status}: ${JSON.stringify(json)}`,
     );
   }
-  return { task: json, sentAt, respondedAt };
+  return { task: json, sentAt, respondedAt, respondedAtPerf };
 }
 
 export async function getTask(baseUrl: string, id: string): Promise<TaskView> {

@@ -59,7 +59,8 @@ export class BenchProcess {
     readonly child: ChildProcess,
   ) {
     this.exited = new Promise((resolve) => {
-      child.once('exit', (code, signal) => resolve({ code, signal }));
+      // 'close', not 'exit': by then its last output lines have been read too.
+      child.once('close', (code, signal) => resolve({ code, signal }));
     });
     if (child.stdout) {
       createInterface({ input: child.stdout }).on('line', (line) => this.onLine(line, false));
@@ -119,7 +120,8 @@ export class BenchProcess {
     this.stopping ??= (async () => {
       if (!this.alive) return;
       this.child.kill('SIGTERM');
-      const outcome = await Promise.race([this.exited, sleep(graceMs, 'timeout' as const)]);
+      const timeout = sleep(graceMs, 'timeout' as const, { ref: false });
+      const outcome = await Promise.race([this.exited, timeout]);
       if (outcome === 'timeout' && this.alive) {
         this.child.kill('SIGKILL');
         await this.exited;

@@ -33,6 +33,8 @@ export interface PickupLatencyResult {
   postRoundTrip: LatencySummary;
   /** startedAt - POST sent: the whole way from the client's request to the processor. */
   sendToStart: LatencySummary;
+  /** The 'running' event reaching the client - POST response: what a user sees (sub-ms). */
+  runningEventSeen: LatencySummary;
   /** Fell back to GET /api/v1/tasks/{id} because the running event had no startedAt. */
   fromRestApi: number;
   pass: boolean;
@@ -42,6 +44,7 @@ interface Sample {
   pickup: number;
   postRoundTrip: number;
   sendToStart: number;
+  runningEventSeen: number | null;
   fromRestApi: boolean;
 }
 
@@ -68,6 +71,7 @@ async function measureOneTask(env: BenchEnv, log: TaskUpdateLog): Promise<Sample
     pickup: started - posted.respondedAt,
     postRoundTrip: posted.respondedAt - posted.sentAt,
     sendToStart: started - posted.sentAt,
+    runningEventSeen: running ? running.receivedAt - posted.respondedAtPerf : null,
     fromRestApi: !running,
   };
 }
@@ -94,6 +98,9 @@ export async function measurePickupLatency(
       negative: samples.filter((s) => s.pickup < 0).length,
       postRoundTrip: summarizeLatencies(samples.map((s) => s.postRoundTrip)),
       sendToStart: summarizeLatencies(samples.map((s) => s.sendToStart)),
+      runningEventSeen: summarizeLatencies(
+        samples.flatMap((s) => (s.runningEventSeen === null ? [] : [s.runningEventSeen])),
+      ),
       fromRestApi: samples.filter((s) => s.fromRestApi).length,
       pass: pickup.p50 < PICKUP_TARGET_P50_MS,
     };
@@ -111,9 +118,10 @@ export function printPickupLatency(result: PickupLatencyResult): void {
       `  tasks: ${options.tasks} sequential diagnostics.simulate {steps: 1, stepMs: 0}, each sent ${options.idleGapMs} ms after the previous finished; ${options.warmupTasks} warm-up tasks excluded`,
       `  pickup (n=${pickup.count}): ${formatSummary(pickup, 0)}`,
       `  negative values: ${result.negative} (kept as measured: the job is enqueued before the API answers, so the worker can start it before the response reaches the client)`,
-      `  resolution: 1 ms: startedAt (new Date() in the worker's startAttempt, stored as timestamptz(3)) and the client's Date.now() are whole milliseconds, so each value is +/- 1 ms`,
+      `  resolution 1 ms: startedAt (new Date() in the worker's startAttempt, stored as timestamptz(3)) and the client's Date.now() are whole milliseconds, so each value is +/- 1 ms`,
       `  context: POST round trip ${formatSummary(result.postRoundTrip, 1)}`,
       `  context: POST sent -> processor start ${formatSummary(result.sendToStart, 0)}`,
+      `  context: POST response -> 'running' event at the client ${formatSummary(result.runningEventSeen, 1)}`,
       ...(result.fromRestApi > 0
         ? [`  startedAt read via GET /api/v1/tasks/{id} for ${result.fromRestApi} tasks`]
         : []),

@@ -153,7 +153,10 @@ function parseOptions(args: string[]): ProgressLatencyOptions {
   return {
     steps: Math.max(1, Math.round(pick(values.steps, DEFAULT_OPTIONS.steps, 20_000))),
     stepMs: pick(values['step-ms'], DEFAULT_OPTIONS.stepMs, 20),
-    warmupSteps: Math.max(1, Math.round(pick(values['warmup-steps'], DEFAULT_OPTIONS.warmupSteps, 5_000))),
+    warmupSteps: Math.max(
+      1,
+      Math.round(pick(values['warmup-steps'], DEFAULT_OPTIONS.warmupSteps, 5_000)),
+    ),
   };
 }
 

@@ -17,6 +17,7 @@ import {
   type Principal,
 } from '@/server/auth/principal';
 import { closeRedisConnection, createRedisConnection } from '@/server/infra/clients';
+import { redisKey } from '@/server/infra/queues';
 import { getVisibleTasks } from '@/server/tasks/task-service';
 import { subscribeBusMessages } from './event-bus';
 
@@ -84,7 +85,9 @@ export async function attachSocketServer(httpServer: HttpServer): Promise<{
     serveClient: false,
     // Its own connection: the adapter blocks on XREAD, and during an outage it must wait for
     // Redis to come back rather than fail (the shared connection fails fast).
-    adapter: createAdapter(createRedisConnection({ connectionName: 'taskdeck:socket.io' })),
+    adapter: createAdapter(createRedisConnection({ connectionName: 'taskdeck:socket.io' }), {
+      streamName: redisKey('socket.io'),
+    }),
   });
 
   io.use(async (socket, next) => {

@@ -47,7 +47,7 @@ describe('worker process', () => {
     } finally {
       await worker.stop('SIGKILL');
     }
-  });
+  }, 60_000);
 
   it('hands jobs that outlast the shutdown timeout back to the queue, where another worker resumes them', async () => {
     const first = spawnEntry('worker/main.ts', { SHUTDOWN_TIMEOUT_MS: '300' }, [
@@ -59,26 +59,25 @@ describe('worker process', () => {
       await first.waitForOutput(/worker started/);
       const task = await createTask(ANONYMOUS, {
         type: 'diagnostics.simulate',
-        payload: { steps: 3, stepMs: 1_000 },
+        // Far longer than the 300 ms shutdown timeout: only a hand-back explains what follows.
+        payload: { steps: 10, stepMs: 1_000 },
       });
       await bus.waitForUpdate(task.id, (u) => u.status === 'running');
-      const stoppedAt = Date.now();
       first.child.kill('SIGTERM');
       expect(await first.exited).toEqual({ code: 0, signal: null });
-      expect(Date.now() - stoppedAt).toBeLessThan(5_000);
 
       expect(await getTask(ANONYMOUS, task.id)).toMatchObject({
         status: 'queued',
         error: { code: 'interrupted' },
       });
       second = spawnEntry('worker/main.ts', {}, ['--queues', 'diagnostics']);
-      const done = await bus.waitForUpdate(task.id, isTerminal, 20_000);
+      const done = await bus.waitForUpdate(task.id, isTerminal, 60_000);
       expect(done).toMatchObject({ status: 'succeeded', attempt: 2 });
     } finally {
       await first.stop('SIGKILL');
       await second?.stop('SIGTERM');
     }
-  });
+  }, 90_000);
 
   it('refuses to start for an unknown queue', async () => {
     const worker = spawnEntry('worker/main.ts', { LOG_LEVEL: 'info' }, ['--queues', 'nope']);

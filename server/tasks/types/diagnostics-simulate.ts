@@ -30,7 +30,10 @@ export const diagnosticsSimulate = defineTaskType({
     const started = Date.now();
     for (let step = 1; step <= payload.steps; step += 1) {
       signal.throwIfAborted();
-      if (payload.stepMs > 0) await sleep(payload.stepMs, undefined, { signal });
+      // Paced against the start time, not step by step, so timer slack does not add up and
+      // stepMs: 2 really means 500 steps a second.
+      const due = started + step * payload.stepMs - Date.now();
+      if (due > 0) await sleep(due, undefined, { signal });
       if (failing && step === payload.failAtStep)
         throw new Error(`Simulated failure at step ${step}`);
       reportProgress((step / payload.steps) * 100, `Step ${step} of ${payload.steps}`);
