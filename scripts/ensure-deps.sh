@@ -5,8 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "Installing dependencies (npm ci)…"
-  npm ci --no-audit --no-fund --loglevel=error
+  echo "Installing dependencies…"
+  # `npm install`, not `npm ci`: npm 11 leaves other platforms' optional packages out of the
+  # lockfile and `npm ci` then refuses it. Versions still come from the lockfile.
+  npm install --no-audit --no-fund --loglevel=error
 fi
 
 if [ ! -f lib/generated/prisma/client.ts ] || [ prisma/schema.prisma -nt lib/generated/prisma/client.ts ]; then
