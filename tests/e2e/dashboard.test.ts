@@ -25,25 +25,34 @@ async function openDashboard(): Promise<Page> {
   return page;
 }
 
-/** Records every value the first progress bar of a newly added row shows, in order. */
-async function recordProgressOfNextRow(page: Page): Promise<void> {
+/** Records, per task row, every value its progress bar shows, in order. */
+async function recordProgressBars(page: Page): Promise<void> {
   await page.evaluate(() => {
-    const seen: string[] = [];
-    (window as unknown as { progressSeen: string[] }).progressSeen = seen;
-    const known = new Set(
-      [...document.querySelectorAll('[data-testid="task-row"]')].map((row) =>
-        row.getAttribute('data-task-id'),
-      ),
-    );
-    const observer = new MutationObserver(() => {
-      const row = [...document.querySelectorAll('[data-testid="task-row"]')].find(
-        (candidate) => !known.has(candidate.getAttribute('data-task-id')),
-      );
-      const value = row?.querySelector('[role="progressbar"]')?.getAttribute('aria-valuenow');
-      if (value !== undefined && value !== null && seen.at(-1) !== value) seen.push(value);
+    const seen: Record<string, string[]> = {};
+    (window as unknown as { progressSeen: Record<string, string[]> }).progressSeen = seen;
+    const record = () => {
+      for (const row of document.querySelectorAll('[data-testid="task-row"]')) {
+        const id = row.getAttribute('data-task-id') ?? '';
+        const value = row.querySelector('[role="progressbar"]')?.getAttribute('aria-valuenow');
+        const values = (seen[id] ??= []);
+        if (value != null && values.at(-1) !== value) values.push(value);
+      }
+    };
+    record();
+    new MutationObserver(record).observe(document.body, {
+      subtree: true,
+      childList: true,
+      attributes: true,
+      attributeFilter: ['aria-valuenow', 'data-task-id'],
     });
-    observer.observe(document.body, { subtree: true, childList: true, attributes: true });
   });
+}
+
+async function progressSeen(page: Page, taskId: string): Promise<number[]> {
+  const seen = await page.evaluate(
+    () => (window as unknown as { progressSeen: Record<string, string[]> }).progressSeen,
+  );
+  return (seen[taskId] ?? []).map(Number);
 }
 
 describe('dashboard', () => {
@@ -53,15 +62,13 @@ describe('dashboard', () => {
     const today = new Date().toISOString().slice(0, 10);
     await page.getByLabel('From').fill(from);
     await page.getByLabel('To').fill(today);
-    await recordProgressOfNextRow(page);
+    await recordProgressBars(page);
     await page.getByRole('button', { name: 'Generate report' }).click();
 
     const row = page.locator('[data-testid="task-row"]').first();
     await row.locator('[data-testid="task-status"]', { hasText: 'succeeded' }).waitFor();
-    const seen = await page.evaluate(
-      () => (window as unknown as { progressSeen: string[] }).progressSeen,
-    );
-    const values = seen.map(Number);
+    const taskId = (await row.getAttribute('data-task-id'))!;
+    const values = await progressSeen(page, taskId);
     expect(values.at(-1)).toBe(100);
     // It moved: values between the ends were shown, and it never went back.
     expect(values.filter((value) => value > 0 && value < 100).length).toBeGreaterThanOrEqual(2);
@@ -84,7 +91,6 @@ describe('dashboard', () => {
     );
 
     // A reload shows the persisted state, not a reset.
-    const taskId = await row.getAttribute('data-task-id');
     await page.reload();
     const reloaded = page.locator(`[data-task-id="${taskId}"]`);
     await expect(reloaded.locator('[data-testid="task-status"]').textContent()).resolves.toBe(

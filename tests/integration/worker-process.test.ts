@@ -50,7 +50,7 @@ describe('worker process', () => {
   }, 60_000);
 
   it('hands jobs that outlast the shutdown timeout back to the queue, where another worker resumes them', async () => {
-    const first = spawnEntry('worker/main.ts', { SHUTDOWN_TIMEOUT_MS: '300' }, [
+    const first = spawnEntry('worker/main.ts', { SHUTDOWN_TIMEOUT_MS: '300', LOG_LEVEL: 'info' }, [
       '--queues',
       'diagnostics',
     ]);
