@@ -17,9 +17,19 @@ afterAll(async () => {
   await browser?.close();
 });
 
+/** Every main-frame navigation and console error, to explain a failure (e.g. a surprise reload). */
+const pageEvents: string[] = [];
+
 async function openDashboard(): Promise<Page> {
   const page = await browser.newPage({ acceptDownloads: true });
   page.setDefaultTimeout(30_000);
+  page.on('framenavigated', (frame) => {
+    if (frame === page.mainFrame()) pageEvents.push(`navigated ${frame.url()}`);
+  });
+  page.on('console', (message) => {
+    if (message.type() === 'error') pageEvents.push(`console: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => pageEvents.push(`pageerror: ${error.message}`));
   await page.goto(baseUrl);
   await page.locator('[data-testid="connection"][data-state="live"]').waitFor();
   return page;
@@ -63,12 +73,16 @@ describe('dashboard', () => {
     await page.getByLabel('From').fill(from);
     await page.getByLabel('To').fill(today);
     await recordProgressBars(page);
+    expect(await page.getByLabel('From').inputValue()).toBe(from);
     await page.getByRole('button', { name: 'Generate report' }).click();
 
     const row = page.locator('[data-testid="task-row"]').first();
     await row.locator('[data-testid="task-status"]', { hasText: 'succeeded' }).waitFor();
     const taskId = (await row.getAttribute('data-task-id'))!;
     const values = await progressSeen(page, taskId);
+    // Context for a failure below: what the page went through and what the row shows.
+    const context = JSON.stringify({ values, pageEvents, row: await row.innerHTML() });
+    expect(values.length, context).toBeGreaterThan(2);
     expect(values.at(-1)).toBe(100);
     // It moved: values between the ends were shown, and it never went back.
     expect(values.filter((value) => value > 0 && value < 100).length).toBeGreaterThanOrEqual(2);
