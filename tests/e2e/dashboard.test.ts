@@ -58,6 +58,21 @@ async function recordProgressBars(page: Page): Promise<void> {
   });
 }
 
+function rowIds(page: Page): Promise<string[]> {
+  return page
+    .locator('[data-testid="task-row"]')
+    .evaluateAll((rows) => rows.map((row) => row.getAttribute('data-task-id') ?? ''));
+}
+
+async function waitForNewRowId(page: Page, before: string[]): Promise<string> {
+  const handle = await page.waitForFunction((known: string[]) => {
+    const rows = [...document.querySelectorAll('[data-testid="task-row"]')];
+    const fresh = rows.find((row) => !known.includes(row.getAttribute('data-task-id') ?? ''));
+    return fresh?.getAttribute('data-task-id') ?? false;
+  }, before);
+  return (await handle.jsonValue()) as string;
+}
+
 async function progressSeen(page: Page, taskId: string): Promise<number[]> {
   const seen = await page.evaluate(
     () => (window as unknown as { progressSeen: Record<string, string[]> }).progressSeen,
@@ -74,11 +89,13 @@ describe('dashboard', () => {
     await page.getByLabel('To').fill(today);
     await recordProgressBars(page);
     expect(await page.getByLabel('From').inputValue()).toBe(from);
+    // Other tier files may have created tasks already: find ours as the row that is new.
+    const before = await rowIds(page);
     await page.getByRole('button', { name: 'Generate report' }).click();
+    const taskId = await waitForNewRowId(page, before);
 
-    const row = page.locator('[data-testid="task-row"]').first();
+    const row = page.locator(`[data-task-id="${taskId}"]`);
     await row.locator('[data-testid="task-status"]', { hasText: 'succeeded' }).waitFor();
-    const taskId = (await row.getAttribute('data-task-id'))!;
     const values = await progressSeen(page, taskId);
     // Context for a failure below: what the page went through and what the row shows.
     const context = JSON.stringify({ values, pageEvents, row: await row.innerHTML() });
