@@ -18,6 +18,9 @@ type DmmfField = {
   hasDefaultValue: boolean;
   default?: unknown;
   nativeType?: [string, string[]] | null;
+  relationFromFields?: string[];
+  relationToFields?: string[];
+  relationOnDelete?: string;
 };
 type DmmfModel = { name: string; dbName: string | null; fields: DmmfField[] };
 type DmmfIndex = {
@@ -71,6 +74,7 @@ function expectedType(field: DmmfField): {
     case 'String':
       if (native === 'Uuid') return { dataType: 'uuid' };
       if (native === 'VarChar') return { dataType: 'character varying', length: arg };
+      if (native === 'Char') return { dataType: 'character', length: arg };
       return { dataType: 'text' };
     case 'Int':
       return { dataType: native === 'SmallInt' ? 'smallint' : 'integer' };
@@ -203,5 +207,53 @@ describe('schema.prisma and the migrated database', () => {
     const byName = (a: { index_name: string }, b: { index_name: string }) =>
       a.index_name.localeCompare(b.index_name);
     expect(rows.sort(byName)).toEqual(expected.sort(byName));
+  });
+});
+
+describe('foreign keys', () => {
+  it('match the relations of schema.prisma, with their delete rules', async () => {
+    const { rows } = await client.query<{
+      table_name: string;
+      columns: string[];
+      foreign_table: string;
+      foreign_columns: string[];
+      delete_rule: string;
+    }>(
+      `SELECT cl.relname::text AS table_name,
+              array_agg(a.attname::text ORDER BY k.ord) AS columns,
+              fcl.relname::text AS foreign_table,
+              array_agg(fa.attname::text ORDER BY k.ord) AS foreign_columns,
+              CASE c.confdeltype WHEN 'c' THEN 'Cascade' WHEN 'n' THEN 'SetNull' WHEN 'r' THEN 'Restrict'
+                                 WHEN 'd' THEN 'SetDefault' ELSE 'NoAction' END AS delete_rule
+       FROM pg_constraint c
+       JOIN pg_class cl ON cl.oid = c.conrelid
+       JOIN pg_class fcl ON fcl.oid = c.confrelid
+       CROSS JOIN LATERAL unnest(c.conkey, c.confkey) WITH ORDINALITY AS k(attnum, fattnum, ord)
+       JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum
+       JOIN pg_attribute fa ON fa.attrelid = c.confrelid AND fa.attnum = k.fattnum
+       WHERE c.contype = 'f'
+       GROUP BY cl.relname, fcl.relname, c.confdeltype, c.conname`,
+    );
+    const expected = models.flatMap((model) =>
+      model.fields
+        .filter((field) => field.kind === 'object' && (field.relationFromFields?.length ?? 0) > 0)
+        .map((field) => {
+          const target = models.find((candidate) => candidate.name === field.type)!;
+          const column = (m: DmmfModel, name: string) =>
+            columnOf(m.fields.find((candidate) => candidate.name === name)!);
+          return {
+            table_name: tableOf(model),
+            columns: field.relationFromFields!.map((name) => column(model, name)),
+            foreign_table: tableOf(target),
+            foreign_columns: field.relationToFields!.map((name) => column(target, name)),
+            delete_rule: field.relationOnDelete ?? (field.isRequired ? 'Restrict' : 'SetNull'),
+          };
+        }),
+    );
+    const key = (fk: { table_name: string; columns: string[] }) =>
+      `${fk.table_name}.${fk.columns.join(',')}`;
+    const byKey = (a: { table_name: string; columns: string[] }, b: typeof a) =>
+      key(a).localeCompare(key(b));
+    expect(rows.sort(byKey)).toEqual(expected.sort(byKey));
   });
 });
