@@ -1,6 +1,8 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
 import type { ReactNode } from 'react';
+import { getPagePrincipal } from '@/components/current-principal';
+import { SiteHeader } from '@/components/site-header';
+import { ANONYMOUS, type Principal } from '@/server/auth/principal';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -8,17 +10,24 @@ export const metadata: Metadata = {
   description: 'Background work, live.',
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export const dynamic = 'force-dynamic';
+
+async function headerPrincipal(): Promise<Principal> {
+  // The layout never takes the page down (no error boundary sits above it): whatever goes
+  // wrong resolving the principal, the header shows signed out and the page reports the error.
+  try {
+    return await getPagePrincipal();
+  } catch {
+    return ANONYMOUS;
+  }
+}
+
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const principal = await headerPrincipal();
   return (
     <html lang="en">
       <body className="min-h-screen bg-slate-50 font-sans text-slate-900 antialiased">
-        <header className="border-b border-slate-200 bg-white">
-          <div className="mx-auto flex max-w-5xl items-center justify-between px-6 py-4">
-            <Link href="/" className="text-lg font-semibold tracking-tight">
-              Taskdeck
-            </Link>
-          </div>
-        </header>
+        <SiteHeader principal={principal} />
         <main className="mx-auto max-w-5xl px-6 py-8">{children}</main>
       </body>
     </html>

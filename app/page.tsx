@@ -1,6 +1,8 @@
-import { headers } from 'next/headers';
+import { redirect } from 'next/navigation';
 import { Dashboard } from '@/components/dashboard';
-import { authenticateRequest } from '@/server/auth/principal';
+import { getPagePrincipal } from '@/components/current-principal';
+import { isAdmin } from '@/server/auth/principal';
+import { listUsers } from '@/server/auth/user-service';
 import { listTasks } from '@/server/tasks/task-service';
 
 export const dynamic = 'force-dynamic';
@@ -12,8 +14,13 @@ function utcDate(offsetDays: number): string {
 }
 
 export default async function DashboardPage() {
-  const principal = await authenticateRequest(await headers());
-  const page = await listTasks(principal, { limit: PAGE_SIZE });
+  const principal = await getPagePrincipal();
+  if (principal.kind !== 'user') redirect('/sign-in');
+  const [page, users] = await Promise.all([
+    listTasks(principal, { limit: PAGE_SIZE }),
+    // Admins see everyone's tasks: label each row with its owner.
+    isAdmin(principal) ? listUsers(principal) : Promise.resolve(null),
+  ]);
   return (
     <Dashboard
       initialTasks={page.data}
@@ -21,6 +28,7 @@ export default async function DashboardPage() {
       pageSize={PAGE_SIZE}
       defaultFrom={utcDate(-29)}
       defaultTo={utcDate(0)}
+      ownerEmails={users ? Object.fromEntries(users.map((user) => [user.id, user.email])) : null}
     />
   );
 }

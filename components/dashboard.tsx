@@ -13,18 +13,27 @@ const CONNECTION_LABELS: Record<ConnectionState, { text: string; dot: string }> 
   offline: { text: 'Offline: reconnecting', dot: 'bg-red-500' },
 };
 
+function ownerLabel(ownerEmails: Record<string, string>, ownerId: string | null): string {
+  if (!ownerId) return 'no owner';
+  // A user who signed up after this page loaded: not in the map, shown by id.
+  return ownerEmails[ownerId] ?? `user ${ownerId.slice(0, 8)}`;
+}
+
 export function Dashboard({
   initialTasks,
   initialCursor,
   pageSize,
   defaultFrom,
   defaultTo,
+  ownerEmails = null,
 }: {
   initialTasks: TaskView[];
   initialCursor: string | null;
   pageSize: number;
   defaultFrom: string;
   defaultTo: string;
+  /** For admins, who see every user's tasks: owner id → email, to label each row. */
+  ownerEmails?: Record<string, string> | null;
 }) {
   const { tasks, connection, addTasks } = useLiveTasks(initialTasks);
   const [cursor, setCursor] = useState(initialCursor);
@@ -82,7 +91,11 @@ export function Dashboard({
         ) : (
           <ul className="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white shadow-sm">
             {tasks.map((task) => (
-              <TaskRow key={task.id} task={task} />
+              <TaskRow
+                key={task.id}
+                task={task}
+                owner={ownerEmails ? ownerLabel(ownerEmails, task.ownerId) : undefined}
+              />
             ))}
           </ul>
         )}

@@ -19,7 +19,7 @@ function describePayload(task: TaskView): string | null {
   return null;
 }
 
-export function TaskRow({ task }: { task: TaskView }) {
+export function TaskRow({ task, owner }: { task: TaskView; owner?: string }) {
   const label = TYPE_LABELS[task.type] ?? task.type;
   const detail = describePayload(task);
   return (
@@ -32,6 +32,11 @@ export function TaskRow({ task }: { task: TaskView }) {
             {task.id.slice(0, 8)} · {formatTime(task.createdAt)}
             {task.attempts > 1 ? ` · attempt ${task.attempts} of ${task.maxAttempts}` : ''}
           </div>
+          {owner ? (
+            <div data-testid="task-owner" className="text-xs text-slate-500">
+              Owner: {owner}
+            </div>
+          ) : null}
         </div>
         <StatusBadge status={task.status} />
       </div>

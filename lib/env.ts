@@ -25,6 +25,14 @@ const envSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   WORKER_HEARTBEAT_MS: z.coerce.number().int().min(100).default(5_000),
   NEXT_DEV: booleanish.optional(),
+  /** Signs session cookies. Required in production; `npm start` generates one. */
+  AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** The first admin, created by the start command when missing. */
+  ADMIN_EMAIL: z.email().optional(),
+  ADMIN_PASSWORD: z.string().min(8).max(128).optional(),
+  /** Sign-in attempts per email address, and failed API key attempts per client, per window. */
+  AUTH_RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(10),
+  AUTH_RATE_LIMIT_WINDOW_S: z.coerce.number().int().min(1).default(60),
 });
 
 export type Env = z.infer<typeof envSchema>;

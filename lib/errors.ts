@@ -31,6 +31,41 @@ export class ValidationError extends AppError {
   }
 }
 
+export class UnauthorizedError extends AppError {
+  readonly status = 401;
+  readonly code = 'unauthorized';
+  readonly title = 'Authentication required';
+  constructor(message = 'Sign in, or send an API key as "Authorization: Bearer <key>".') {
+    super(message);
+    this.name = 'UnauthorizedError';
+  }
+}
+
+/** Only for actions whose existence is no secret (admin pages); tasks answer 404 instead. */
+export class ForbiddenError extends AppError {
+  readonly status = 403;
+  readonly code = 'forbidden';
+  readonly title = 'Forbidden';
+  constructor(message = 'You are not allowed to do this.') {
+    super(message);
+    this.name = 'ForbiddenError';
+  }
+}
+
+export class RateLimitedError extends AppError {
+  readonly status = 429;
+  readonly code = 'rate_limited';
+  readonly title = 'Too many requests';
+  constructor(
+    readonly retryAfterSeconds: number,
+    /** True for the first rejection of a window: worth one audit entry, not one per attempt. */
+    readonly firstRejection = false,
+  ) {
+    super(`Too many attempts. Try again in ${retryAfterSeconds} s.`);
+    this.name = 'RateLimitedError';
+  }
+}
+
 export class NotFoundError extends AppError {
   readonly status = 404;
   readonly code = 'not_found';

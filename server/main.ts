@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import next from 'next';
 import { getEnv } from '@/lib/env';
 import { getLogger } from '@/lib/logger';
+import { CLIENT_IP_HEADER } from '@/server/auth/principal';
 import { closeClients } from '@/server/infra/clients';
 import { attachSocketServer } from '@/server/realtime/socket-server';
 
@@ -16,7 +17,11 @@ async function main(): Promise<void> {
   const app = next({ dev, hostname: env.HOST, port: env.PORT, httpServer });
   await app.prepare();
   const handle = app.getRequestHandler();
-  httpServer.on('request', (req, res) => void handle(req, res));
+  httpServer.on('request', (req, res) => {
+    // The client address for rate limits and the audit log, set here so no client can forge it.
+    req.headers[CLIENT_IP_HEADER] = req.socket.remoteAddress ?? 'unknown';
+    void handle(req, res);
+  });
   // Engine.IO wraps the request listener above and answers /socket.io/ itself.
   const realtime = await attachSocketServer(httpServer);
 

@@ -1,33 +1,84 @@
-// Who is acting. Accounts arrive in a later issue: until then every caller is anonymous and
-// sees the tasks without an owner. Every service takes a Principal so that seam is the only
-// thing that changes.
+import { UnauthorizedError, ForbiddenError } from '@/lib/errors';
+import { getAuth } from './auth';
+import { authenticateApiKey } from './api-keys';
 
-export type Principal = { kind: 'anonymous' };
+// Who is acting, resolved once per request or socket and passed to every service. The rules of
+// who may see what live here and nowhere else.
+
+export type Role = 'user' | 'admin';
+
+export type Principal =
+  | { kind: 'anonymous' }
+  | {
+      kind: 'user';
+      userId: string;
+      email: string;
+      role: Role;
+      via: 'session' | 'api-key';
+      apiKeyId?: string;
+    };
+
+export type UserPrincipal = Extract<Principal, { kind: 'user' }>;
 
 export const ANONYMOUS: Principal = { kind: 'anonymous' };
 
-/** The owner recorded on tasks this principal creates. */
-export function ownerIdFor(principal: Principal): string | null {
-  switch (principal.kind) {
-    case 'anonymous':
-      return null;
-  }
+/** Set by server/main.ts from the socket's address; never taken from the client. */
+export const CLIENT_IP_HEADER = 'x-taskdeck-client-ip';
+
+export function clientIpOf(headers: Headers): string {
+  return headers.get(CLIENT_IP_HEADER) ?? 'unknown';
 }
 
-/** Narrows a task query to what the principal may see. */
-export function visibleTasksWhere(principal: Principal): { ownerId: string | null } {
-  return { ownerId: ownerIdFor(principal) };
+export function requireUser(principal: Principal): UserPrincipal {
+  if (principal.kind !== 'user') throw new UnauthorizedError();
+  return principal;
+}
+
+export function requireAdmin(principal: Principal): UserPrincipal {
+  const user = requireUser(principal);
+  if (user.role !== 'admin') throw new ForbiddenError('Only admins can do this.');
+  return user;
+}
+
+export function isAdmin(principal: Principal): boolean {
+  return principal.kind === 'user' && principal.role === 'admin';
+}
+
+/** Narrows a task query to what the principal may see: admins everything, users their own. */
+export function visibleTasksWhere(principal: UserPrincipal): { ownerId?: string } {
+  return principal.role === 'admin' ? {} : { ownerId: principal.userId };
 }
 
 export function canSeeTask(principal: Principal, task: { ownerId: string | null }): boolean {
-  return task.ownerId === ownerIdFor(principal);
+  if (principal.kind !== 'user') return false;
+  return principal.role === 'admin' || task.ownerId === principal.userId;
 }
 
-/** The Socket.IO room that receives every event of this principal's tasks. */
+/** The Socket.IO room that receives every event of this owner's tasks. */
 export function ownerRoom(ownerId: string | null): string {
-  return `owner:${ownerId ?? 'anonymous'}`;
+  return `owner:${ownerId ?? 'none'}`;
 }
 
-export async function authenticateRequest(_headers: Headers): Promise<Principal> {
-  return ANONYMOUS;
+export const ADMIN_ROOM = 'admins';
+
+/**
+ * `Authorization: Bearer <key>` authenticates as the key's owner (a bad key is a 401, not
+ * anonymous); otherwise the session cookie, if any.
+ */
+export async function authenticateRequest(headers: Headers): Promise<Principal> {
+  const authorization = headers.get('authorization');
+  if (authorization !== null) {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+    if (!match?.[1]) throw new UnauthorizedError('Use "Authorization: Bearer <key>".');
+    return authenticateApiKey(match[1], clientIpOf(headers));
+  }
+  const session = await getAuth().api.getSession({ headers });
+  if (!session || session.user.banned) return ANONYMOUS;
+  return {
+    kind: 'user',
+    userId: session.user.id,
+    email: session.user.email,
+    role: session.user.role === 'admin' ? 'admin' : 'user',
+    via: 'session',
+  };
 }

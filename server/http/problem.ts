@@ -25,16 +25,26 @@ export function problemResponse(body: ProblemBody, headers?: HeadersInit): Respo
 /** Expected errors become their own problem; anything else is logged and reported as a 500. */
 export function errorToProblem(error: unknown, context: Record<string, unknown> = {}): Response {
   if (isAppError(error)) {
-    return problemResponse({
-      type: PROBLEM_TYPE_BASE + error.code,
-      title: error.title,
-      status: error.status,
-      detail: error.message,
-      code: error.code,
-      ...('fieldErrors' in error && Array.isArray(error.fieldErrors) && error.fieldErrors.length > 0
-        ? { errors: error.fieldErrors as FieldError[] }
-        : {}),
-    });
+    const headers: Record<string, string> = {};
+    if ('retryAfterSeconds' in error && typeof error.retryAfterSeconds === 'number') {
+      headers['retry-after'] = String(error.retryAfterSeconds);
+    }
+    if (error.status === 401) headers['www-authenticate'] = 'Bearer realm="taskdeck"';
+    return problemResponse(
+      {
+        type: PROBLEM_TYPE_BASE + error.code,
+        title: error.title,
+        status: error.status,
+        detail: error.message,
+        code: error.code,
+        ...('fieldErrors' in error &&
+        Array.isArray(error.fieldErrors) &&
+        error.fieldErrors.length > 0
+          ? { errors: error.fieldErrors as FieldError[] }
+          : {}),
+      },
+      headers,
+    );
   }
   getLogger().error({ err: error, ...context }, 'unexpected error in a route handler');
   return problemResponse({

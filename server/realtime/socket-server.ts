@@ -11,8 +11,10 @@ import {
 import { getLogger } from '@/lib/logger';
 import { taskIdListSchema } from '@/lib/tasks/task-inputs';
 import {
+  ADMIN_ROOM,
   authenticateRequest,
-  ownerIdFor,
+  CLIENT_IP_HEADER,
+  isAdmin,
   ownerRoom,
   type Principal,
 } from '@/server/auth/principal';
@@ -61,12 +63,13 @@ function handlersFor(socket: TaskdeckSocket): void {
 /** Delivers one bus message to the sockets of this node that may see it. */
 function relay(io: TaskdeckServer, message: BusMessage): void {
   const owner = ownerRoom(message.ownerId);
+  // Owners and admins see everything of a task; sockets that subscribed to it see it too.
+  // Emitting to several rooms reaches each socket once, however many of them it is in.
   if (message.kind === 'task.created') {
-    io.local.to(owner).emit(SERVER_EVENTS.taskCreated, message.task);
+    io.local.to([owner, ADMIN_ROOM]).emit(SERVER_EVENTS.taskCreated, message.task);
   } else {
-    // Emitting to several rooms reaches each socket once, however many of them it is in.
     io.local
-      .to([owner, taskRoom(message.update.id)])
+      .to([owner, ADMIN_ROOM, taskRoom(message.update.id)])
       .emit(SERVER_EVENTS.taskUpdated, message.update);
   }
 }
@@ -90,18 +93,32 @@ export async function attachSocketServer(httpServer: HttpServer): Promise<{
     }),
   });
 
+  // The handshake authenticates like a request: the session cookie, or an API key sent as
+  // `auth: { token }` (browsers cannot set headers on WebSocket upgrades).
   io.use(async (socket, next) => {
     try {
-      socket.data.principal = await authenticateRequest(toHeaders(socket.handshake.headers));
+      const headers = toHeaders(socket.handshake.headers);
+      headers.set(CLIENT_IP_HEADER, socket.handshake.address);
+      const token: unknown = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
+      if (typeof token === 'string' && token) headers.set('authorization', `Bearer ${token}`);
+      const principal = await authenticateRequest(headers);
+      if (principal.kind !== 'user') return next(new Error('unauthorized'));
+      socket.data.principal = principal;
       next();
-    } catch (error) {
-      getLogger().warn({ err: error }, 'socket authentication failed');
+    } catch {
       next(new Error('unauthorized'));
     }
   });
 
   io.on('connection', (socket) => {
-    void socket.join(ownerRoom(ownerIdFor(socket.data.principal)));
+    const { principal } = socket.data;
+    if (principal.kind === 'user') {
+      void socket.join(
+        isAdmin(principal)
+          ? [ADMIN_ROOM, ownerRoom(principal.userId)]
+          : ownerRoom(principal.userId),
+      );
+    }
     handlersFor(socket);
   });
 

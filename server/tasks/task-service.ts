@@ -10,17 +10,24 @@ import { taskIdSchema } from '@/lib/tasks/task-inputs';
 import type { TaskView } from '@/lib/tasks/task-view';
 import { uuid7 } from '@/lib/uuid7';
 import type { Prisma } from '@/lib/generated/prisma/client';
-import { canSeeTask, ownerIdFor, visibleTasksWhere, type Principal } from '@/server/auth/principal';
+import {
+  canSeeTask,
+  requireUser,
+  visibleTasksWhere,
+  type Principal,
+} from '@/server/auth/principal';
+import { recordAudit, type AuditContext } from '@/server/audit/audit-service';
 import { getPrisma } from '@/server/infra/clients';
 import { getQueue } from '@/server/infra/queues';
 import { publishBusMessage } from '@/server/realtime/event-bus';
 import { getStorage } from '@/server/storage/storage';
 import { findTaskType, listTaskTypes } from './registry';
-import { decodeTaskCursor, encodeTaskCursor } from './task-cursor';
+import { decodeKeysetCursor, encodeKeysetCursor } from '@/server/db/keyset-cursor';
 import { readResultFile, toTaskView } from './task-mapper';
 
 /** Records a task and enqueues its job (job id = task id). Returns without waiting for it. */
 export async function createTask(principal: Principal, input: CreateTaskInput): Promise<TaskView> {
+  const user = requireUser(principal);
   const type = findTaskType(input.type);
   if (!type) {
     const known = listTaskTypes()
@@ -38,7 +45,7 @@ export async function createTask(principal: Principal, input: CreateTaskInput): 
     );
   }
 
-  const ownerId = ownerIdFor(principal);
+  const ownerId = user.userId;
   const prisma = getPrisma();
   const task = await prisma.task.create({
     data: {
@@ -84,6 +91,7 @@ export async function createTask(principal: Principal, input: CreateTaskInput): 
 }
 
 async function findVisibleTask(principal: Principal, id: string) {
+  requireUser(principal);
   if (!taskIdSchema.safeParse(id).success) throw new NotFoundError('No such task.');
   const task = await getPrisma().task.findUnique({ where: { id } });
   // Someone else's task answers exactly like a missing one, so ids leak nothing.
@@ -97,9 +105,10 @@ export async function getTask(principal: Principal, id: string): Promise<TaskVie
 
 /** The subset of these ids the principal may see, as current snapshots. */
 export async function getVisibleTasks(principal: Principal, ids: string[]): Promise<TaskView[]> {
+  const user = requireUser(principal);
   if (ids.length === 0) return [];
   const tasks = await getPrisma().task.findMany({
-    where: { id: { in: ids }, ...visibleTasksWhere(principal) },
+    where: { id: { in: ids }, ...visibleTasksWhere(user) },
   });
   return tasks.map(toTaskView);
 }
@@ -110,9 +119,10 @@ export interface TaskPage {
 }
 
 export async function listTasks(principal: Principal, query: ListTasksQuery): Promise<TaskPage> {
-  const cursor = query.cursor ? decodeTaskCursor(query.cursor) : null;
+  const user = requireUser(principal);
+  const cursor = query.cursor ? decodeKeysetCursor(query.cursor) : null;
   const where: Prisma.TaskWhereInput = {
-    ...visibleTasksWhere(principal),
+    ...visibleTasksWhere(user),
     ...(query.status ? { status: query.status } : {}),
     ...(query.type ? { type: query.type } : {}),
   };
@@ -133,14 +143,21 @@ export async function listTasks(principal: Principal, query: ListTasksQuery): Pr
   const last = page.at(-1);
   return {
     data: page.map(toTaskView),
-    nextCursor: rows.length > query.limit && last ? encodeTaskCursor(last) : null,
+    nextCursor: rows.length > query.limit && last ? encodeKeysetCursor(last) : null,
   };
 }
 
-export async function openTaskResult(principal: Principal, id: string) {
+export async function openTaskResult(principal: Principal, id: string, context: AuditContext) {
   const task = await findVisibleTask(principal, id);
   const file = task.status === 'succeeded' ? readResultFile(task.result) : null;
   if (!file) throw new NotFoundError('This task has no file to download.');
   const { stream, size } = await getStorage().read(file.key);
+  if (principal.kind === 'user' && task.ownerId !== principal.userId) {
+    // An admin reading another user's output.
+    await recordAudit(principal, 'task.result_download', { type: 'task', id }, context, {
+      ownerId: task.ownerId,
+      file: file.name,
+    });
+  }
   return { stream, size, name: file.name, contentType: file.contentType };
 }

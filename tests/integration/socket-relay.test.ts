@@ -1,17 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SubscribeAck, TaskUpdate } from '@/lib/realtime/events';
 import type { TaskView } from '@/lib/tasks/task-view';
-import { ANONYMOUS } from '@/server/auth/principal';
 import { closeClients } from '@/server/infra/clients';
 import { createTask } from '@/server/tasks/task-service';
 import { startTaskWorker, type RunningTaskWorker } from '@/worker/task-worker';
 import { connectClient, startSocketNode, type TestSocket } from '../support/socket-server-fixture';
+import { createTestUser, type TestUser } from '../support/users';
 
 let worker: RunningTaskWorker;
 const nodes: Array<Awaited<ReturnType<typeof startSocketNode>>> = [];
 const sockets: TestSocket[] = [];
 
+let owner: TestUser;
+
 beforeAll(async () => {
+  owner = await createTestUser();
   worker = await startTaskWorker({ concurrency: 2 });
   // Two web nodes: every event must reach the sockets of both.
   nodes.push(await startSocketNode(), await startSocketNode());
@@ -25,7 +28,7 @@ afterAll(async () => {
 });
 
 async function client(nodeIndex: number): Promise<TestSocket> {
-  const socket = await connectClient(nodes[nodeIndex]!.url);
+  const socket = await connectClient(nodes[nodeIndex]!.url, { cookie: owner.cookie });
   sockets.push(socket);
   return socket;
 }
@@ -56,7 +59,7 @@ describe('Socket.IO relay', () => {
     const seenA = collect(a);
     const seenB = collect(b);
 
-    const task = await createTask(ANONYMOUS, {
+    const task = await createTask(owner.principal, {
       type: 'diagnostics.simulate',
       payload: { steps: 5, stepMs: 20 },
     });
@@ -75,7 +78,7 @@ describe('Socket.IO relay', () => {
 
   it('answers a subscribe with current snapshots, leaving out unknown ids', async () => {
     const socket = await client(0);
-    const task = await createTask(ANONYMOUS, {
+    const task = await createTask(owner.principal, {
       type: 'diagnostics.simulate',
       payload: { steps: 1, stepMs: 0 },
     });

@@ -1,17 +1,20 @@
 import { text } from 'node:stream/consumers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NotFoundError, ValidationError } from '@/lib/errors';
-import { ANONYMOUS } from '@/server/auth/principal';
+import { NO_AUDIT_CONTEXT } from '@/server/audit/audit-service';
 import { closeClients, getPrisma } from '@/server/infra/clients';
 import { getStorage } from '@/server/storage/storage';
 import { createTask, getTask, openTaskResult } from '@/server/tasks/task-service';
 import { startTaskWorker, type RunningTaskWorker } from '@/worker/task-worker';
 import { BusRecorder, isTerminal } from '../support/bus-recorder';
+import { createTestUser, type TestUser } from '../support/users';
 
 let worker: RunningTaskWorker;
 const bus = new BusRecorder();
+let owner: TestUser;
 
 beforeAll(async () => {
+  owner = await createTestUser();
   await bus.start();
   worker = await startTaskWorker({ concurrency: 2 });
 });
@@ -65,7 +68,7 @@ describe('report.generate end to end', () => {
       ],
     });
 
-    const created = await createTask(ANONYMOUS, {
+    const created = await createTask(owner.principal, {
       type: 'report.generate',
       payload: { from: '2001-03-01', to: '2001-03-03' },
     });
@@ -89,7 +92,7 @@ describe('report.generate end to end', () => {
     );
     expect(midway.length).toBeGreaterThanOrEqual(3);
 
-    const stored = await getTask(ANONYMOUS, created.id);
+    const stored = await getTask(owner.principal, created.id);
     expect(stored).toMatchObject({
       status: 'succeeded',
       progress: 100,
@@ -100,7 +103,7 @@ describe('report.generate end to end', () => {
     });
     expect(Date.parse(stored.finishedAt!)).toBeGreaterThanOrEqual(Date.parse(stored.startedAt!));
 
-    const file = await openTaskResult(ANONYMOUS, created.id);
+    const file = await openTaskResult(owner.principal, created.id, NO_AUDIT_CONTEXT);
     expect(file.name).toBe('activity-2001-03-01-to-2001-03-03.csv');
     expect(file.contentType).toMatch(/^text\/csv/);
     expect((await text(file.stream)).split('\r\n')).toEqual([
@@ -116,10 +119,10 @@ describe('report.generate end to end', () => {
 describe('creating tasks', () => {
   it('rejects an unknown type and an invalid payload with field errors, recording nothing', async () => {
     const before = await getPrisma().task.count();
-    await expect(createTask(ANONYMOUS, { type: 'report.explode' })).rejects.toMatchObject({
+    await expect(createTask(owner.principal, { type: 'report.explode' })).rejects.toMatchObject({
       fieldErrors: [{ path: 'type' }],
     });
-    const invalid = createTask(ANONYMOUS, {
+    const invalid = createTask(owner.principal, {
       type: 'report.generate',
       payload: { from: '2001-13-45', to: '2001-01-01', colour: 'red' },
     });
@@ -134,7 +137,7 @@ describe('creating tasks', () => {
   });
 
   it('stores the parsed payload, defaults filled in', async () => {
-    const task = await createTask(ANONYMOUS, {
+    const task = await createTask(owner.principal, {
       type: 'diagnostics.simulate',
       payload: { stepMs: 0 },
     });
@@ -143,16 +146,16 @@ describe('creating tasks', () => {
   });
 
   it('answers NotFoundError for unknown and malformed ids', async () => {
-    await expect(getTask(ANONYMOUS, 'not-a-uuid')).rejects.toBeInstanceOf(NotFoundError);
-    await expect(getTask(ANONYMOUS, '00000000-0000-7000-8000-ffffffffffff')).rejects.toBeInstanceOf(
-      NotFoundError,
-    );
+    await expect(getTask(owner.principal, 'not-a-uuid')).rejects.toBeInstanceOf(NotFoundError);
+    await expect(
+      getTask(owner.principal, '00000000-0000-7000-8000-ffffffffffff'),
+    ).rejects.toBeInstanceOf(NotFoundError);
   });
 });
 
 describe('failures and retries', () => {
   it('retries a failed attempt after its backoff and then succeeds', async () => {
-    const task = await createTask(ANONYMOUS, {
+    const task = await createTask(owner.principal, {
       type: 'diagnostics.simulate',
       payload: { steps: 3, stepMs: 10, failAtStep: 2, failAttempts: 1 },
     });
@@ -164,18 +167,18 @@ describe('failures and retries', () => {
       error: { message: 'Simulated failure at step 2' },
     });
     expect(retrying?.progressMessage).toMatch(/^Will retry: Simulated failure at step 2/);
-    const stored = await getTask(ANONYMOUS, task.id);
+    const stored = await getTask(owner.principal, task.id);
     expect(stored).toMatchObject({ status: 'succeeded', attempts: 2, error: null });
   });
 
   it('fails for good after the last attempt, keeping the error and the progress reached', async () => {
-    const task = await createTask(ANONYMOUS, {
+    const task = await createTask(owner.principal, {
       type: 'diagnostics.simulate',
       payload: { steps: 4, stepMs: 0, failAtStep: 3 },
     });
     const done = await bus.waitForUpdate(task.id, isTerminal, 20_000);
     expect(done).toMatchObject({ status: 'failed', attempt: 3 });
-    const stored = await getTask(ANONYMOUS, task.id);
+    const stored = await getTask(owner.principal, task.id);
     expect(stored).toMatchObject({
       status: 'failed',
       attempts: 3,
@@ -183,13 +186,15 @@ describe('failures and retries', () => {
       error: { code: 'Error', message: 'Simulated failure at step 3' },
       resultUrl: null,
     });
-    await expect(openTaskResult(ANONYMOUS, task.id)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(openTaskResult(owner.principal, task.id, NO_AUDIT_CONTEXT)).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
   });
 });
 
 describe('persistence while running', () => {
   it('keeps Postgres close behind the live progress, so a reload never resets the bar', async () => {
-    const task = await createTask(ANONYMOUS, {
+    const task = await createTask(owner.principal, {
       type: 'diagnostics.simulate',
       payload: { steps: 5, stepMs: 200 },
     });
@@ -197,10 +202,10 @@ describe('persistence while running', () => {
       task.id,
       (u) => u.status === 'running' && u.progress >= 40,
     );
-    let stored = await getTask(ANONYMOUS, task.id);
+    let stored = await getTask(owner.principal, task.id);
     for (let i = 0; i < 20 && stored.progress < 40; i += 1) {
       await new Promise((resolve) => setTimeout(resolve, 10));
-      stored = await getTask(ANONYMOUS, task.id);
+      stored = await getTask(owner.principal, task.id);
     }
     expect(stored.status).toBe('running');
     expect(stored.progress).toBeGreaterThanOrEqual(40);
@@ -209,7 +214,7 @@ describe('persistence while running', () => {
   });
 
   it('leaves no stray files in storage for a finished report', async () => {
-    const task = await createTask(ANONYMOUS, {
+    const task = await createTask(owner.principal, {
       type: 'report.generate',
       payload: { from: '2001-01-01', to: '2001-01-01' },
     });

@@ -1,16 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ANONYMOUS } from '@/server/auth/principal';
 import { closeClients, getPrisma } from '@/server/infra/clients';
 import { checkHealth } from '@/server/health/health-service';
 import { createTask, getTask } from '@/server/tasks/task-service';
 import { BusRecorder, isTerminal } from '../support/bus-recorder';
 import { killAllSpawned, spawnEntry } from '../support/spawn-process';
+import { createTestUser, type TestUser } from '../support/users';
 
 // The worker as the separate process it is in production: started, given work, stopped.
 
 const bus = new BusRecorder();
+let owner: TestUser;
 
 beforeAll(async () => {
+  owner = await createTestUser();
   await bus.start();
 });
 
@@ -29,7 +31,7 @@ describe('worker process', () => {
       expect(health.workers.count).toBeGreaterThanOrEqual(1);
       expect(health.workers.queues).toContain('diagnostics');
 
-      const task = await createTask(ANONYMOUS, {
+      const task = await createTask(owner.principal, {
         type: 'diagnostics.simulate',
         payload: { steps: 4, stepMs: 250 },
       });
@@ -39,7 +41,7 @@ describe('worker process', () => {
       const exit = await worker.exited;
       expect(exit).toEqual({ code: 0, signal: null });
       expect(worker.output()).toMatch(/worker stopped/);
-      expect(await getTask(ANONYMOUS, task.id)).toMatchObject({
+      expect(await getTask(owner.principal, task.id)).toMatchObject({
         status: 'succeeded',
         progress: 100,
       });
@@ -57,7 +59,7 @@ describe('worker process', () => {
     let second: ReturnType<typeof spawnEntry> | undefined;
     try {
       await first.waitForOutput(/worker started/);
-      const task = await createTask(ANONYMOUS, {
+      const task = await createTask(owner.principal, {
         type: 'diagnostics.simulate',
         // Far longer than the 300 ms shutdown timeout: only a hand-back explains what follows.
         payload: { steps: 10, stepMs: 1_000 },
@@ -66,7 +68,7 @@ describe('worker process', () => {
       first.child.kill('SIGTERM');
       expect(await first.exited).toEqual({ code: 0, signal: null });
 
-      expect(await getTask(ANONYMOUS, task.id)).toMatchObject({
+      expect(await getTask(owner.principal, task.id)).toMatchObject({
         status: 'queued',
         error: { code: 'interrupted' },
       });

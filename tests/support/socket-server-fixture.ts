@@ -18,8 +18,18 @@ export async function startSocketNode(): Promise<{ url: string; close(): Promise
   return { url: `http://127.0.0.1:${port}`, close: () => realtime.close() };
 }
 
-export async function connectClient(url: string): Promise<TestSocket> {
-  const socket: TestSocket = connect(url, { path: '/socket.io/', transports: ['websocket'] });
+/** Connects as a browser would (session cookie) or an integration would (API key token). */
+export async function connectClient(
+  url: string,
+  credentials: { cookie?: string; token?: string } = {},
+): Promise<TestSocket> {
+  const socket: TestSocket = connect(url, {
+    path: '/socket.io/',
+    transports: ['websocket'],
+    reconnection: false,
+    ...(credentials.cookie ? { extraHeaders: { cookie: credentials.cookie } } : {}),
+    ...(credentials.token ? { auth: { token: credentials.token } } : {}),
+  });
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', resolve);
     socket.once('connect_error', reject);

@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { auditContextOf } from '@/server/audit/audit-service';
 import { authenticateRequest } from '@/server/auth/principal';
 import { withProblems } from '@/server/http/route';
 import { openTaskResult } from '@/server/tasks/task-service';
@@ -14,7 +15,7 @@ export const GET = withProblems<{ params: Promise<{ id: string }> }>(
   async (request, { params }) => {
     const { id } = await params;
     const principal = await authenticateRequest(request.headers);
-    const file = await openTaskResult(principal, id);
+    const file = await openTaskResult(principal, id, auditContextOf(request.headers));
     return new Response(Readable.toWeb(file.stream) as ReadableStream, {
       headers: {
         'content-type': file.contentType,

@@ -1,19 +1,20 @@
 import { ValidationError } from '@/lib/errors';
 
-// Keyset pagination over (created_at DESC, id DESC): opaque to clients, stable under inserts.
+// Keyset pagination over (created_at DESC, id DESC), for any table ordered that way:
+// opaque to clients, stable under inserts.
 
-export interface TaskCursor {
+export interface KeysetCursor {
   createdAt: Date;
   id: string;
 }
 
-export function encodeTaskCursor(cursor: TaskCursor): string {
+export function encodeKeysetCursor(cursor: KeysetCursor): string {
   return Buffer.from(JSON.stringify([cursor.createdAt.toISOString(), cursor.id])).toString(
     'base64url',
   );
 }
 
-export function decodeTaskCursor(raw: string): TaskCursor {
+export function decodeKeysetCursor(raw: string): KeysetCursor {
   try {
     const value: unknown = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
     if (Array.isArray(value) && value.length === 2) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '@/lib/errors';
-import { decodeTaskCursor, encodeTaskCursor } from '@/server/tasks/task-cursor';
+import { decodeKeysetCursor, encodeKeysetCursor } from '@/server/db/keyset-cursor';
 
 function rawCursor(value: unknown): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -8,7 +8,7 @@ function rawCursor(value: unknown): string {
 
 function decodeError(raw: string): ValidationError {
   try {
-    decodeTaskCursor(raw);
+    decodeKeysetCursor(raw);
   } catch (error) {
     if (error instanceof ValidationError) return error;
     throw new Error(`expected a ValidationError, got ${String(error)}`);
@@ -32,7 +32,7 @@ describe('task cursor', () => {
         createdAt: new Date('2026-03-04T05:06:07.089Z'),
         id: '01900000-0000-7000-8000-00000000abcd',
       };
-      const decoded = decodeTaskCursor(encodeTaskCursor(cursor));
+      const decoded = decodeKeysetCursor(encodeKeysetCursor(cursor));
       expect(decoded.id).toBe(cursor.id);
       expect(decoded.createdAt).toBeInstanceOf(Date);
       expect(decoded.createdAt.getTime()).toBe(cursor.createdAt.getTime());
@@ -44,7 +44,9 @@ describe('task cursor', () => {
         '1999-12-31T23:59:59.999Z',
         '2100-06-15T12:00:00.001Z',
       ]) {
-        const decoded = decodeTaskCursor(encodeTaskCursor({ createdAt: new Date(iso), id: 'x' }));
+        const decoded = decodeKeysetCursor(
+          encodeKeysetCursor({ createdAt: new Date(iso), id: 'x' }),
+        );
         expect(decoded.createdAt.toISOString()).toBe(iso);
       }
     });
@@ -52,13 +54,13 @@ describe('task cursor', () => {
     it('accepts an id of exactly 64 characters and ids with unusual characters', () => {
       for (const id of ['a'.repeat(64), 'with "quotes" and , commas', 'ünïcødé ✓', '']) {
         const createdAt = new Date('2026-01-01T00:00:00.000Z');
-        expect(decodeTaskCursor(encodeTaskCursor({ createdAt, id })).id).toBe(id);
+        expect(decodeKeysetCursor(encodeKeysetCursor({ createdAt, id })).id).toBe(id);
       }
     });
 
     it('produces a URL-safe opaque string', () => {
       // Chosen so that plain base64 would contain '+' and '/'.
-      const encoded = encodeTaskCursor({
+      const encoded = encodeKeysetCursor({
         createdAt: new Date('2026-01-01T00:00:00.000Z'),
         id: '>>>???~~~',
       });
@@ -68,7 +70,7 @@ describe('task cursor', () => {
 
     it('encodes the same cursor to the same string', () => {
       const cursor = { createdAt: new Date('2026-01-01T00:00:00.000Z'), id: 'abc' };
-      expect(encodeTaskCursor(cursor)).toBe(encodeTaskCursor({ ...cursor }));
+      expect(encodeKeysetCursor(cursor)).toBe(encodeKeysetCursor({ ...cursor }));
     });
   });
 

@@ -1,0 +1,103 @@
+import type { Metadata } from 'next';
+import { redirect } from 'next/navigation';
+import { ApiKeyStatus } from '@/components/api-keys/api-key-status';
+import { CreateApiKeyForm } from '@/components/api-keys/create-api-key-form';
+import { RevokeApiKeyButton } from '@/components/api-keys/revoke-api-key-button';
+import { getPagePrincipal } from '@/components/current-principal';
+import { formatUtc } from '@/components/format';
+import { PageHeading } from '@/components/page-heading';
+import { listApiKeys } from '@/server/auth/api-keys';
+
+export const dynamic = 'force-dynamic';
+
+export const metadata: Metadata = { title: 'API keys · Taskdeck' };
+
+export default async function ApiKeysPage() {
+  const principal = await getPagePrincipal();
+  if (principal.kind !== 'user') redirect('/sign-in');
+  const keys = await listApiKeys(principal);
+  return (
+    <div className="space-y-8">
+      <PageHeading title="API keys">
+        Call the REST API as yourself with <code className="font-mono">Authorization: Bearer</code>{' '}
+        and a key. A key can do what you can do, with your current role.
+      </PageHeading>
+
+      <section aria-labelledby="create-key-heading">
+        <h2 id="create-key-heading" className="mb-3 text-sm font-semibold uppercase text-slate-500">
+          Create a key
+        </h2>
+        <CreateApiKeyForm />
+      </section>
+
+      <section aria-labelledby="keys-heading">
+        <h2 id="keys-heading" className="mb-3 text-sm font-semibold uppercase text-slate-500">
+          Your keys
+        </h2>
+        {keys.length === 0 ? (
+          <div className="rounded-lg border border-dashed border-slate-300 bg-white p-10 text-center">
+            <p className="font-medium">No API keys yet</p>
+            <p className="mt-1 text-sm text-slate-500">
+              Create one above to call Taskdeck from scripts and integrations.
+            </p>
+          </div>
+        ) : (
+          <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
+            <table className="min-w-full divide-y divide-slate-200 text-sm">
+              <thead className="bg-slate-50 text-left text-xs font-semibold uppercase text-slate-500">
+                <tr>
+                  <th scope="col" className="px-4 py-2">
+                    Name
+                  </th>
+                  <th scope="col" className="px-4 py-2">
+                    Key
+                  </th>
+                  <th scope="col" className="px-4 py-2">
+                    Created
+                  </th>
+                  <th scope="col" className="px-4 py-2">
+                    Expires
+                  </th>
+                  <th scope="col" className="px-4 py-2">
+                    Last used
+                  </th>
+                  <th scope="col" className="px-4 py-2">
+                    Status
+                  </th>
+                  <th scope="col" className="px-4 py-2">
+                    <span className="sr-only">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-200">
+                {keys.map((key) => (
+                  <tr key={key.id} data-testid="api-key-row" data-key-id={key.id}>
+                    <td className="px-4 py-3 font-medium">{key.name}</td>
+                    <td className="px-4 py-3 font-mono text-xs text-slate-600">{key.prefix}…</td>
+                    <td className="whitespace-nowrap px-4 py-3 text-slate-600">
+                      {formatUtc(key.createdAt)}
+                    </td>
+                    <td className="whitespace-nowrap px-4 py-3 text-slate-600">
+                      {key.expiresAt ? formatUtc(key.expiresAt) : 'Never'}
+                    </td>
+                    <td className="whitespace-nowrap px-4 py-3 text-slate-600">
+                      {key.lastUsedAt ? formatUtc(key.lastUsedAt) : 'Never'}
+                    </td>
+                    <td className="px-4 py-3">
+                      <ApiKeyStatus status={key.status} />
+                    </td>
+                    <td className="px-4 py-3 text-right">
+                      {key.status === 'active' ? (
+                        <RevokeApiKeyButton id={key.id} name={key.name} />
+                      ) : null}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,67 @@
+'use client';
+
+import { useState, useTransition } from 'react';
+import { revokeApiKey } from '@/app/settings/api-keys/actions';
+
+/** Revoke, then confirm: one click alone never breaks an integration. */
+export function RevokeApiKeyButton({ id, name }: { id: string; name: string }) {
+  const [confirming, setConfirming] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [pending, startTransition] = useTransition();
+
+  function revoke() {
+    startTransition(async () => {
+      const result = await revokeApiKey(id);
+      if (result.ok) {
+        setConfirming(false);
+        setError(null);
+      } else {
+        setError(result.message);
+      }
+    });
+  }
+
+  if (!confirming) {
+    return (
+      <button
+        type="button"
+        onClick={() => setConfirming(true)}
+        aria-label={`Revoke ${name}`}
+        className="rounded-md border border-slate-300 bg-white px-2 py-1 text-xs font-medium text-red-700 hover:bg-red-50"
+      >
+        Revoke
+      </button>
+    );
+  }
+  return (
+    <div className="flex flex-col items-end gap-1">
+      <div className="flex items-center gap-2" role="group" aria-label={`Confirm revoking ${name}`}>
+        <span className="text-xs text-slate-600">Revoke for good?</span>
+        <button
+          type="button"
+          onClick={revoke}
+          disabled={pending}
+          className="rounded-md bg-red-600 px-2 py-1 text-xs font-semibold text-white hover:bg-red-700 disabled:opacity-60"
+        >
+          {pending ? 'Revoking…' : 'Confirm revoke'}
+        </button>
+        <button
+          type="button"
+          onClick={() => {
+            setConfirming(false);
+            setError(null);
+          }}
+          disabled={pending}
+          className="rounded-md border border-slate-300 bg-white px-2 py-1 text-xs font-medium hover:bg-slate-50"
+        >
+          Cancel
+        </button>
+      </div>
+      {error ? (
+        <p role="alert" className="text-xs text-red-700">
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}

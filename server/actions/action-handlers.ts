@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import { toFieldErrors, ValidationError } from '@/lib/errors';
+import { createApiKey, revokeApiKey } from '@/server/auth/api-keys';
+import { requireUser, type Principal } from '@/server/auth/principal';
+import { roleSchema, setUserRole } from '@/server/auth/user-service';
+import type { AuditContext } from '@/server/audit/audit-service';
+import { createTask, listTasks } from '@/server/tasks/task-service';
+
+// Every server action's logic, by name: parse, then call one service. The 'use server' files in
+// app/ only resolve the caller and dispatch here, so the authorization matrix test can run
+// each action as any principal.
+
+function parse<Schema extends z.ZodType>(schema: Schema, input: unknown): z.output<Schema> {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    throw new ValidationError('Check the highlighted fields.', toFieldErrors(parsed.error.issues));
+  }
+  return parsed.data;
+}
+
+const formObject = (formData: unknown) =>
+  formData instanceof FormData ? Object.fromEntries(formData) : formData;
+
+const reportFormSchema = z.object({
+  from: z.string().trim().optional(),
+  to: z.string().trim().optional(),
+});
+
+const pageSchema = z.object({
+  cursor: z.string().min(1).max(200),
+  limit: z.number().int().min(1).max(100),
+});
+
+const createKeySchema = z.object({
+  name: z.string().trim().min(1, 'Name the key').max(100),
+  expiresInDays: z
+    .union([z.literal(''), z.coerce.number().int().min(1).max(3650)])
+    .optional()
+    .transform((value) => (value === '' ? undefined : value)),
+});
+
+const idSchema = z.object({ id: z.string().min(1).max(64) });
+const roleChangeSchema = z.object({ userId: z.string().min(1).max(64), role: roleSchema });
+
+export const actionHandlers = {
+  async requestReport(principal: Principal, _context: AuditContext, formData: unknown) {
+    requireUser(principal);
+    const { from, to } = parse(reportFormSchema, formObject(formData));
+    return createTask(principal, {
+      type: 'report.generate',
+      payload: { from: from || undefined, to: to || undefined },
+    });
+  },
+
+  async loadMoreTasks(
+    principal: Principal,
+    _context: AuditContext,
+    cursor: unknown,
+    limit: unknown,
+  ) {
+    requireUser(principal);
+    return listTasks(principal, parse(pageSchema, { cursor, limit }));
+  },
+
+  async createApiKey(principal: Principal, context: AuditContext, formData: unknown) {
+    const user = requireUser(principal);
+    return createApiKey(user, parse(createKeySchema, formObject(formData)), context);
+  },
+
+  async revokeApiKey(principal: Principal, context: AuditContext, id: unknown) {
+    const user = requireUser(principal);
+    return revokeApiKey(user, parse(idSchema, { id }).id, context);
+  },
+
+  async setUserRole(principal: Principal, context: AuditContext, userId: unknown, role: unknown) {
+    const input = parse(roleChangeSchema, { userId, role });
+    await setUserRole(principal, input.userId, input.role, context);
+    return { userId: input.userId, role: input.role };
+  },
+};
+
+export type ActionName = keyof typeof actionHandlers;

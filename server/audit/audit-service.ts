@@ -1,0 +1,125 @@
+import { z } from 'zod';
+import type { Prisma } from '@/lib/generated/prisma/client';
+import { uuid7 } from '@/lib/uuid7';
+import { decodeKeysetCursor, encodeKeysetCursor } from '@/server/db/keyset-cursor';
+import { getPrisma } from '@/server/infra/clients';
+import {
+  clientIpOf,
+  requireAdmin,
+  type Principal,
+  type UserPrincipal,
+} from '@/server/auth/principal';
+
+// The audit log: admin and security-relevant actions, append-only.
+
+export const AUDIT_ACTIONS = [
+  'api_key.create',
+  'api_key.revoke',
+  'user.role_change',
+  'user.admin_seeded',
+  'task.result_download',
+  'auth.rate_limited',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+export interface AuditContext {
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export const NO_AUDIT_CONTEXT: AuditContext = { ip: null, userAgent: null };
+
+export function auditContextOf(headers: Headers): AuditContext {
+  return { ip: clientIpOf(headers), userAgent: headers.get('user-agent')?.slice(0, 300) ?? null };
+}
+
+export async function recordAudit(
+  actor: UserPrincipal | { email: string | null } | null,
+  action: AuditAction,
+  target: { type: string; id: string } | null,
+  context: AuditContext,
+  details?: Record<string, unknown>,
+): Promise<void> {
+  await getPrisma().auditEvent.create({
+    data: {
+      id: uuid7(),
+      actorId: actor && 'userId' in actor ? actor.userId : null,
+      actorEmail: actor?.email ?? null,
+      action,
+      targetType: target?.type ?? null,
+      targetId: target?.id ?? null,
+      details: (details ?? undefined) as Prisma.InputJsonObject | undefined,
+      ip: context.ip,
+      userAgent: context.userAgent,
+    },
+  });
+}
+
+export const listAuditQuerySchema = z
+  .object({
+    action: z.enum(AUDIT_ACTIONS).optional(),
+    actor: z.string().trim().min(1).max(320).optional(),
+    from: z.iso.date().optional(),
+    to: z.iso.date().optional(),
+    cursor: z.string().min(1).max(200).optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+  })
+  .strict();
+
+export type ListAuditQuery = z.infer<typeof listAuditQuerySchema>;
+
+export interface AuditEventView {
+  id: string;
+  createdAt: string;
+  actorEmail: string | null;
+  action: string;
+  targetType: string | null;
+  targetId: string | null;
+  details: unknown;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export async function listAuditEvents(
+  principal: Principal,
+  query: ListAuditQuery,
+): Promise<{ data: AuditEventView[]; nextCursor: string | null }> {
+  requireAdmin(principal);
+  const where: Prisma.AuditEventWhereInput = {
+    ...(query.action ? { action: query.action } : {}),
+    ...(query.actor ? { actorEmail: { contains: query.actor, mode: 'insensitive' } } : {}),
+  };
+  const createdAt: Prisma.DateTimeFilter = {};
+  if (query.from) createdAt.gte = new Date(`${query.from}T00:00:00Z`);
+  if (query.to) createdAt.lt = new Date(Date.parse(`${query.to}T00:00:00Z`) + 86_400_000);
+  const cursor = query.cursor ? decodeKeysetCursor(query.cursor) : null;
+  if (cursor) {
+    createdAt.lte = cursor.createdAt;
+    where.OR = [
+      { createdAt: { lt: cursor.createdAt } },
+      { createdAt: cursor.createdAt, id: { lt: cursor.id } },
+    ];
+  }
+  if (Object.keys(createdAt).length > 0) where.createdAt = createdAt;
+  const rows = await getPrisma().auditEvent.findMany({
+    where,
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    take: query.limit + 1,
+  });
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  return {
+    data: page.map((row) => ({
+      id: row.id,
+      createdAt: row.createdAt.toISOString(),
+      actorEmail: row.actorEmail,
+      action: row.action,
+      targetType: row.targetType,
+      targetId: row.targetId,
+      details: row.details,
+      ip: row.ip,
+      userAgent: row.userAgent,
+    })),
+    nextCursor: rows.length > query.limit && last ? encodeKeysetCursor(last) : null,
+  };
+}

@@ -1,0 +1,152 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { getEnv } from '@/lib/env';
+import { NotFoundError, UnauthorizedError, ValidationError } from '@/lib/errors';
+import { uuid7 } from '@/lib/uuid7';
+import { recordAudit, type AuditContext } from '@/server/audit/audit-service';
+import { getPrisma } from '@/server/infra/clients';
+import { assertUnderRateLimit, consumeRateLimit } from '@/server/security/rate-limit';
+import type { Principal, UserPrincipal } from './principal';
+
+// API keys: `tdk_` + 40 random base62-ish characters. Only a SHA-256 hash is stored; the key is
+// shown once, when it is made. A key acts as its owner, with the owner's current role.
+
+const KEY_PREFIX = 'tdk_';
+const SHOWN_PREFIX_LENGTH = 12;
+/** last_used_at is a hint, not a log: write it at most this often per key. */
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+export interface ApiKeyView {
+  id: string;
+  name: string;
+  prefix: string;
+  createdAt: string;
+  expiresAt: string | null;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+  status: 'active' | 'expired' | 'revoked';
+}
+
+function hashKey(key: string): string {
+  return createHash('sha256').update(key).digest('hex');
+}
+
+function generateKey(): string {
+  return KEY_PREFIX + randomBytes(30).toString('base64url');
+}
+
+function toView(key: {
+  id: string;
+  name: string;
+  prefix: string;
+  createdAt: Date;
+  expiresAt: Date | null;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+}): ApiKeyView {
+  const status = key.revokedAt
+    ? 'revoked'
+    : key.expiresAt && key.expiresAt.getTime() <= Date.now()
+      ? 'expired'
+      : 'active';
+  return {
+    id: key.id,
+    name: key.name,
+    prefix: key.prefix,
+    createdAt: key.createdAt.toISOString(),
+    expiresAt: key.expiresAt?.toISOString() ?? null,
+    lastUsedAt: key.lastUsedAt?.toISOString() ?? null,
+    revokedAt: key.revokedAt?.toISOString() ?? null,
+    status,
+  };
+}
+
+export async function createApiKey(
+  user: UserPrincipal,
+  input: { name: string; expiresInDays?: number },
+  context: AuditContext,
+): Promise<{ key: string; apiKey: ApiKeyView }> {
+  const name = input.name.trim();
+  if (!name) throw new ValidationError('Name the key.', [{ path: 'name', message: 'Required' }]);
+  const key = generateKey();
+  const created = await getPrisma().apiKey.create({
+    data: {
+      id: uuid7(),
+      userId: user.userId,
+      name,
+      prefix: key.slice(0, SHOWN_PREFIX_LENGTH),
+      keyHash: hashKey(key),
+      expiresAt: input.expiresInDays
+        ? new Date(Date.now() + input.expiresInDays * 86_400_000)
+        : null,
+    },
+  });
+  await recordAudit(user, 'api_key.create', { type: 'api_key', id: created.id }, context, {
+    name,
+    expiresAt: created.expiresAt?.toISOString() ?? null,
+  });
+  return { key, apiKey: toView(created) };
+}
+
+export async function listApiKeys(user: UserPrincipal): Promise<ApiKeyView[]> {
+  const keys = await getPrisma().apiKey.findMany({
+    where: { userId: user.userId },
+    orderBy: { createdAt: 'desc' },
+  });
+  return keys.map(toView);
+}
+
+/** Revokes one of the user's own keys; another user's key id answers 404. */
+export async function revokeApiKey(
+  user: UserPrincipal,
+  id: string,
+  context: AuditContext,
+): Promise<ApiKeyView> {
+  const key = await getPrisma().apiKey.findFirst({ where: { id, userId: user.userId } });
+  if (!key) throw new NotFoundError('No such API key.');
+  if (key.revokedAt) return toView(key);
+  const revoked = await getPrisma().apiKey.update({
+    where: { id },
+    data: { revokedAt: new Date() },
+  });
+  await recordAudit(user, 'api_key.revoke', { type: 'api_key', id }, context, { name: key.name });
+  return toView(revoked);
+}
+
+/** Resolves a presented key to its owner. Failed attempts are rate-limited per client. */
+export async function authenticateApiKey(key: string, ip: string): Promise<Principal> {
+  const env = getEnv();
+  const limit = { max: env.AUTH_RATE_LIMIT_MAX, windowSeconds: env.AUTH_RATE_LIMIT_WINDOW_S };
+  const bucket = `api-key-failures:${ip}`;
+  await assertUnderRateLimit(bucket, limit);
+
+  const found = key.startsWith(KEY_PREFIX)
+    ? await getPrisma().apiKey.findUnique({
+        where: { keyHash: hashKey(key) },
+        include: { user: { select: { email: true, role: true, banned: true } } },
+      })
+    : null;
+  const now = Date.now();
+  const usable =
+    found &&
+    !found.revokedAt &&
+    !found.user.banned &&
+    (!found.expiresAt || found.expiresAt.getTime() > now);
+  if (!usable) {
+    await consumeRateLimit(bucket, limit);
+    throw new UnauthorizedError('The API key is invalid, expired or revoked.');
+  }
+  if (!found.lastUsedAt || now - found.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+    await getPrisma().apiKey.update({
+      where: { id: found.id },
+      data: { lastUsedAt: new Date(now) },
+    });
+  }
+  return {
+    kind: 'user',
+    userId: found.userId,
+    email: found.user.email,
+    role: found.user.role === 'admin' ? 'admin' : 'user',
+    via: 'api-key',
+    apiKeyId: found.id,
+  };
+}

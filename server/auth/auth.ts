@@ -1,0 +1,43 @@
+import { betterAuth } from 'better-auth';
+import { prismaAdapter } from 'better-auth/adapters/prisma';
+import { nextCookies } from 'better-auth/next-js';
+import { admin } from 'better-auth/plugins';
+import { getEnv } from '@/lib/env';
+import { getPrisma } from '@/server/infra/clients';
+
+// Better Auth: email and password accounts, sessions in Postgres, roles from the admin plugin.
+
+// Only for development and tests; production must set AUTH_SECRET (`npm start` generates one).
+const DEVELOPMENT_SECRET = 'taskdeck-development-secret-not-for-production-use';
+
+function createAuth() {
+  const env = getEnv();
+  if (!env.AUTH_SECRET && env.NODE_ENV === 'production') {
+    throw new Error('AUTH_SECRET must be set in production (32+ random characters).');
+  }
+  return betterAuth({
+    secret: env.AUTH_SECRET ?? DEVELOPMENT_SECRET,
+    ...(env.PUBLIC_URL ? { baseURL: env.PUBLIC_URL } : {}),
+    database: prismaAdapter(getPrisma(), { provider: 'postgresql' }),
+    emailAndPassword: {
+      enabled: true,
+      minPasswordLength: 8,
+      maxPasswordLength: 128,
+      autoSignIn: true,
+    },
+    session: { expiresIn: 60 * 60 * 24 * 7, updateAge: 60 * 60 * 24 },
+    // Our own limiter (server/security) counts in Redis, so it holds across web nodes.
+    rateLimit: { enabled: false },
+    telemetry: { enabled: false },
+    plugins: [admin({ defaultRole: 'user', adminRoles: ['admin'] }), nextCookies()],
+  });
+}
+
+export type Auth = ReturnType<typeof createAuth>;
+
+const globalForAuth = globalThis as { __taskdeckAuth?: Auth };
+
+export function getAuth(): Auth {
+  globalForAuth.__taskdeckAuth ??= createAuth();
+  return globalForAuth.__taskdeckAuth;
+}

@@ -1,0 +1,44 @@
+import { headers } from 'next/headers';
+import { isAppError, type FieldError } from '@/lib/errors';
+import { getLogger } from '@/lib/logger';
+import { actionHandlers, type ActionName } from '@/server/actions/action-handlers';
+import { auditContextOf } from '@/server/audit/audit-service';
+import { authenticateRequest } from '@/server/auth/principal';
+
+export type ActionResult<T> =
+  { ok: true; data: T } | { ok: false; status: number; message: string; fieldErrors: FieldError[] };
+
+type Handler<Name extends ActionName> = (typeof actionHandlers)[Name];
+type Args<Name extends ActionName> =
+  Handler<Name> extends (p: never, c: never, ...rest: infer A) => unknown ? A : never;
+type Output<Name extends ActionName> = Awaited<ReturnType<Handler<Name>>>;
+
+/** Turns any error into what a form can show; unexpected ones are logged, not shown. */
+export function toActionFailure(error: unknown, action: string): ActionResult<never> {
+  if (isAppError(error)) {
+    const fieldErrors = 'fieldErrors' in error ? (error.fieldErrors as FieldError[]) : [];
+    return { ok: false, status: error.status, message: error.message, fieldErrors };
+  }
+  getLogger().error({ err: error, action }, 'server action failed');
+  return {
+    ok: false,
+    status: 500,
+    message: 'Something went wrong on our side. Try again.',
+    fieldErrors: [],
+  };
+}
+
+/** Resolves the caller from the request and runs the named action as them. */
+export async function runAction<Name extends ActionName>(
+  name: Name,
+  ...args: Args<Name>
+): Promise<ActionResult<Output<Name>>> {
+  try {
+    const requestHeaders = await headers();
+    const principal = await authenticateRequest(requestHeaders);
+    const handler = actionHandlers[name] as (...all: unknown[]) => Promise<Output<Name>>;
+    return { ok: true, data: await handler(principal, auditContextOf(requestHeaders), ...args) };
+  } catch (error) {
+    return toActionFailure(error, name);
+  }
+}
