@@ -6,7 +6,6 @@ import { useState, type FormEvent } from 'react';
 import { authClient, describeAuthFailure, type AuthFailure } from '@/lib/auth-client';
 import { inputClass } from './styles';
 
-
 const MIN_PASSWORD_LENGTH = 8;
 
 type Mode = 'sign-in' | 'sign-up';

@@ -35,7 +35,13 @@ export function CreateApiKeyForm() {
   const expiryError = fieldMessage(fieldErrors, 'expiresInDays');
   return (
     <div className="space-y-4">
-      {created ? <NewKeyNotice name={created.name} keyValue={created.key} onDismiss={() => setCreated(null)} /> : null}
+      {created ? (
+        <NewKeyNotice
+          name={created.name}
+          keyValue={created.key}
+          onDismiss={() => setCreated(null)}
+        />
+      ) : null}
       <form
         ref={formRef}
         action={submit}

@@ -12,6 +12,8 @@ import {
 
 // The audit log: admin and security-relevant actions, append-only.
 
+const isUuid = (id: string) => z.uuid().safeParse(id).success;
+
 export const AUDIT_ACTIONS = [
   'api_key.create',
   'api_key.revoke',
@@ -92,7 +94,7 @@ export async function listAuditEvents(
   const createdAt: Prisma.DateTimeFilter = {};
   if (query.from) createdAt.gte = new Date(`${query.from}T00:00:00Z`);
   if (query.to) createdAt.lt = new Date(Date.parse(`${query.to}T00:00:00Z`) + 86_400_000);
-  const cursor = query.cursor ? decodeKeysetCursor(query.cursor) : null;
+  const cursor = query.cursor ? decodeKeysetCursor(query.cursor, isUuid) : null;
   if (cursor) {
     createdAt.lte = cursor.createdAt;
     where.OR = [

@@ -14,13 +14,23 @@ export function encodeKeysetCursor(cursor: KeysetCursor): string {
   );
 }
 
-export function decodeKeysetCursor(raw: string): KeysetCursor {
+/** `isValidId` narrows ids to the table's key type (a uuid column must not see 'abc'). */
+export function decodeKeysetCursor(
+  raw: string,
+  isValidId: (id: string) => boolean = () => true,
+): KeysetCursor {
   try {
     const value: unknown = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
     if (Array.isArray(value) && value.length === 2) {
       const [createdAt, id] = value as unknown[];
       const date = typeof createdAt === 'string' ? new Date(createdAt) : null;
-      if (date && !Number.isNaN(date.getTime()) && typeof id === 'string' && id.length <= 64) {
+      if (
+        date &&
+        !Number.isNaN(date.getTime()) &&
+        typeof id === 'string' &&
+        id.length <= 64 &&
+        isValidId(id)
+      ) {
         return { createdAt: date, id };
       }
     }

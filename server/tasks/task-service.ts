@@ -7,6 +7,7 @@ import {
 import { getLogger } from '@/lib/logger';
 import type { CreateTaskInput, ListTasksQuery } from '@/lib/tasks/task-inputs';
 import { taskIdSchema } from '@/lib/tasks/task-inputs';
+
 import type { TaskView } from '@/lib/tasks/task-view';
 import { uuid7 } from '@/lib/uuid7';
 import type { Prisma } from '@/lib/generated/prisma/client';
@@ -24,6 +25,8 @@ import { getStorage } from '@/server/storage/storage';
 import { findTaskType, listTaskTypes } from './registry';
 import { decodeKeysetCursor, encodeKeysetCursor } from '@/server/db/keyset-cursor';
 import { readResultFile, toTaskView } from './task-mapper';
+
+const isUuid = (id: string) => taskIdSchema.safeParse(id).success;
 
 /** Records a task and enqueues its job (job id = task id). Returns without waiting for it. */
 export async function createTask(principal: Principal, input: CreateTaskInput): Promise<TaskView> {
@@ -120,7 +123,7 @@ export interface TaskPage {
 
 export async function listTasks(principal: Principal, query: ListTasksQuery): Promise<TaskPage> {
   const user = requireUser(principal);
-  const cursor = query.cursor ? decodeKeysetCursor(query.cursor) : null;
+  const cursor = query.cursor ? decodeKeysetCursor(query.cursor, isUuid) : null;
   const where: Prisma.TaskWhereInput = {
     ...visibleTasksWhere(user),
     ...(query.status ? { status: query.status } : {}),

@@ -3,15 +3,29 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { TaskView } from '@/lib/tasks/task-view';
 import { launchChromium } from '../support/browser';
+import { createTestApiKey, createTestUser, type TestUser } from '../support/users';
 
 // The dashboard in real Chromium against the production build and a real worker.
 
 const baseUrl = inject('baseUrl');
 let browser: Browser;
+let user: TestUser;
+let apiKey: string;
 
 beforeAll(async () => {
+  user = await createTestUser('user', 'dashboard');
+  apiKey = await createTestApiKey(user);
   browser = await launchChromium();
 });
+
+/** Tasks created over REST as the same user the browser is signed in as. */
+function postTask(body: unknown) {
+  return fetch(`${baseUrl}/api/v1/tasks`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
+    body: JSON.stringify(body),
+  });
+}
 
 afterAll(async () => {
   await browser?.close();
@@ -21,7 +35,10 @@ afterAll(async () => {
 const pageEvents: string[] = [];
 
 async function openDashboard(): Promise<Page> {
-  const page = await browser.newPage({ acceptDownloads: true });
+  const context = await browser.newContext({ acceptDownloads: true });
+  const [name, value] = user.cookie.split('=', 2) as [string, string];
+  await context.addCookies([{ name, value, url: baseUrl }]);
+  const page = await context.newPage();
   page.setDefaultTimeout(30_000);
   page.on('framenavigated', (frame) => {
     if (frame === page.mainFrame()) pageEvents.push(`navigated ${frame.url()}`);
@@ -135,10 +152,9 @@ describe('dashboard', () => {
 
   it('shows a task created elsewhere (REST) live, without a reload', async () => {
     const page = await openDashboard();
-    const response = await fetch(`${baseUrl}/api/v1/tasks`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ type: 'diagnostics.simulate', payload: { steps: 5, stepMs: 100 } }),
+    const response = await postTask({
+      type: 'diagnostics.simulate',
+      payload: { steps: 5, stepMs: 100 },
     });
     const task = (await response.json()) as TaskView;
     const row = page.locator(`[data-task-id="${task.id}"]`);
@@ -150,13 +166,9 @@ describe('dashboard', () => {
 
   it('shows a failed task with its error', async () => {
     const page = await openDashboard();
-    const response = await fetch(`${baseUrl}/api/v1/tasks`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        type: 'diagnostics.simulate',
-        payload: { steps: 2, stepMs: 0, failAtStep: 1 },
-      }),
+    const response = await postTask({
+      type: 'diagnostics.simulate',
+      payload: { steps: 2, stepMs: 0, failAtStep: 1 },
     });
     const task = (await response.json()) as TaskView;
     const row = page.locator(`[data-task-id="${task.id}"]`);

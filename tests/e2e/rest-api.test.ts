@@ -1,14 +1,24 @@
-import { describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import type { TaskView } from '@/lib/tasks/task-view';
+import { createTestApiKey, createTestUser } from '../support/users';
 
-// The REST API over real HTTP against the production build.
+// The REST API over real HTTP against the production build, as an integration with an API key.
 
 const baseUrl = inject('baseUrl');
+let apiKey: string;
+
+beforeAll(async () => {
+  apiKey = await createTestApiKey(await createTestUser('user', 'integration'));
+});
 
 async function api(path: string, init: RequestInit = {}) {
   const response = await fetch(baseUrl + path, {
     ...init,
-    headers: { 'content-type': 'application/json', ...init.headers },
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${apiKey}`,
+      ...init.headers,
+    },
   });
   const type = response.headers.get('content-type') ?? '';
   const body: unknown = type.includes('json') ? await response.json() : await response.text();
@@ -129,7 +139,9 @@ describe('GET /api/v1/tasks/{id}/result', () => {
       await post({ type: 'report.generate', payload: { from: '2020-03-01', to: '2020-03-02' } })
     ).body as TaskView;
     await waitForStatus(report.id, ['succeeded']);
-    const file = await fetch(`${baseUrl}/api/v1/tasks/${report.id}/result`);
+    const file = await fetch(`${baseUrl}/api/v1/tasks/${report.id}/result`, {
+      headers: { authorization: `Bearer ${apiKey}` },
+    });
     expect(file.status).toBe(200);
     expect(file.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect(file.headers.get('content-disposition')).toContain(

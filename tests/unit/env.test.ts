@@ -21,6 +21,11 @@ const VARIABLES = [
   'SHUTDOWN_TIMEOUT_MS',
   'WORKER_HEARTBEAT_MS',
   'NEXT_DEV',
+  'AUTH_SECRET',
+  'ADMIN_EMAIL',
+  'ADMIN_PASSWORD',
+  'AUTH_RATE_LIMIT_MAX',
+  'AUTH_RATE_LIMIT_WINDOW_S',
 ];
 
 let savedEnv: NodeJS.ProcessEnv;
@@ -71,6 +76,8 @@ describe('getEnv', () => {
       WORKER_CONCURRENCY: 4,
       SHUTDOWN_TIMEOUT_MS: 10_000,
       WORKER_HEARTBEAT_MS: 5_000,
+      AUTH_RATE_LIMIT_MAX: 10,
+      AUTH_RATE_LIMIT_WINDOW_S: 60,
     });
   });
 

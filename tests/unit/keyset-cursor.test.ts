@@ -106,6 +106,12 @@ describe('task cursor', () => {
       expectRejected(rawCursor([{}, 'a']));
     });
 
+    it("rejects an id the caller's check refuses, and accepts one it allows", () => {
+      const raw = rawCursor(['2026-01-01T00:00:00.000Z', 'not-a-uuid']);
+      expect(() => decodeKeysetCursor(raw, (id) => id.startsWith('0'))).toThrow(ValidationError);
+      expect(decodeKeysetCursor(raw, (id) => id === 'not-a-uuid').id).toBe('not-a-uuid');
+    });
+
     it('rejects an id longer than 64 characters', () => {
       expectRejected(rawCursor(['2026-01-01T00:00:00.000Z', 'a'.repeat(65)]));
       expectRejected(rawCursor(['2026-01-01T00:00:00.000Z', 'a'.repeat(10_000)]));

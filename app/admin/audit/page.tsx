@@ -40,9 +40,9 @@ function filterInput(params: SearchParams): Record<string, string> {
   return input;
 }
 
-function parseFilters(input: Record<string, string>):
-  | { ok: true; query: ListAuditQuery }
-  | { ok: false; problems: string[] } {
+function parseFilters(
+  input: Record<string, string>,
+): { ok: true; query: ListAuditQuery } | { ok: false; problems: string[] } {
   const parsed = listAuditQuerySchema.safeParse(input);
   if (!parsed.success) {
     return {
