@@ -179,7 +179,7 @@ describe('accounts', () => {
 
     await page.getByLabel('Key name').fill('e2e key');
     await page.getByRole('button', { name: 'Create key' }).click();
-    const secretBox = page.getByLabel('New API key');
+    const secretBox = page.getByRole('textbox', { name: 'New API key' });
     await secretBox.waitFor();
     const key = await secretBox.inputValue();
     expect(key).toMatch(/^tdk_\S{30,}$/);
@@ -194,7 +194,7 @@ describe('accounts', () => {
     // Shown once: after a reload, only the prefix is left.
     await page.reload();
     await row.waitFor();
-    expect(await page.getByLabel('New API key').count()).toBe(0);
+    expect(await page.getByRole('textbox', { name: 'New API key' }).count()).toBe(0);
     expect(await page.content()).not.toContain(key);
 
     // Revoking asks first; cancelling keeps the key.
