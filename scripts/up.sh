@@ -5,7 +5,17 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/ensure-deps.sh
+
+# Sessions are signed with AUTH_SECRET: keep one per installation unless you set your own.
+if [ -z "${AUTH_SECRET:-}" ] && ! grep -qs "^AUTH_SECRET=" .env; then
+  mkdir -p .data
+  [ -s .data/auth-secret ] || node -e "process.stdout.write(require('crypto').randomBytes(32).toString('base64url'))" >.data/auth-secret
+  AUTH_SECRET=$(cat .data/auth-secret)
+  export AUTH_SECRET
+fi
+
 node --import tsx scripts/migrate.ts
+node --import tsx scripts/seed.ts
 
 # Rebuild when there is no build or any source is newer than it.
 if [ ! -f .next/BUILD_ID ] || [ -n "$(find app components lib server public next.config.ts package-lock.json \

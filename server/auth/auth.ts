@@ -30,6 +30,9 @@ function createAuth() {
     rateLimit: { enabled: false },
     telemetry: { enabled: false },
     plugins: [admin({ defaultRole: 'user', adminRoles: ['admin'] }), nextCookies()],
+    // Secure (and __Secure- prefixed) cookies when served over https, which PUBLIC_URL tells;
+    // a self-hosted instance on plain http (a LAN, localhost) must still be able to sign in.
+    advanced: { useSecureCookies: env.PUBLIC_URL?.startsWith('https://') ?? false },
   });
 }
 
