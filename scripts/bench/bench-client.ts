@@ -25,16 +25,22 @@ export interface PostedTask {
   respondedAtPerf: number;
 }
 
+/** Where the app runs, and the API key the benchmark acts with. */
+export interface BenchTarget {
+  url: string;
+  apiKey: string;
+}
+
 export async function postTask(
-  baseUrl: string,
+  target: BenchTarget,
   type: string,
   payload: unknown,
 ): Promise<PostedTask> {
   const body = JSON.stringify({ type, payload });
   const sentAt = Date.now();
-  const response = await fetch(`${baseUrl}/api/v1/tasks`, {
+  const response = await fetch(`${target.url}/api/v1/tasks`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${target.apiKey}` },
     body,
     signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
   });
@@ -49,8 +55,9 @@ export async function postTask(
   return { task: json, sentAt, respondedAt, respondedAtPerf };
 }
 
-export async function getTask(baseUrl: string, id: string): Promise<TaskView> {
-  const response = await fetch(`${baseUrl}/api/v1/tasks/${id}`, {
+export async function getTask(target: BenchTarget, id: string): Promise<TaskView> {
+  const response = await fetch(`${target.url}/api/v1/tasks/${id}`, {
+    headers: { authorization: `Bearer ${target.apiKey}` },
     signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
   });
   const json = (await response.json()) as unknown;
@@ -69,10 +76,12 @@ function isTaskView(value: unknown): value is TaskView {
   );
 }
 
-/** Connects like the dashboard does; the server puts the socket in the anonymous owner room. */
-export async function connectSocket(baseUrl: string): Promise<BenchSocket> {
+/** Connects as the key's owner; the server puts the socket in that owner's room. */
+export async function connectSocket(target: BenchTarget): Promise<BenchSocket> {
+  const baseUrl = target.url;
   const socket: BenchSocket = connectSocketIo(baseUrl, {
     path: '/socket.io/',
+    auth: { token: target.apiKey },
     transports: ['websocket'],
     reconnection: false,
   });

@@ -22,6 +22,7 @@ export const BENCH_SETTINGS = {
   PORT: '0',
   HOST: '127.0.0.1',
   NEXT_TELEMETRY_DISABLED: '1',
+  AUTH_SECRET: 'taskdeck-bench-secret-0123456789abcdef0123456789',
 } as const;
 
 // Taskdeck settings a developer's shell may carry; dropped so they cannot leak into the run.
@@ -204,6 +205,8 @@ export function assertProductionBuild(): void {
 
 export interface BenchEnv {
   url: string;
+  /** An API key of the user that owns the benchmark's tasks. */
+  apiKey: string;
   web: BenchProcess;
   worker: BenchProcess;
   /** Rejects as soon as a child dies unexpectedly, so waits fail fast instead of timing out. */
@@ -254,6 +257,10 @@ export async function startBenchEnv(): Promise<BenchEnv> {
     const url = urlMatch[1];
     if (!url) throw new BenchSetupError('web process printed an empty TASKDECK_URL');
     await waitForLiveWorker(url);
+    const keyMaker = spawnEntry('key', 'scripts/bench/create-bench-key.ts', {});
+    const [, apiKey] = await keyMaker.waitForLine(/^BENCH_KEY=(\S+)$/, START_TIMEOUT_MS);
+    await keyMaker.exited;
+    if (!apiKey) throw new BenchSetupError('could not create the benchmark API key');
 
     const died = new Promise<never>((_, reject) => {
       for (const proc of [web, worker]) {
@@ -269,7 +276,7 @@ export async function startBenchEnv(): Promise<BenchEnv> {
       }
     });
     died.catch(() => undefined); // only an error for whoever is waiting at the time
-    return { url, web, worker, stop, guard: (work) => Promise.race([work, died]) };
+    return { url, apiKey, web, worker, stop, guard: (work) => Promise.race([work, died]) };
   } catch (error) {
     await stop();
     throw error;

@@ -49,9 +49,7 @@ interface Sample {
 }
 
 async function measureOneTask(env: BenchEnv, log: TaskUpdateLog): Promise<Sample> {
-  const posted = await env.guard(
-    postTask(env.url, 'diagnostics.simulate', { steps: 1, stepMs: 0 }),
-  );
+  const posted = await env.guard(postTask(env, 'diagnostics.simulate', { steps: 1, stepMs: 0 }));
   const id = posted.task.id;
   const final = await env.guard(
     log.waitFor(id, (update) => isTerminalStatus(update.status), TASK_TIMEOUT_MS),
@@ -63,7 +61,7 @@ async function measureOneTask(env: BenchEnv, log: TaskUpdateLog): Promise<Sample
     .updatesOf(id)
     .find((r) => r.update.status === 'running' && r.update.seq === 1 && r.update.startedAt);
   let startedAt = running?.update.startedAt ?? null;
-  if (!startedAt) startedAt = (await env.guard(getTask(env.url, id))).startedAt;
+  if (!startedAt) startedAt = (await env.guard(getTask(env, id))).startedAt;
   if (!startedAt) throw new BenchSetupError(`task ${id} finished without a startedAt`);
   log.forget(id);
   const started = Date.parse(startedAt);
@@ -82,7 +80,7 @@ export async function measurePickupLatency(
 ): Promise<PickupLatencyResult> {
   let socket: BenchSocket | undefined;
   try {
-    socket = await env.guard(connectSocket(env.url));
+    socket = await env.guard(connectSocket(env));
     const log = new TaskUpdateLog(socket);
     const samples: Sample[] = [];
     // Sequential by design: each task is sent only once the previous one has finished.

@@ -55,7 +55,7 @@ async function runSimulatedTask(
   steps: number,
   stepMs: number,
 ): Promise<ReceivedUpdate[]> {
-  const { task } = await env.guard(postTask(env.url, 'diagnostics.simulate', { steps, stepMs }));
+  const { task } = await env.guard(postTask(env, 'diagnostics.simulate', { steps, stepMs }));
   const final = await env.guard(
     // Published after every progress event on the same Redis connection, so it comes last.
     log.waitFor(task.id, (update) => isTerminalStatus(update.status), taskTimeoutMs(steps, stepMs)),
@@ -77,7 +77,7 @@ export async function measureProgressLatency(
 ): Promise<ProgressLatencyResult> {
   let socket: BenchSocket | undefined;
   try {
-    socket = await env.guard(connectSocket(env.url));
+    socket = await env.guard(connectSocket(env));
     const log = new TaskUpdateLog(socket);
     // Warm-up: JIT, connection pools and Next's lazily loaded route code; not measured.
     await runSimulatedTask(env, log, options.warmupSteps, options.stepMs);
