@@ -6,7 +6,9 @@ import { closeClients } from '@/server/infra/clients';
 const env = getEnv();
 const seeded = await ensureAdmin({ email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD });
 if (seeded?.generatedPassword) {
-  console.log(`\n  Demo admin created: ${seeded.email} / ${seeded.generatedPassword}\n  (shown once; set ADMIN_EMAIL and ADMIN_PASSWORD to choose your own)\n`);
+  console.log(
+    `\n  Demo admin created: ${seeded.email} / ${seeded.generatedPassword}\n  (shown once; set ADMIN_EMAIL and ADMIN_PASSWORD to choose your own)\n`,
+  );
 } else if (seeded?.created) {
   console.log(`Admin ${seeded.email} created from ADMIN_EMAIL.`);
 }
