@@ -35,15 +35,18 @@ export function RevokeApiKeyButton({ id, name }: { id: string; name: string }) {
   }
   return (
     <div className="flex flex-col items-end gap-1">
-      <div className="flex items-center gap-2" role="group" aria-label={`Confirm revoking ${name}`}>
-        <span className="text-xs text-slate-600">Revoke for good?</span>
+      <div
+        className="flex items-center gap-2 whitespace-nowrap"
+        role="group"
+        aria-label={`Revoke ${name} for good?`}
+      >
         <button
           type="button"
           onClick={revoke}
           disabled={pending}
           className="rounded-md bg-red-600 px-2 py-1 text-xs font-semibold text-white hover:bg-red-700 disabled:opacity-60"
         >
-          {pending ? 'Revoking…' : 'Confirm revoke'}
+          {pending ? 'Revoking…' : 'Yes, revoke'}
         </button>
         <button
           type="button"

@@ -18,6 +18,14 @@ function createAuth() {
   return betterAuth({
     secret: env.AUTH_SECRET ?? DEVELOPMENT_SECRET,
     ...(env.PUBLIC_URL ? { baseURL: env.PUBLIC_URL } : {}),
+    // Same-origin requests are trusted whatever name the server was reached by (localhost,
+    // 127.0.0.1, a LAN address); cross-site ones are refused. Without this, Better Auth trusts
+    // only the origin Next reconstructs (http://localhost:PORT) unless PUBLIC_URL is set.
+    trustedOrigins: (request) => {
+      const host = request?.headers.get('host');
+      const origins = host ? [`http://${host}`, `https://${host}`] : [];
+      return env.PUBLIC_URL ? [...origins, new URL(env.PUBLIC_URL).origin] : origins;
+    },
     database: prismaAdapter(getPrisma(), { provider: 'postgresql' }),
     emailAndPassword: {
       enabled: true,

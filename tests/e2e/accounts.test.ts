@@ -201,7 +201,7 @@ describe('accounts', () => {
     await row.getByRole('button', { name: 'Revoke e2e key' }).click();
     await row.getByRole('button', { name: 'Cancel' }).click();
     await row.getByRole('button', { name: 'Revoke e2e key' }).click();
-    await row.getByRole('button', { name: 'Confirm revoke' }).click();
+    await row.getByRole('button', { name: 'Yes, revoke' }).click();
     await row.getByTestId('api-key-status').filter({ hasText: 'revoked' }).waitFor();
     expect(await row.getByRole('button', { name: /Revoke/ }).count()).toBe(0);
 

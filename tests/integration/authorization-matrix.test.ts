@@ -270,9 +270,9 @@ describe('authorization matrix', () => {
     const missing: string[] = [];
     for (const file of listFiles(path.join(root, 'app'), 'route.ts')) {
       const route = path.relative(path.join(root, 'app'), file);
-      const module = (await import(file)) as Record<string, unknown>;
+      const routeModule = (await import(file)) as Record<string, unknown>;
       for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']) {
-        if (typeof module[method] !== 'function') continue;
+        if (typeof routeModule[method] !== 'function') continue;
         if (!ROUTES.some((c) => c.route === route && c.method === method))
           missing.push(`${method} ${route}`);
       }

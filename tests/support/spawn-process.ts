@@ -35,9 +35,12 @@ export function spawnEntry(
 ): SpawnedProcess {
   // `node --import tsx` rather than the tsx CLI: one process, so a signal (even SIGKILL)
   // reaches the program itself and never leaves an orphan behind.
+  // Without vitest's TEST flag: Better Auth relaxes its origin check when it sees one, and the
+  // processes under test must behave exactly as in production.
+  const { TEST: _test, VITEST: _vitest, ...inherited } = process.env;
   const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
     cwd: root,
-    env: { ...process.env, ...env },
+    env: { ...inherited, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   spawned.add(child);

@@ -20,7 +20,7 @@ export default async function UsersPage() {
     <div>
       <PageHeading title="Users">
         Everyone with an account. Admins see every task and the audit log; there is always at least
-        one admin.
+        one admin. Times are UTC.
       </PageHeading>
       {users.length === 0 ? (
         <div className="rounded-lg border border-dashed border-slate-300 bg-white p-10 text-center">

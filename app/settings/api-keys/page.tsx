@@ -20,7 +20,7 @@ export default async function ApiKeysPage() {
     <div className="space-y-8">
       <PageHeading title="API keys">
         Call the REST API as yourself with <code className="font-mono">Authorization: Bearer</code>{' '}
-        and a key. A key can do what you can do, with your current role.
+        and a key. A key can do what you can do, with your current role. Times are UTC.
       </PageHeading>
 
       <section aria-labelledby="create-key-heading">
@@ -46,25 +46,25 @@ export default async function ApiKeysPage() {
             <table className="min-w-full divide-y divide-slate-200 text-sm">
               <thead className="bg-slate-50 text-left text-xs font-semibold uppercase text-slate-500">
                 <tr>
-                  <th scope="col" className="px-4 py-2">
+                  <th scope="col" className="px-3 py-2">
                     Name
                   </th>
-                  <th scope="col" className="px-4 py-2">
+                  <th scope="col" className="px-3 py-2">
                     Key
                   </th>
-                  <th scope="col" className="px-4 py-2">
+                  <th scope="col" className="px-3 py-2">
                     Created
                   </th>
-                  <th scope="col" className="px-4 py-2">
+                  <th scope="col" className="px-3 py-2">
                     Expires
                   </th>
-                  <th scope="col" className="px-4 py-2">
+                  <th scope="col" className="px-3 py-2">
                     Last used
                   </th>
-                  <th scope="col" className="px-4 py-2">
+                  <th scope="col" className="px-3 py-2">
                     Status
                   </th>
-                  <th scope="col" className="px-4 py-2">
+                  <th scope="col" className="px-3 py-2">
                     <span className="sr-only">Actions</span>
                   </th>
                 </tr>
@@ -72,21 +72,23 @@ export default async function ApiKeysPage() {
               <tbody className="divide-y divide-slate-200">
                 {keys.map((key) => (
                   <tr key={key.id} data-testid="api-key-row" data-key-id={key.id}>
-                    <td className="px-4 py-3 font-medium">{key.name}</td>
-                    <td className="px-4 py-3 font-mono text-xs text-slate-600">{key.prefix}…</td>
-                    <td className="whitespace-nowrap px-4 py-3 text-slate-600">
+                    <td className="min-w-32 px-3 py-3 font-medium">{key.name}</td>
+                    <td className="whitespace-nowrap px-3 py-3 font-mono text-xs text-slate-600">
+                      {key.prefix}…
+                    </td>
+                    <td className="whitespace-nowrap px-3 py-3 text-slate-600">
                       {formatUtc(key.createdAt)}
                     </td>
-                    <td className="whitespace-nowrap px-4 py-3 text-slate-600">
+                    <td className="whitespace-nowrap px-3 py-3 text-slate-600">
                       {key.expiresAt ? formatUtc(key.expiresAt) : 'Never'}
                     </td>
-                    <td className="whitespace-nowrap px-4 py-3 text-slate-600">
+                    <td className="whitespace-nowrap px-3 py-3 text-slate-600">
                       {key.lastUsedAt ? formatUtc(key.lastUsedAt) : 'Never'}
                     </td>
-                    <td className="px-4 py-3">
+                    <td className="px-3 py-3">
                       <ApiKeyStatus status={key.status} />
                     </td>
-                    <td className="px-4 py-3 text-right">
+                    <td className="px-3 py-3 text-right">
                       {key.status === 'active' ? (
                         <RevokeApiKeyButton id={key.id} name={key.name} />
                       ) : null}
