@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Prisma } from '@/lib/generated/prisma/client';
 import { uuid7 } from '@/lib/uuid7';
-import { decodeKeysetCursor, encodeKeysetCursor } from '@/server/db/keyset-cursor';
+import { decodeKeysetCursor, rowsAfter, toKeysetPage } from '@/server/db/keyset-cursor';
 import { getPrisma } from '@/server/infra/clients';
 import {
   clientIpOf,
@@ -91,37 +91,26 @@ export async function listAuditEvents(
     ...(query.action ? { action: query.action } : {}),
     ...(query.actor ? { actorEmail: { contains: query.actor, mode: 'insensitive' } } : {}),
   };
-  const createdAt: Prisma.DateTimeFilter = {};
+  const createdAt: { gte?: Date; lt?: Date } = {};
   if (query.from) createdAt.gte = new Date(`${query.from}T00:00:00Z`);
   if (query.to) createdAt.lt = new Date(Date.parse(`${query.to}T00:00:00Z`) + 86_400_000);
   const cursor = query.cursor ? decodeKeysetCursor(query.cursor, isUuid) : null;
-  if (cursor) {
-    createdAt.lte = cursor.createdAt;
-    where.OR = [
-      { createdAt: { lt: cursor.createdAt } },
-      { createdAt: cursor.createdAt, id: { lt: cursor.id } },
-    ];
-  }
-  if (Object.keys(createdAt).length > 0) where.createdAt = createdAt;
+  if (cursor) Object.assign(where, rowsAfter(cursor, createdAt));
+  else if (query.from || query.to) where.createdAt = createdAt;
   const rows = await getPrisma().auditEvent.findMany({
     where,
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
     take: query.limit + 1,
   });
-  const page = rows.slice(0, query.limit);
-  const last = page.at(-1);
-  return {
-    data: page.map((row) => ({
-      id: row.id,
-      createdAt: row.createdAt.toISOString(),
-      actorEmail: row.actorEmail,
-      action: row.action,
-      targetType: row.targetType,
-      targetId: row.targetId,
-      details: row.details,
-      ip: row.ip,
-      userAgent: row.userAgent,
-    })),
-    nextCursor: rows.length > query.limit && last ? encodeKeysetCursor(last) : null,
-  };
+  return toKeysetPage(rows, query.limit, (row) => ({
+    id: row.id,
+    createdAt: row.createdAt.toISOString(),
+    actorEmail: row.actorEmail,
+    action: row.action,
+    targetType: row.targetType,
+    targetId: row.targetId,
+    details: row.details,
+    ip: row.ip,
+    userAgent: row.userAgent,
+  }));
 }

@@ -41,3 +41,35 @@ export function decodeKeysetCursor(
     { path: 'cursor', message: 'Use the nextCursor value of a previous page.' },
   ]);
 }
+
+/**
+ * The where-clause for rows after the cursor, for a query ordered by (created_at DESC, id DESC).
+ * The redundant lte bound lets Postgres start the index scan at the cursor; `createdAt` merges
+ * with other bounds on the same column.
+ */
+export function rowsAfter(
+  cursor: KeysetCursor,
+  createdAt: { gte?: Date; lt?: Date } = {},
+): { createdAt: { gte?: Date; lt?: Date; lte: Date }; OR: object[] } {
+  return {
+    createdAt: { ...createdAt, lte: cursor.createdAt },
+    OR: [
+      { createdAt: { lt: cursor.createdAt } },
+      { createdAt: cursor.createdAt, id: { lt: cursor.id } },
+    ],
+  };
+}
+
+/** Cuts a page from rows fetched with `take: limit + 1`; the extra row says there is more. */
+export function toKeysetPage<Row extends KeysetCursor, View>(
+  rows: Row[],
+  limit: number,
+  toView: (row: Row) => View,
+): { data: View[]; nextCursor: string | null } {
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    data: page.map(toView),
+    nextCursor: rows.length > limit && last ? encodeKeysetCursor(last) : null,
+  };
+}

@@ -23,7 +23,7 @@ import { getQueue } from '@/server/infra/queues';
 import { publishBusMessage } from '@/server/realtime/event-bus';
 import { getStorage } from '@/server/storage/storage';
 import { findTaskType, listTaskTypes } from './registry';
-import { decodeKeysetCursor, encodeKeysetCursor } from '@/server/db/keyset-cursor';
+import { decodeKeysetCursor, rowsAfter, toKeysetPage } from '@/server/db/keyset-cursor';
 import { readResultFile, toTaskView } from './task-mapper';
 
 const isUuid = (id: string) => taskIdSchema.safeParse(id).success;
@@ -128,26 +128,14 @@ export async function listTasks(principal: Principal, query: ListTasksQuery): Pr
     ...visibleTasksWhere(user),
     ...(query.status ? { status: query.status } : {}),
     ...(query.type ? { type: query.type } : {}),
+    ...(cursor ? rowsAfter(cursor) : {}),
   };
-  if (cursor) {
-    // The redundant lte bound lets Postgres start the index scan at the cursor.
-    where.createdAt = { lte: cursor.createdAt };
-    where.OR = [
-      { createdAt: { lt: cursor.createdAt } },
-      { createdAt: cursor.createdAt, id: { lt: cursor.id } },
-    ];
-  }
   const rows = await getPrisma().task.findMany({
     where,
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
     take: query.limit + 1,
   });
-  const page = rows.slice(0, query.limit);
-  const last = page.at(-1);
-  return {
-    data: page.map(toTaskView),
-    nextCursor: rows.length > query.limit && last ? encodeKeysetCursor(last) : null,
-  };
+  return toKeysetPage(rows, query.limit, toTaskView);
 }
 
 export async function openTaskResult(principal: Principal, id: string, context: AuditContext) {
