@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { closeClients } from '@/server/infra/clients';
-import { launchChromium } from '../support/browser';
+import { launchChromium, openRecordedPage } from '../support/browser';
 import { createTestUser } from '../support/users';
 
 // Accounts in real Chromium against the production build: sign up, sign in and out, who sees
@@ -39,18 +39,8 @@ function newAccount(label: string): Account {
 }
 
 /** A fresh browser context: no cookies from another test. */
-async function openPage(): Promise<Page> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  page.setDefaultTimeout(30_000);
-  page.on('framenavigated', (frame) => {
-    if (frame === page.mainFrame()) pageEvents.push(`navigated ${frame.url()}`);
-  });
-  page.on('console', (message) => {
-    if (message.type() === 'error') pageEvents.push(`console: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => pageEvents.push(`pageerror: ${error.message}`));
-  return page;
+function openPage(): Promise<Page> {
+  return openRecordedPage(browser, pageEvents);
 }
 
 async function closePage(page: Page): Promise<void> {

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { TaskView } from '@/lib/tasks/task-view';
-import { launchChromium } from '../support/browser';
+import { launchChromium, openRecordedPage } from '../support/browser';
 import { createTestApiKey, createTestUser, type TestUser } from '../support/users';
 
 // The dashboard in real Chromium against the production build and a real worker.
@@ -35,18 +35,10 @@ afterAll(async () => {
 const pageEvents: string[] = [];
 
 async function openDashboard(): Promise<Page> {
-  const context = await browser.newContext({ acceptDownloads: true });
-  const [name, value] = user.cookie.split('=', 2) as [string, string];
-  await context.addCookies([{ name, value, url: baseUrl }]);
-  const page = await context.newPage();
-  page.setDefaultTimeout(30_000);
-  page.on('framenavigated', (frame) => {
-    if (frame === page.mainFrame()) pageEvents.push(`navigated ${frame.url()}`);
+  const page = await openRecordedPage(browser, pageEvents, {
+    signedIn: { cookie: user.cookie, url: baseUrl },
+    acceptDownloads: true,
   });
-  page.on('console', (message) => {
-    if (message.type() === 'error') pageEvents.push(`console: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => pageEvents.push(`pageerror: ${error.message}`));
   await page.goto(baseUrl);
   await page.locator('[data-testid="connection"][data-state="live"]').waitFor();
   return page;

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 // Debian's Chromium driven by playwright-core (Playwright's own browser download cannot run
 // here). The flags keep it from reaching for the network at start.
@@ -24,4 +24,30 @@ export async function launchChromium(): Promise<Browser> {
       '--disable-dev-shm-usage',
     ],
   });
+}
+
+/**
+ * A page in a fresh context (no cookies from another test), optionally signed in with a session
+ * cookie, that writes navigations and errors into `events` to explain a failure.
+ */
+export async function openRecordedPage(
+  browser: Browser,
+  events: string[],
+  options: { signedIn?: { cookie: string; url: string }; acceptDownloads?: boolean } = {},
+): Promise<Page> {
+  const context = await browser.newContext({ acceptDownloads: options.acceptDownloads ?? false });
+  if (options.signedIn) {
+    const [name, value] = options.signedIn.cookie.split('=', 2) as [string, string];
+    await context.addCookies([{ name, value, url: options.signedIn.url }]);
+  }
+  const page = await context.newPage();
+  page.setDefaultTimeout(30_000);
+  page.on('framenavigated', (frame) => {
+    if (frame === page.mainFrame()) events.push(`navigated ${frame.url()}`);
+  });
+  page.on('console', (message) => {
+    if (message.type() === 'error') events.push(`console: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => events.push(`pageerror: ${error.message}`));
+  return page;
 }
