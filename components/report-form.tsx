@@ -4,6 +4,7 @@ import { useState, useTransition } from 'react';
 import { requestReport } from '@/app/actions';
 import type { FieldError } from '@/lib/errors';
 import type { TaskView } from '@/lib/tasks/task-view';
+import { inputClass, primaryButtonClass } from './styles';
 
 function fieldMessage(errors: FieldError[], field: string): string | undefined {
   return errors.find((error) => error.path === field || error.path === `payload.${field}`)?.message;
@@ -36,8 +37,6 @@ export function ReportForm({
     });
   }
 
-  const inputClass =
-    'mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-blue-500 focus:outline-none focus:ring-1 focus:ring-blue-500';
   return (
     <form
       action={submit}
@@ -69,11 +68,7 @@ export function ReportForm({
           {message}
         </p>
       ) : null}
-      <button
-        type="submit"
-        disabled={pending}
-        className="w-full rounded-md bg-blue-600 px-3 py-2 text-sm font-semibold text-white shadow-sm hover:bg-blue-700 disabled:cursor-not-allowed disabled:opacity-60"
-      >
+      <button type="submit" disabled={pending} className={`w-full ${primaryButtonClass}`}>
         {pending ? 'Requesting…' : 'Generate report'}
       </button>
     </form>

@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { getPagePrincipal } from '@/components/current-principal';
+import { DataTable } from '@/components/data-table';
 import { PageHeading } from '@/components/page-heading';
 import { inputClass, primaryButtonClass } from '@/components/styles';
 import { isAppError } from '@/lib/errors';
@@ -174,67 +175,41 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         </div>
       ) : (
         <>
-          <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
-            <table className="min-w-full divide-y divide-slate-200 text-sm">
-              <thead className="bg-slate-50 text-left text-xs font-semibold uppercase text-slate-500">
-                <tr>
-                  <th scope="col" className="px-3 py-2">
-                    Time
-                  </th>
-                  <th scope="col" className="px-3 py-2">
-                    Actor
-                  </th>
-                  <th scope="col" className="px-3 py-2">
-                    Action
-                  </th>
-                  <th scope="col" className="px-3 py-2">
-                    Target
-                  </th>
-                  <th scope="col" className="px-3 py-2">
-                    Details
-                  </th>
-                  <th scope="col" className="px-3 py-2">
-                    IP
-                  </th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-200 align-top">
-                {events.map((event) => (
-                  <tr key={event.id} data-testid="audit-row" data-action={event.action}>
-                    <td className="whitespace-nowrap px-3 py-2 font-mono text-xs text-slate-600">
-                      <time dateTime={event.createdAt} className="block">
-                        {event.createdAt.slice(0, 10)}
-                        <span className="block">{event.createdAt.slice(11, 19)}</span>
-                      </time>
-                    </td>
-                    <td className="whitespace-nowrap px-3 py-2">{event.actorEmail ?? '—'}</td>
-                    <td className="whitespace-nowrap px-3 py-2">
-                      <span className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-xs">
-                        {event.action}
-                      </span>
-                    </td>
-                    <td className="min-w-40 break-all px-3 py-2 font-mono text-xs text-slate-600">
-                      {event.targetType ? (
-                        <span title={event.targetId ?? undefined}>
-                          {event.targetType}:{event.targetId}
-                        </span>
-                      ) : (
-                        '—'
-                      )}
-                    </td>
-                    <td className="min-w-48 px-3 py-2">
-                      <code className="block font-mono text-xs text-slate-700 wrap-anywhere">
-                        {compactJson(event.details)}
-                      </code>
-                    </td>
-                    <td className="whitespace-nowrap px-3 py-2 font-mono text-xs text-slate-600">
-                      {event.ip ?? '—'}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable columns={['Time', 'Actor', 'Action', 'Target', 'Details', 'IP']} alignTop>
+            {events.map((event) => (
+              <tr key={event.id} data-testid="audit-row" data-action={event.action}>
+                <td className="whitespace-nowrap px-3 py-2 font-mono text-xs text-slate-600">
+                  <time dateTime={event.createdAt} className="block">
+                    {event.createdAt.slice(0, 10)}
+                    <span className="block">{event.createdAt.slice(11, 19)}</span>
+                  </time>
+                </td>
+                <td className="whitespace-nowrap px-3 py-2">{event.actorEmail ?? '—'}</td>
+                <td className="whitespace-nowrap px-3 py-2">
+                  <span className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-xs">
+                    {event.action}
+                  </span>
+                </td>
+                <td className="min-w-40 break-all px-3 py-2 font-mono text-xs text-slate-600">
+                  {event.targetType ? (
+                    <span title={event.targetId ?? undefined}>
+                      {event.targetType}:{event.targetId}
+                    </span>
+                  ) : (
+                    '—'
+                  )}
+                </td>
+                <td className="min-w-48 px-3 py-2">
+                  <code className="block font-mono text-xs text-slate-700 wrap-anywhere">
+                    {compactJson(event.details)}
+                  </code>
+                </td>
+                <td className="whitespace-nowrap px-3 py-2 font-mono text-xs text-slate-600">
+                  {event.ip ?? '—'}
+                </td>
+              </tr>
+            ))}
+          </DataTable>
           <div className="mt-3 flex justify-between text-sm">
             {input.cursor ? (
               <Link

@@ -4,6 +4,7 @@ import { ApiKeyStatus } from '@/components/api-keys/api-key-status';
 import { CreateApiKeyForm } from '@/components/api-keys/create-api-key-form';
 import { RevokeApiKeyButton } from '@/components/api-keys/revoke-api-key-button';
 import { getPagePrincipal } from '@/components/current-principal';
+import { DataTable } from '@/components/data-table';
 import { formatUtc } from '@/components/format';
 import { PageHeading } from '@/components/page-heading';
 import { listApiKeys } from '@/server/auth/api-keys';
@@ -42,62 +43,45 @@ export default async function ApiKeysPage() {
             </p>
           </div>
         ) : (
-          <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
-            <table className="min-w-full divide-y divide-slate-200 text-sm">
-              <thead className="bg-slate-50 text-left text-xs font-semibold uppercase text-slate-500">
-                <tr>
-                  <th scope="col" className="px-3 py-2">
-                    Name
-                  </th>
-                  <th scope="col" className="px-3 py-2">
-                    Key
-                  </th>
-                  <th scope="col" className="px-3 py-2">
-                    Created
-                  </th>
-                  <th scope="col" className="px-3 py-2">
-                    Expires
-                  </th>
-                  <th scope="col" className="px-3 py-2">
-                    Last used
-                  </th>
-                  <th scope="col" className="px-3 py-2">
-                    Status
-                  </th>
-                  <th scope="col" className="px-3 py-2">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-200">
-                {keys.map((key) => (
-                  <tr key={key.id} data-testid="api-key-row" data-key-id={key.id}>
-                    <td className="min-w-32 px-3 py-3 font-medium">{key.name}</td>
-                    <td className="whitespace-nowrap px-3 py-3 font-mono text-xs text-slate-600">
-                      {key.prefix}…
-                    </td>
-                    <td className="whitespace-nowrap px-3 py-3 text-slate-600">
-                      {formatUtc(key.createdAt)}
-                    </td>
-                    <td className="whitespace-nowrap px-3 py-3 text-slate-600">
-                      {key.expiresAt ? formatUtc(key.expiresAt) : 'Never'}
-                    </td>
-                    <td className="whitespace-nowrap px-3 py-3 text-slate-600">
-                      {key.lastUsedAt ? formatUtc(key.lastUsedAt) : 'Never'}
-                    </td>
-                    <td className="px-3 py-3">
-                      <ApiKeyStatus status={key.status} />
-                    </td>
-                    <td className="px-3 py-3 text-right">
-                      {key.status === 'active' ? (
-                        <RevokeApiKeyButton id={key.id} name={key.name} />
-                      ) : null}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            columns={[
+              'Name',
+              'Key',
+              'Created',
+              'Expires',
+              'Last used',
+              'Status',
+              <span key="actions" className="sr-only">
+                Actions
+              </span>,
+            ]}
+          >
+            {keys.map((key) => (
+              <tr key={key.id} data-testid="api-key-row" data-key-id={key.id}>
+                <td className="min-w-32 px-3 py-3 font-medium">{key.name}</td>
+                <td className="whitespace-nowrap px-3 py-3 font-mono text-xs text-slate-600">
+                  {key.prefix}…
+                </td>
+                <td className="whitespace-nowrap px-3 py-3 text-slate-600">
+                  {formatUtc(key.createdAt)}
+                </td>
+                <td className="whitespace-nowrap px-3 py-3 text-slate-600">
+                  {key.expiresAt ? formatUtc(key.expiresAt) : 'Never'}
+                </td>
+                <td className="whitespace-nowrap px-3 py-3 text-slate-600">
+                  {key.lastUsedAt ? formatUtc(key.lastUsedAt) : 'Never'}
+                </td>
+                <td className="px-3 py-3">
+                  <ApiKeyStatus status={key.status} />
+                </td>
+                <td className="px-3 py-3 text-right">
+                  {key.status === 'active' ? (
+                    <RevokeApiKeyButton id={key.id} name={key.name} />
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         )}
       </section>
     </div>
