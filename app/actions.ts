@@ -9,3 +9,23 @@ export async function requestReport(formData: FormData) {
 export async function loadMoreTasks(cursor: string, limit: number) {
   return runAction('loadMoreTasks', cursor, limit);
 }
+
+export async function cancelTask(id: string) {
+  return runAction('cancelTask', id);
+}
+
+export async function retryTask(id: string) {
+  return runAction('retryTask', id);
+}
+
+export async function runBulkTaskAction(action: 'cancel' | 'retry', ids: string[]) {
+  return runAction('runBulkTaskAction', action, ids);
+}
+
+export async function loadTaskHistory(id: string) {
+  return runAction('loadTaskHistory', id);
+}
+
+export async function setQueuePaused(name: string, paused: boolean) {
+  return runAction('setQueuePaused', name, paused);
+}

@@ -20,8 +20,11 @@ const envSchema = z.object({
     .default('{taskdeck}'),
   STORAGE_DIR: z.string().min(1).default('.data/storage'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(4),
+  /** Overrides every queue's own concurrency (server/tasks/queues.ts) in this worker. */
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).optional(),
   WORKER_QUEUES: z.string().optional(),
+  /** How long a cancelled task's processor has to stop before it is marked cancelled anyway. */
+  CANCEL_DEADLINE_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   WORKER_HEARTBEAT_MS: z.coerce.number().int().min(100).default(5_000),
   NEXT_DEV: booleanish.optional(),

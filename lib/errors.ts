@@ -86,6 +86,19 @@ export class ConflictError extends AppError {
   }
 }
 
+/** An Idempotency-Key sent again with a different request (draft-ietf-httpapi-idempotency-key). */
+export class IdempotencyKeyReusedError extends AppError {
+  readonly status = 422;
+  readonly code = 'idempotency_key_reused';
+  readonly title = 'Idempotency-Key reused';
+  constructor(
+    message = 'This Idempotency-Key was already used for a different request. Use a new key.',
+  ) {
+    super(message);
+    this.name = 'IdempotencyKeyReusedError';
+  }
+}
+
 export class ServiceUnavailableError extends AppError {
   readonly status = 503;
   readonly code = 'service_unavailable';

@@ -3,8 +3,18 @@ import { randomUUID } from 'node:crypto';
 import { getEnv } from '@/lib/env';
 import { getLogger } from '@/lib/logger';
 import { createRedisConnection } from '@/server/infra/clients';
+import { subscribeCancelRequests } from '@/server/tasks/cancel-relay';
+import { findQueueConfig } from '@/server/tasks/queues';
 import { listQueueNames } from '@/server/tasks/registry';
+import {
+  clearBackstops,
+  handleCancelRequest,
+  resyncCancelRequests,
+  sweepAbandonedCancels,
+} from '@/server/tasks/running-tasks';
+import { settleLostJob } from '@/server/tasks/lost-jobs';
 import { runTaskJob, SHUTDOWN_ABORT_REASON, type TaskJobData } from '@/server/tasks/task-runner';
+import { closeRedisConnection } from '@/server/infra/clients';
 import {
   describeThisHost,
   recordWorkerHeartbeat,
@@ -22,6 +32,7 @@ function settlesWithin(promise: Promise<unknown>, ms: number): Promise<'done' | 
 
 export interface TaskWorkerOptions {
   queues?: string[];
+  /** Overrides each queue's own concurrency. */
   concurrency?: number;
 }
 
@@ -46,21 +57,42 @@ export async function startTaskWorker(options: TaskWorkerOptions = {}): Promise<
   if (unknown.length > 0) {
     throw new Error(`Unknown queue(s): ${unknown.join(', ')}. Known: ${known.join(', ')}`);
   }
-  const concurrency = options.concurrency ?? env.WORKER_CONCURRENCY;
   const id = `${describeThisHost().hostname}:${process.pid}:${randomUUID().slice(0, 8)}`;
 
+  // Cancel requests first, so none for a job this process is about to take is missed.
+  const control = await subscribeCancelRequests(handleCancelRequest, () => {
+    resyncCancelRequests().catch((error: unknown) =>
+      logger.warn({ err: error }, 'could not resync cancel requests'),
+    );
+  });
+  const swept = await sweepAbandonedCancels();
+  if (swept > 0) logger.warn({ swept }, 'marked abandoned cancelling tasks cancelled');
+
+  const concurrency: Record<string, number> = {};
   const workers = queues.map((queue) => {
+    const config = findQueueConfig(queue);
+    concurrency[queue] = options.concurrency ?? env.WORKER_CONCURRENCY ?? config?.concurrency ?? 1;
     const worker = new Worker<TaskJobData>(
       queue,
       (job, token, signal) => runTaskJob(job, token, signal),
       {
         connection: createRedisConnection({ connectionName: `taskdeck:worker:${queue}` }),
         prefix: env.QUEUE_PREFIX,
-        concurrency,
+        concurrency: concurrency[queue],
+        ...(config?.rateLimit
+          ? { limiter: { max: config.rateLimit.max, duration: config.rateLimit.durationMs } }
+          : {}),
         autorun: false,
       },
     );
     worker.on('error', (error) => logger.error({ err: error, queue }, 'worker error'));
+    // Failures BullMQ decides on its own (a job stalled too often) must reach the task too.
+    worker.on('failed', (job, error) => {
+      if (!job) return;
+      settleLostJob(job.data.taskId, job.id ?? '', error.message).catch((err: unknown) =>
+        logger.error({ err, taskId: job.data.taskId }, 'could not settle a failed job'),
+      );
+    });
     return worker;
   });
   for (const worker of workers) void worker.run();
@@ -96,6 +128,8 @@ export async function startTaskWorker(options: TaskWorkerOptions = {}): Promise<
           await Promise.all(workers.map((worker) => worker.close(true)));
         }
       }
+      clearBackstops();
+      await closeRedisConnection(control);
     },
   };
 }

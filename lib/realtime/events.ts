@@ -1,17 +1,26 @@
 // The realtime contract: event names and payloads shared by the worker (publisher),
 // the Socket.IO server (relay) and the browser (consumer).
-import type { TaskErrorView, TaskStatus, TaskView } from '@/lib/tasks/task-view';
+import type { TaskErrorView, TaskPriority, TaskStatus, TaskView } from '@/lib/tasks/task-view';
 
-/** A change to one task. `attempt` and `seq` order it against every other change. */
+/**
+ * A change to one task. `revision` (bumped by every status change) and `seq` (progress reports
+ * within a revision) order it against every other change. Progress reports carry the first
+ * fields only; status changes carry the task's whole mutable state.
+ */
 export interface TaskUpdate {
   id: string;
   attempt: number;
+  revision: number;
   seq: number;
   status: TaskStatus;
   progress: number;
   progressMessage: string | null;
+  priority?: TaskPriority;
   error?: TaskErrorView | null;
   result?: unknown;
+  runAt?: string | null;
+  retryAt?: string | null;
+  cancelRequestedAt?: string | null;
   startedAt?: string | null;
   finishedAt?: string | null;
   resultUrl?: string | null;

@@ -1,7 +1,16 @@
 // The shape of a task outside the server: REST bodies, socket events and React props.
 // Safe to import from the browser.
 
-export const TASK_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
+export const TASK_STATUSES = [
+  'queued',
+  'delayed',
+  'running',
+  'retrying',
+  'cancelling',
+  'succeeded',
+  'failed',
+  'cancelled',
+] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 
 export const TERMINAL_STATUSES: ReadonlySet<TaskStatus> = new Set([
@@ -9,6 +18,10 @@ export const TERMINAL_STATUSES: ReadonlySet<TaskStatus> = new Set([
   'failed',
   'cancelled',
 ]);
+
+/** Lowest first. Users may submit up to `normal`; admins any. */
+export const TASK_PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
+export type TaskPriority = (typeof TASK_PRIORITIES)[number];
 
 export interface TaskErrorView {
   code: string;
@@ -20,17 +33,26 @@ export interface TaskView {
   type: string;
   queue: string;
   status: TaskStatus;
+  priority: TaskPriority;
   progress: number;
   progressMessage: string | null;
   payload: unknown;
   result: unknown;
   error: TaskErrorView | null;
+  /** Attempts started so far (the current one included). */
   attempts: number;
   maxAttempts: number;
-  /** Orders events within an attempt; see lib/realtime/merge-task-update.ts. */
+  /** Counts status changes; with seq it orders every change (lib/realtime/merge-task-update.ts). */
+  revision: number;
+  /** Orders progress reports within one revision. */
   seq: number;
   ownerId: string | null;
   createdAt: string;
+  /** While delayed: when the task becomes due. */
+  runAt: string | null;
+  /** While retrying: when the next attempt starts. */
+  retryAt: string | null;
+  cancelRequestedAt: string | null;
   startedAt: string | null;
   finishedAt: string | null;
   /** Where the task's output file can be downloaded, once there is one. */
@@ -39,4 +61,14 @@ export interface TaskView {
 
 export function isTerminalStatus(status: TaskStatus): boolean {
   return TERMINAL_STATUSES.has(status);
+}
+
+/** Statuses a cancel request applies to. */
+export function isCancellable(status: TaskStatus): boolean {
+  return !isTerminalStatus(status) && status !== 'cancelling';
+}
+
+/** Statuses a retry by hand applies to. */
+export function isRetryable(status: TaskStatus): boolean {
+  return status === 'failed' || status === 'cancelled';
 }

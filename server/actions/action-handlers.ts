@@ -4,7 +4,13 @@ import { createApiKey, revokeApiKey } from '@/server/auth/api-keys';
 import { requireUser, type Principal } from '@/server/auth/principal';
 import { roleSchema, setUserRole } from '@/server/auth/user-service';
 import type { AuditContext } from '@/server/audit/audit-service';
-import { createTask, listTasks } from '@/server/tasks/task-service';
+import { setQueuePaused } from '@/server/queues/queue-service';
+import { cancelTask, retryTask, runBulkTaskAction } from '@/server/tasks/task-control';
+import { listTaskTransitions } from '@/server/tasks/task-service';
+import { bulkTaskActionSchema } from '@/lib/tasks/task-inputs';
+import { TASK_PRIORITIES } from '@/lib/tasks/task-view';
+import { createTask } from '@/server/tasks/task-submission';
+import { listTasks } from '@/server/tasks/task-service';
 
 // Every server action's logic, by name: parse, then call one service. The 'use server' files in
 // app/ only resolve the caller and dispatch here, so the authorization matrix test can run
@@ -24,6 +30,9 @@ const formObject = (formData: unknown) =>
 const reportFormSchema = z.object({
   from: z.string().trim().optional(),
   to: z.string().trim().optional(),
+  priority: z.enum(TASK_PRIORITIES).optional(),
+  /** Generated when the form renders: a second submit of the same form returns the same task. */
+  submissionId: z.uuid('The form is out of date; reload the page.').optional(),
 });
 
 const pageSchema = z.object({
@@ -40,16 +49,53 @@ const createKeySchema = z.object({
 });
 
 const idSchema = z.object({ id: z.string().min(1).max(64) });
+const queuePauseSchema = z.object({ name: z.string().min(1).max(100), paused: z.boolean() });
 const roleChangeSchema = z.object({ userId: z.string().min(1).max(64), role: roleSchema });
 
 export const actionHandlers = {
   async requestReport(principal: Principal, _context: AuditContext, formData: unknown) {
     requireUser(principal);
-    const { from, to } = parse(reportFormSchema, formObject(formData));
-    return createTask(principal, {
-      type: 'report.generate',
-      payload: { from: from || undefined, to: to || undefined },
-    });
+    const { from, to, priority, submissionId } = parse(reportFormSchema, formObject(formData));
+    return createTask(
+      principal,
+      {
+        type: 'report.generate',
+        payload: { from: from || undefined, to: to || undefined },
+        priority,
+      },
+      { idempotencyKey: submissionId ? `form:${submissionId}` : undefined },
+    );
+  },
+
+  async cancelTask(principal: Principal, context: AuditContext, id: unknown) {
+    return cancelTask(principal, parse(idSchema, { id }).id, context);
+  },
+
+  async retryTask(principal: Principal, context: AuditContext, id: unknown) {
+    return retryTask(principal, parse(idSchema, { id }).id, context);
+  },
+
+  async runBulkTaskAction(
+    principal: Principal,
+    context: AuditContext,
+    action: unknown,
+    ids: unknown,
+  ) {
+    return runBulkTaskAction(principal, parse(bulkTaskActionSchema, { action, ids }), context);
+  },
+
+  async loadTaskHistory(principal: Principal, _context: AuditContext, id: unknown) {
+    return listTaskTransitions(principal, parse(idSchema, { id }).id);
+  },
+
+  async setQueuePaused(
+    principal: Principal,
+    context: AuditContext,
+    name: unknown,
+    paused: unknown,
+  ) {
+    const input = parse(queuePauseSchema, { name, paused });
+    return setQueuePaused(principal, input.name, input.paused, context);
   },
 
   async loadMoreTasks(

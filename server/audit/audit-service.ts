@@ -20,6 +20,12 @@ export const AUDIT_ACTIONS = [
   'user.role_change',
   'user.admin_seeded',
   'task.result_download',
+  'task.cancel',
+  'task.retry',
+  'tasks.bulk_cancel',
+  'tasks.bulk_retry',
+  'queue.pause',
+  'queue.resume',
   'auth.rate_limited',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -24,9 +24,12 @@ export class ProgressReporter {
     private readonly taskId: string,
     private readonly ownerId: string | null,
     private readonly attempt: number,
-    /** The last seq used in this attempt; each report takes the next. */
-    public seq: number,
+    /** The revision of the attempt's `running` status; its reports are ordered within it. */
+    private readonly revision: number,
   ) {}
+
+  /** The last seq used in this revision; each report takes the next. */
+  seq = 0;
 
   report(progress: number, message?: string): void {
     const clamped = Number.isFinite(progress)
@@ -41,6 +44,7 @@ export class ProgressReporter {
       update: {
         id: this.taskId,
         attempt: this.attempt,
+        revision: this.revision,
         seq: this.seq,
         status: 'running',
         progress: this.progress,
@@ -81,8 +85,8 @@ export class ProgressReporter {
     this.lastWriteAt = Date.now();
     this.writing = getPrisma()
       .task.updateMany({
-        // Guarded so a late write never overwrites a newer attempt or a finished task.
-        where: { id: this.taskId, attempts: this.attempt, status: 'running', seq: { lt: seq } },
+        // Guarded so a late write never overwrites a newer status (cancelling, finished, a new attempt).
+        where: { id: this.taskId, revision: this.revision, status: 'running', seq: { lt: seq } },
         data: { progress: this.progress, progressMessage: this.message, seq },
       })
       .then(() => {

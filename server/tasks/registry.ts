@@ -1,11 +1,15 @@
 import type { TaskType } from './task-type';
 import { diagnosticsSimulate } from './types/diagnostics-simulate';
+import { diagnosticsStall } from './types/diagnostics-stall';
 import { reportGenerate } from './types/report-generate';
 
 // One registry for both sides: the producer validates payloads and picks queues with it,
 // the worker finds processors in it.
 const taskTypes: ReadonlyMap<string, TaskType> = new Map(
-  [reportGenerate, diagnosticsSimulate].map((type) => [type.name, type as unknown as TaskType]),
+  [reportGenerate, diagnosticsSimulate, diagnosticsStall].map((type) => [
+    type.name,
+    type as unknown as TaskType,
+  ]),
 );
 
 export function findTaskType(name: string): TaskType | undefined {

@@ -1,4 +1,5 @@
 import type { Task } from '@/lib/generated/prisma/client';
+import type { TaskUpdate } from '@/lib/realtime/events';
 import type { TaskErrorView, TaskView } from '@/lib/tasks/task-view';
 import type { TaskFileOutput } from './task-type';
 
@@ -17,12 +18,15 @@ export function readResultFile(result: unknown): TaskFileOutput | null {
   return { key, name, contentType, size: typeof size === 'number' ? size : 0 };
 }
 
+const iso = (date: Date | null) => date?.toISOString() ?? null;
+
 export function toTaskView(task: Task): TaskView {
   return {
     id: task.id,
     type: task.type,
     queue: task.queue,
     status: task.status,
+    priority: task.priority,
     progress: task.progress,
     progressMessage: task.progressMessage,
     payload: task.payload,
@@ -30,12 +34,39 @@ export function toTaskView(task: Task): TaskView {
     error: (task.error as TaskErrorView | null) ?? null,
     attempts: task.attempts,
     maxAttempts: task.maxAttempts,
+    revision: task.revision,
     seq: task.seq,
     ownerId: task.ownerId,
     createdAt: task.createdAt.toISOString(),
-    startedAt: task.startedAt?.toISOString() ?? null,
-    finishedAt: task.finishedAt?.toISOString() ?? null,
+    runAt: iso(task.runAt),
+    retryAt: iso(task.retryAt),
+    cancelRequestedAt: iso(task.cancelRequestedAt),
+    startedAt: iso(task.startedAt),
+    finishedAt: iso(task.finishedAt),
     resultUrl:
       task.status === 'succeeded' && readResultFile(task.result) ? resultUrlFor(task.id) : null,
+  };
+}
+
+/** The task's whole mutable state as a live update (sent on every status change). */
+export function toTaskUpdate(task: Task): Omit<TaskUpdate, 'emittedAt'> {
+  const view = toTaskView(task);
+  return {
+    id: view.id,
+    attempt: view.attempts,
+    revision: view.revision,
+    seq: view.seq,
+    status: view.status,
+    progress: view.progress,
+    progressMessage: view.progressMessage,
+    priority: view.priority,
+    error: view.error,
+    result: view.result,
+    runAt: view.runAt,
+    retryAt: view.retryAt,
+    cancelRequestedAt: view.cancelRequestedAt,
+    startedAt: view.startedAt,
+    finishedAt: view.finishedAt,
+    resultUrl: view.resultUrl,
   };
 }

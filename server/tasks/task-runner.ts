@@ -1,16 +1,30 @@
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import type { Logger } from 'pino';
+import { getEnv } from '@/lib/env';
 import { getLogger } from '@/lib/logger';
-import { nowMs, type TaskUpdate } from '@/lib/realtime/events';
 import type { TaskErrorView } from '@/lib/tasks/task-view';
 import { Prisma, type Task } from '@/lib/generated/prisma/client';
 import { getPrisma } from '@/server/infra/clients';
-import { publishBusMessage } from '@/server/realtime/event-bus';
 import { getStorage } from '@/server/storage/storage';
+import {
+  endCancelled,
+  endFailed,
+  endHandedBack,
+  endRetrying,
+  endSucceeded,
+  type AttemptEnd,
+} from './attempt-outcome';
+import { computeBackoffMs } from './backoff';
 import { ProgressReporter } from './progress-reporter';
 import { findTaskType } from './registry';
-import { resultUrlFor } from './task-mapper';
-import type { TaskOutput } from './task-type';
+import {
+  registerRunning,
+  resyncCancelRequests,
+  TaskCancelledError,
+  unregisterRunning,
+} from './running-tasks';
+import { transitionTask } from './task-transitions';
+import type { TaskOutput, TaskType } from './task-type';
 
 export interface TaskJobData {
   taskId: string;
@@ -19,41 +33,11 @@ export interface TaskJobData {
 /** The abort reason a stopping worker gives the jobs it could not wait for. */
 export const SHUTDOWN_ABORT_REASON = 'taskdeck:worker-shutdown';
 
-class TaskTimeoutError extends Error {
+export class TaskTimeoutError extends Error {
   constructor(timeoutMs: number) {
-    super(`The task took longer than its limit of ${Math.round(timeoutMs / 1000)} s.`);
+    super(`The task took longer than its hard time limit of ${Math.round(timeoutMs / 1000)} s.`);
     this.name = 'TaskTimeoutError';
   }
-}
-
-/** Marks the task running as a new attempt; null when it is gone or already finished. */
-async function startAttempt(taskId: string): Promise<Task | null> {
-  try {
-    return await getPrisma().task.update({
-      // 'running' too: a job whose worker died is handed to another as a new attempt.
-      where: { id: taskId, status: { in: ['queued', 'running'] } },
-      data: {
-        status: 'running',
-        attempts: { increment: 1 },
-        seq: 1,
-        progress: 0,
-        progressMessage: 'Started',
-        startedAt: new Date(),
-        finishedAt: null,
-      },
-    });
-  } catch (error) {
-    if ((error as { code?: string }).code === 'P2025') return null;
-    throw error;
-  }
-}
-
-function publishUpdate(task: Task, update: Omit<TaskUpdate, 'id' | 'attempt' | 'emittedAt'>) {
-  return publishBusMessage({
-    kind: 'task.updated',
-    ownerId: task.ownerId,
-    update: { id: task.id, attempt: task.attempts, emittedAt: nowMs(), ...update },
-  });
 }
 
 function describeError(error: unknown): TaskErrorView {
@@ -63,149 +47,205 @@ function describeError(error: unknown): TaskErrorView {
 }
 
 /**
- * Runs one attempt of a task: the BullMQ processor. Postgres is updated before each status
- * event is published, so a reload never shows less than a live client saw.
+ * Moves the task to running as a new attempt of this job, or returns null when the job must not
+ * run: the task is gone, finished, cancelled, or now belongs to a newer job.
  */
-export async function runTaskJob(
-  job: Job<TaskJobData>,
-  token?: string,
-  jobSignal?: AbortSignal,
-): Promise<void> {
-  const logger = getLogger().child({ taskId: job.data.taskId, jobId: job.id });
-  const task = await startAttempt(job.data.taskId);
-  if (!task) {
-    logger.info('task is gone or finished; skipping its job');
-    return;
+async function beginAttempt(job: Job<TaskJobData>, logger: Logger): Promise<Task | null> {
+  const task = await getPrisma().task.findUnique({ where: { id: job.data.taskId } });
+  if (!task || task.jobId !== job.id) return null;
+  if (task.status === 'cancelling') {
+    await endCancelled(task, 'Cancelled before the attempt could resume.');
+    return null;
   }
-  await publishUpdate(task, {
-    seq: 1,
-    status: 'running',
-    progress: 0,
-    progressMessage: 'Started',
-    startedAt: task.startedAt?.toISOString() ?? null,
-    finishedAt: null,
-  });
-
-  const reporter = new ProgressReporter(task.id, task.ownerId, task.attempts, 1);
-  try {
-    const output = await processTask(task, reporter, logger, jobSignal);
-    await reporter.flush();
-    await finishAttempt(task, reporter, { status: 'succeeded', output });
-  } catch (error) {
-    await reporter.flush();
-    if (jobSignal?.aborted && jobSignal.reason === SHUTDOWN_ABORT_REASON) {
-      // Not the task's fault: hand it back at once, without using up one of its attempts.
-      await finishAttempt(task, reporter, {
-        status: 'queued',
-        error: {
-          code: 'interrupted',
-          message: 'Interrupted by a worker shutdown; it will resume.',
-        },
-      });
-      await job.moveToDelayed(Date.now(), token);
-      throw new DelayedError();
-    }
-    const unrecoverable = error instanceof UnrecoverableError;
-    const lastAttempt = unrecoverable || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-    const described = describeError(error);
-    logger.warn({ err: error, attempt: task.attempts, lastAttempt }, 'task attempt failed');
-    await finishAttempt(task, reporter, {
-      status: lastAttempt ? 'failed' : 'queued',
-      error: described,
+  const lost = task.status === 'running';
+  if (lost && task.attempts >= task.maxAttempts) {
+    // Its worker died during the last attempt (BullMQ found the job stalled).
+    await transitionTask({
+      taskId: task.id,
+      from: ['running'],
+      to: 'failed',
+      jobId: job.id,
+      data: {
+        finishedAt: new Date(),
+        progressMessage: 'Failed',
+        error: { code: 'worker_lost', message: 'The worker running its last attempt was lost.' },
+      },
+      reason: 'worker_lost: the worker running its last attempt was lost.',
     });
-    // BullMQ decides on the retry and its backoff from here.
-    throw error;
+    return null;
   }
+  const started = await transitionTask({
+    taskId: task.id,
+    from: ['queued', 'delayed', 'retrying', 'running'],
+    to: 'running',
+    jobId: job.id,
+    data: {
+      attempts: { increment: 1 },
+      progress: 0,
+      progressMessage: 'Started',
+      startedAt: new Date(),
+      finishedAt: null,
+      retryAt: null,
+      error: Prisma.DbNull,
+    },
+    reason: lost ? 'The worker of the previous attempt was lost.' : undefined,
+  });
+  if (!started) logger.info('task changed before its attempt began; skipping its job');
+  return started;
 }
 
-async function processTask(
+/** Waits for the processor; once aborted, only until the stop deadline, then abandons it. */
+function settleProcessor(
+  work: Promise<TaskOutput>,
+  signal: AbortSignal,
+): Promise<{ output: TaskOutput } | { error: unknown } | { abandoned: true }> {
+  const settled = work.then(
+    (output) => ({ output }),
+    (error: unknown) => ({ error }),
+  );
+  return new Promise((resolve) => {
+    let timer: NodeJS.Timeout | undefined;
+    const onAbort = () => {
+      const reason: unknown = signal.reason;
+      // A stopping worker already waited for its jobs; the others get until the deadline.
+      const waitMs =
+        reason === SHUTDOWN_ABORT_REASON
+          ? 0
+          : reason instanceof TaskCancelledError
+            ? reason.request.deadlineAt - Date.now()
+            : getEnv().CANCEL_DEADLINE_MS;
+      timer = setTimeout(() => resolve({ abandoned: true }), Math.max(0, waitMs));
+    };
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    void settled.then((outcome) => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+      resolve(outcome);
+    });
+  });
+}
+
+async function runAttempt(
   task: Task,
+  type: TaskType,
+  controller: AbortController,
   reporter: ProgressReporter,
   logger: Logger,
-  jobSignal: AbortSignal | undefined,
-): Promise<TaskOutput> {
-  const type = findTaskType(task.type);
-  if (!type) throw new UnrecoverableError(`No processor for task type ${task.type}.`);
+): Promise<AttemptEnd> {
   const payload = type.schema.safeParse(task.payload);
   if (!payload.success) {
-    throw new UnrecoverableError(`The stored payload is no longer valid: ${payload.error.message}`);
+    return endFailed(task, { code: 'invalid_payload', message: payload.error.message }, 0);
   }
-
-  const controller = new AbortController();
-  const timeout = setTimeout(
-    () => controller.abort(new TaskTimeoutError(type.defaults.timeoutMs)),
-    type.defaults.timeoutMs,
-  );
-  const onJobAbort = () => controller.abort(jobSignal?.reason);
-  jobSignal?.addEventListener('abort', onJobAbort, { once: true });
+  const soft = new AbortController();
+  const timers: NodeJS.Timeout[] = [
+    setTimeout(
+      () => controller.abort(new TaskTimeoutError(type.defaults.timeoutMs)),
+      type.defaults.timeoutMs,
+    ),
+  ];
+  if (type.defaults.softTimeoutMs !== undefined) {
+    timers.push(
+      setTimeout(() => {
+        logger.info('soft time limit reached');
+        reporter.report(reporter.current.progress, 'Soft time limit reached: wrapping up');
+        soft.abort();
+      }, type.defaults.softTimeoutMs),
+    );
+  }
+  let outcome: Awaited<ReturnType<typeof settleProcessor>>;
   try {
     const work = type.process({
       taskId: task.id,
       attempt: task.attempts,
       payload: payload.data,
       signal: controller.signal,
+      softLimit: soft.signal,
       reportProgress: (progress, message) => reporter.report(progress, message),
       storage: getStorage(),
       logger,
     });
-    // A processor that ignores its signal still ends the attempt at the deadline.
-    const aborted = new Promise<never>((_, reject) => {
-      controller.signal.addEventListener('abort', () => reject(controller.signal.reason as Error), {
-        once: true,
-      });
-    });
-    return await Promise.race([work, aborted]);
+    outcome = await settleProcessor(work, controller.signal);
+  } catch (error) {
+    // The processor threw before returning its promise.
+    outcome = { error };
   } finally {
-    clearTimeout(timeout);
-    jobSignal?.removeEventListener('abort', onJobAbort);
+    for (const timer of timers) clearTimeout(timer);
   }
+  await reporter.flush();
+  const { progress, message } = reporter.current;
+
+  if ('output' in outcome) return endSucceeded(task, outcome.output, 'Done');
+  const reason: unknown = controller.signal.reason;
+  if (reason === SHUTDOWN_ABORT_REASON) return endHandedBack(task, progress);
+  if (reason instanceof TaskCancelledError) {
+    const forced = 'abandoned' in outcome;
+    return endCancelled(
+      task,
+      forced
+        ? `Forced: the processor did not stop within the deadline (${message ?? 'no progress message'}).`
+        : 'Stopped on request.',
+    );
+  }
+  const error =
+    reason instanceof TaskTimeoutError ? reason : 'error' in outcome ? outcome.error : reason;
+  const described = describeError(error);
+  logger.warn({ err: error, attempt: task.attempts }, 'task attempt failed');
+  const final = error instanceof UnrecoverableError || task.attempts >= task.maxAttempts;
+  if (final) return endFailed(task, described, progress);
+  const retryAt = new Date(Date.now() + computeBackoffMs(type.defaults.backoff, task.attempts));
+  return endRetrying(task, described, retryAt, progress);
 }
 
-type AttemptOutcome =
-  | { status: 'succeeded'; output: TaskOutput }
-  | { status: 'failed' | 'queued'; error: TaskErrorView };
+/**
+ * The BullMQ processor for every task type: runs one attempt. Retries are ours, not BullMQ's
+ * (jobs have attempts: 1): a failed attempt with attempts left moves the job to delayed, so the
+ * countdown the user sees is the real one, and Postgres holds the whole history.
+ */
+export async function runTaskJob(
+  job: Job<TaskJobData>,
+  token?: string,
+  jobSignal?: AbortSignal,
+): Promise<void> {
+  const taskId = job.data.taskId;
+  const logger = getLogger().child({ taskId, jobId: job.id });
+  // Fires on cancel, on the hard time limit and on shutdown; the processor gets its signal.
+  const controller = new AbortController();
+  const onJobAbort = () => controller.abort(jobSignal?.reason);
+  jobSignal?.addEventListener('abort', onJobAbort, { once: true });
+  const entry = registerRunning(taskId, controller);
+  let end: AttemptEnd;
+  try {
+    const task = await beginAttempt(job, logger);
+    if (!task) return;
+    entry.revision = task.revision;
+    await resyncCancelRequests([taskId]);
+    const type = findTaskType(task.type);
+    const reporter = new ProgressReporter(task.id, task.ownerId, task.attempts, task.revision);
+    end = type
+      ? await runAttempt(task, type, controller, reporter, logger)
+      : await endFailed(
+          task,
+          { code: 'unknown_type', message: `No processor for ${task.type}.` },
+          0,
+        );
+  } finally {
+    jobSignal?.removeEventListener('abort', onJobAbort);
+    unregisterRunning(taskId, entry);
+  }
 
-async function finishAttempt(task: Task, reporter: ProgressReporter, outcome: AttemptOutcome) {
-  const seq = reporter.seq + 1;
-  const finishedAt = outcome.status === 'queued' ? null : new Date();
-  const { progress, message } = reporter.current;
-  const succeeded = outcome.status === 'succeeded';
-  const progressMessage = succeeded
-    ? 'Done'
-    : outcome.status === 'queued'
-      ? outcome.error.code === 'interrupted'
-        ? outcome.error.message
-        : `Will retry: ${outcome.error.message}`.slice(0, 200)
-      : (message ?? 'Failed');
-  const result = succeeded
-    ? ({
-        ...outcome.output.result,
-        ...(outcome.output.file ? { file: outcome.output.file } : {}),
-      } as Prisma.InputJsonObject)
-    : undefined;
-  const error = succeeded ? null : outcome.error;
-
-  const { count } = await getPrisma().task.updateMany({
-    where: { id: task.id, attempts: task.attempts, status: 'running' },
-    data: {
-      status: outcome.status,
-      seq,
-      progress: succeeded ? 100 : progress,
-      progressMessage,
-      finishedAt,
-      ...(result ? { result } : {}),
-      error: error ? { ...error } : Prisma.DbNull,
-    },
-  });
-  // Zero rows: the task was finished elsewhere meanwhile; this late outcome is ignored.
-  if (count === 0) return;
-  await publishUpdate(task, {
-    seq,
-    status: outcome.status,
-    progress: succeeded ? 100 : progress,
-    progressMessage,
-    finishedAt: finishedAt?.toISOString() ?? null,
-    error,
-    ...(result ? { result, resultUrl: 'file' in result ? resultUrlFor(task.id) : null } : {}),
-  });
+  switch (end.kind) {
+    case 'retrying':
+      await job.moveToDelayed(end.retryAt.getTime(), token);
+      throw new DelayedError();
+    case 'handed-back':
+      await job.moveToDelayed(Date.now(), token);
+      throw new DelayedError();
+    case 'failed':
+      throw new UnrecoverableError(end.error.message);
+    case 'cancelled':
+      throw new UnrecoverableError('Cancelled');
+    default:
+      return;
+  }
 }

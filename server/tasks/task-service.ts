@@ -1,15 +1,7 @@
-import {
-  ServiceUnavailableError,
-  ValidationError,
-  NotFoundError,
-  toFieldErrors,
-} from '@/lib/errors';
-import { getLogger } from '@/lib/logger';
-import type { CreateTaskInput, ListTasksQuery } from '@/lib/tasks/task-inputs';
+import { NotFoundError } from '@/lib/errors';
+import type { ListTasksQuery } from '@/lib/tasks/task-inputs';
 import { taskIdSchema } from '@/lib/tasks/task-inputs';
-
-import type { TaskView } from '@/lib/tasks/task-view';
-import { uuid7 } from '@/lib/uuid7';
+import type { TaskStatus, TaskView } from '@/lib/tasks/task-view';
 import type { Prisma } from '@/lib/generated/prisma/client';
 import {
   canSeeTask,
@@ -19,81 +11,13 @@ import {
 } from '@/server/auth/principal';
 import { recordAudit, type AuditContext } from '@/server/audit/audit-service';
 import { getPrisma } from '@/server/infra/clients';
-import { getQueue } from '@/server/infra/queues';
-import { publishBusMessage } from '@/server/realtime/event-bus';
 import { getStorage } from '@/server/storage/storage';
-import { findTaskType, listTaskTypes } from './registry';
 import { decodeKeysetCursor, rowsAfter, toKeysetPage } from '@/server/db/keyset-cursor';
 import { readResultFile, toTaskView } from './task-mapper';
 
 const isUuid = (id: string) => taskIdSchema.safeParse(id).success;
 
-/** Records a task and enqueues its job (job id = task id). Returns without waiting for it. */
-export async function createTask(principal: Principal, input: CreateTaskInput): Promise<TaskView> {
-  const user = requireUser(principal);
-  const type = findTaskType(input.type);
-  if (!type) {
-    const known = listTaskTypes()
-      .map((t) => t.name)
-      .join(', ');
-    throw new ValidationError(`Unknown task type "${input.type}".`, [
-      { path: 'type', message: `Unknown task type. Known types: ${known}.` },
-    ]);
-  }
-  const parsed = type.schema.safeParse(input.payload ?? {});
-  if (!parsed.success) {
-    throw new ValidationError(
-      `The payload is not valid for ${type.name}.`,
-      toFieldErrors(parsed.error.issues, ['payload']),
-    );
-  }
-
-  const ownerId = user.userId;
-  const prisma = getPrisma();
-  const task = await prisma.task.create({
-    data: {
-      id: uuid7(),
-      type: type.name,
-      queue: type.defaults.queue,
-      payload: parsed.data as Prisma.InputJsonValue,
-      maxAttempts: type.defaults.attempts,
-      ownerId,
-    },
-  });
-  const view = toTaskView(task);
-  // Announced before the job exists, so no client can see its progress before the task.
-  await publishBusMessage({ kind: 'task.created', ownerId, task: view });
-
-  try {
-    await getQueue(type.defaults.queue).add(
-      type.name,
-      { taskId: task.id },
-      {
-        jobId: task.id,
-        attempts: type.defaults.attempts,
-        backoff: { type: type.defaults.backoff.type, delay: type.defaults.backoff.delayMs },
-        // Postgres keeps the history; Redis keeps only what BullMQ needs.
-        removeOnComplete: { age: 3_600, count: 1_000 },
-        removeOnFail: { age: 7 * 86_400, count: 10_000 },
-      },
-    );
-  } catch (error) {
-    getLogger().error({ err: error, taskId: task.id }, 'could not enqueue task');
-    await prisma.task.update({
-      where: { id: task.id },
-      data: {
-        status: 'failed',
-        seq: 1,
-        finishedAt: new Date(),
-        error: { code: 'enqueue_failed', message: 'The task could not be queued.' },
-      },
-    });
-    throw new ServiceUnavailableError('The task was recorded but could not be queued. Try again.');
-  }
-  return view;
-}
-
-async function findVisibleTask(principal: Principal, id: string) {
+export async function findVisibleTask(principal: Principal, id: string) {
   requireUser(principal);
   if (!taskIdSchema.safeParse(id).success) throw new NotFoundError('No such task.');
   const task = await getPrisma().task.findUnique({ where: { id } });
@@ -151,4 +75,58 @@ export async function openTaskResult(principal: Principal, id: string, context: 
     });
   }
   return { stream, size, name: file.name, contentType: file.contentType };
+}
+
+export interface TaskTransitionView {
+  revision: number;
+  attempt: number;
+  from: TaskStatus | null;
+  to: TaskStatus;
+  reason: string | null;
+  actorId: string | null;
+  at: string;
+}
+
+/** The task's timeline: every status change, oldest first. */
+export async function listTaskTransitions(
+  principal: Principal,
+  id: string,
+): Promise<TaskTransitionView[]> {
+  const task = await findVisibleTask(principal, id);
+  const rows = await getPrisma().taskTransition.findMany({
+    where: { taskId: task.id },
+    orderBy: { revision: 'asc' },
+    take: 1_000,
+  });
+  return rows.map((row) => ({
+    revision: row.revision,
+    attempt: row.attempt,
+    from: row.fromStatus,
+    to: row.toStatus,
+    reason: row.reason,
+    actorId: row.actorId,
+    at: row.at.toISOString(),
+  }));
+}
+
+/**
+ * Median run time of each type's recent successful tasks (the last 50 of the past 30 days), the
+ * history half of the ETA shown while a task runs.
+ */
+export async function getTypicalDurations(principal: Principal): Promise<Record<string, number>> {
+  requireUser(principal);
+  const rows = await getPrisma().$queryRaw<Array<{ type: string; median_ms: number | null }>>`
+    SELECT type, percentile_cont(0.5) WITHIN GROUP (ORDER BY ms)::float8 AS median_ms
+    FROM (
+      SELECT type, EXTRACT(EPOCH FROM finished_at - started_at) * 1000 AS ms,
+             row_number() OVER (PARTITION BY type ORDER BY finished_at DESC) AS n
+      FROM tasks
+      WHERE status = 'succeeded' AND finished_at > now() - interval '30 days'
+        AND started_at IS NOT NULL
+    ) recent
+    WHERE n <= 50
+    GROUP BY type`;
+  return Object.fromEntries(
+    rows.flatMap((row) => (row.median_ms === null ? [] : [[row.type, Math.round(row.median_ms)]])),
+  );
 }

@@ -3,12 +3,18 @@ import type { z } from 'zod';
 import type { Storage } from '@/server/storage/storage';
 
 export interface TaskDefaults {
-  /** The BullMQ queue the type runs on. */
+  /** The queue the type runs on (server/tasks/queues.ts). */
   queue: string;
   /** Total tries, the first included. */
   attempts: number;
-  backoff: { type: 'exponential' | 'fixed'; delayMs: number };
-  /** The processor is aborted after this long; the attempt then fails with a timeout. */
+  /**
+   * The wait before attempt n+1 is delayMs × 2^(n-1) (exponential) or delayMs (fixed), capped
+   * at maxDelayMs, with up to `jitter` of it (0..1) taken off at random so retries spread out.
+   */
+  backoff: { type: 'exponential' | 'fixed'; delayMs: number; maxDelayMs?: number; jitter?: number };
+  /** Soft limit: the processor's softLimit signal fires; it may wrap up and return. */
+  softTimeoutMs?: number;
+  /** Hard limit: the processor is aborted and the attempt fails with a timeout error. */
   timeoutMs: number;
 }
 
@@ -30,8 +36,13 @@ export interface TaskContext<Payload> {
   taskId: string;
   attempt: number;
   payload: Payload;
-  /** Fires on timeout (and, later, on cancel). Check it between chunks of work. */
+  /**
+   * Fires on cancel, on the hard time limit and on a worker shutdown. Check it between chunks of
+   * work and clean up (in finally) when it fires: the runner waits for that, up to a deadline.
+   */
   signal: AbortSignal;
+  /** Fires at the type's soft time limit: wrap up and return what there is. */
+  softLimit: AbortSignal;
   /** 0..100; lower values than the last one reported are raised to it. */
   reportProgress(progress: number, message?: string): void;
   storage: Storage;

@@ -12,7 +12,8 @@ export interface WorkerInfo {
   hostname: string;
   pid: number;
   queues: string[];
-  concurrency: number;
+  /** Jobs at once, per queue. */
+  concurrency: Record<string, number>;
   startedAt: string;
   lastBeatAt: string;
 }

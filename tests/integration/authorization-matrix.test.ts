@@ -9,7 +9,7 @@ import { revokeApiKey } from '@/server/auth/api-keys';
 import { authenticateRequest, CLIENT_IP_HEADER } from '@/server/auth/principal';
 import { NO_AUDIT_CONTEXT } from '@/server/audit/audit-service';
 import { closeClients, getPrisma } from '@/server/infra/clients';
-import { createTask } from '@/server/tasks/task-service';
+import { createTask } from '@/server/tasks/task-submission';
 import { startTaskWorker, type RunningTaskWorker } from '@/worker/task-worker';
 import { BusRecorder, isTerminal } from '../support/bus-recorder';
 import { createTestApiKey, createTestUser, type TestUser } from '../support/users';

@@ -4,7 +4,7 @@ import type { TaskView } from '@/lib/tasks/task-view';
 import { revokeApiKey } from '@/server/auth/api-keys';
 import { NO_AUDIT_CONTEXT } from '@/server/audit/audit-service';
 import { closeClients, getPrisma } from '@/server/infra/clients';
-import { createTask } from '@/server/tasks/task-service';
+import { createTask } from '@/server/tasks/task-submission';
 import { startTaskWorker, type RunningTaskWorker } from '@/worker/task-worker';
 import { BusRecorder, isTerminal } from '../support/bus-recorder';
 import { connectClient, startSocketNode, type TestSocket } from '../support/socket-server-fixture';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SubscribeAck, TaskUpdate } from '@/lib/realtime/events';
 import type { TaskView } from '@/lib/tasks/task-view';
 import { closeClients } from '@/server/infra/clients';
-import { createTask } from '@/server/tasks/task-service';
+import { createTask } from '@/server/tasks/task-submission';
 import { startTaskWorker, type RunningTaskWorker } from '@/worker/task-worker';
 import { connectClient, startSocketNode, type TestSocket } from '../support/socket-server-fixture';
 import { createTestUser, type TestUser } from '../support/users';

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeClients, getPrisma } from '@/server/infra/clients';
 import { checkHealth } from '@/server/health/health-service';
-import { createTask, getTask } from '@/server/tasks/task-service';
+import { createTask } from '@/server/tasks/task-submission';
+import { getTask } from '@/server/tasks/task-service';
 import { BusRecorder, isTerminal } from '../support/bus-recorder';
 import { killAllSpawned, spawnEntry } from '../support/spawn-process';
 import { createTestUser, type TestUser } from '../support/users';

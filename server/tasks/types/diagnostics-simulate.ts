@@ -2,6 +2,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { defineTaskType } from '../task-type';
 
+export function scratchKeyFor(taskId: string, attempt: number): string {
+  return `scratch/${taskId}-${attempt}.txt`;
+}
+
 /**
  * Simulated work for checking the pipeline end to end (and for benchmarks): a number of
  * steps, each reporting progress, optionally failing at a given step on the first attempts.
@@ -17,6 +21,8 @@ export const diagnosticsSimulate = defineTaskType({
       failAtStep: z.number().int().min(1).optional(),
       /** How many attempts fail at failAtStep; by default every one. */
       failAttempts: z.number().int().min(1).optional(),
+      /** Keep a scratch file while running and remove it however the run ends (shows cleanup). */
+      scratch: z.boolean().default(false),
     })
     .strict(),
   defaults: {
@@ -25,18 +31,31 @@ export const diagnosticsSimulate = defineTaskType({
     backoff: { type: 'exponential', delayMs: 500 },
     timeoutMs: 30 * 60_000,
   },
-  async process({ payload, attempt, signal, reportProgress }) {
+  async process({ taskId, payload, attempt, signal, reportProgress, storage }) {
     const failing = payload.failAttempts === undefined || attempt <= payload.failAttempts;
     const started = Date.now();
-    for (let step = 1; step <= payload.steps; step += 1) {
-      signal.throwIfAborted();
-      // Paced against the start time, not step by step, so timer slack does not add up and
-      // stepMs: 2 really means 500 steps a second.
-      const due = started + step * payload.stepMs - Date.now();
-      if (due > 0) await sleep(due, undefined, { signal });
-      if (failing && step === payload.failAtStep)
-        throw new Error(`Simulated failure at step ${step}`);
-      reportProgress((step / payload.steps) * 100, `Step ${step} of ${payload.steps}`);
+    const scratchKey = scratchKeyFor(taskId, attempt);
+    if (payload.scratch) {
+      await storage.write(
+        scratchKey,
+        (async function* () {
+          yield `attempt ${attempt}\n`;
+        })(),
+      );
+    }
+    try {
+      for (let step = 1; step <= payload.steps; step += 1) {
+        signal.throwIfAborted();
+        // Paced against the start time, not step by step, so timer slack does not add up and
+        // stepMs: 2 really means 500 steps a second.
+        const due = started + step * payload.stepMs - Date.now();
+        if (due > 0) await sleep(due, undefined, { signal });
+        if (failing && step === payload.failAtStep)
+          throw new Error(`Simulated failure at step ${step}`);
+        reportProgress((step / payload.steps) * 100, `Step ${step} of ${payload.steps}`);
+      }
+    } finally {
+      if (payload.scratch) await storage.delete(scratchKey);
     }
     return { result: { steps: payload.steps, elapsedMs: Date.now() - started } };
   },

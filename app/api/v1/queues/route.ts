@@ -1,0 +1,10 @@
+import { authenticateRequest } from '@/server/auth/principal';
+import { withProblems } from '@/server/http/route';
+import { listQueues } from '@/server/queues/queue-service';
+
+export const dynamic = 'force-dynamic';
+
+export const GET = withProblems(async (request) => {
+  const principal = await authenticateRequest(request.headers);
+  return Response.json({ data: await listQueues(principal) });
+});

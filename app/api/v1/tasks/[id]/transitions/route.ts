@@ -1,0 +1,13 @@
+import { authenticateRequest } from '@/server/auth/principal';
+import { withProblems } from '@/server/http/route';
+import { listTaskTransitions } from '@/server/tasks/task-service';
+
+export const dynamic = 'force-dynamic';
+
+export const GET = withProblems<{ params: Promise<{ id: string }> }>(
+  async (request, { params }) => {
+    const { id } = await params;
+    const principal = await authenticateRequest(request.headers);
+    return Response.json({ data: await listTaskTransitions(principal, id) });
+  },
+);

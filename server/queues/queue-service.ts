@@ -1,0 +1,70 @@
+import { NotFoundError } from '@/lib/errors';
+import { requireAdmin, type Principal } from '@/server/auth/principal';
+import { recordAudit, type AuditContext } from '@/server/audit/audit-service';
+import { getQueue } from '@/server/infra/queues';
+import { findQueueConfig, listQueueConfigs, type QueueConfig } from '@/server/tasks/queues';
+
+export interface QueueView {
+  name: string;
+  description: string;
+  paused: boolean;
+  concurrency: number;
+  rateLimit: QueueConfig['rateLimit'] | null;
+  counts: {
+    waiting: number;
+    active: number;
+    delayed: number;
+    failed: number;
+    completed: number;
+  };
+}
+
+async function describeQueue(config: QueueConfig): Promise<QueueView> {
+  const queue = getQueue(config.name);
+  const [counts, paused] = await Promise.all([
+    queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'failed', 'completed'),
+    queue.isPaused(),
+  ]);
+  return {
+    name: config.name,
+    description: config.description,
+    paused,
+    concurrency: config.concurrency,
+    rateLimit: config.rateLimit ?? null,
+    counts: {
+      // Every job of ours has a priority, so BullMQ keeps waiting ones as "prioritized".
+      waiting: (counts.waiting ?? 0) + (counts.prioritized ?? 0),
+      active: counts.active ?? 0,
+      delayed: counts.delayed ?? 0,
+      failed: counts.failed ?? 0,
+      completed: counts.completed ?? 0,
+    },
+  };
+}
+
+export async function listQueues(principal: Principal): Promise<QueueView[]> {
+  requireAdmin(principal);
+  return Promise.all(listQueueConfigs().map(describeQueue));
+}
+
+/** Pauses or resumes a queue for every worker: running jobs finish, no new ones start. */
+export async function setQueuePaused(
+  principal: Principal,
+  name: string,
+  paused: boolean,
+  context: AuditContext,
+): Promise<QueueView> {
+  const admin = requireAdmin(principal);
+  const config = findQueueConfig(name);
+  if (!config) throw new NotFoundError(`No queue named "${name}".`);
+  const queue = getQueue(config.name);
+  if (paused) await queue.pause();
+  else await queue.resume();
+  await recordAudit(
+    admin,
+    paused ? 'queue.pause' : 'queue.resume',
+    { type: 'queue', id: name },
+    context,
+  );
+  return describeQueue(config);
+}

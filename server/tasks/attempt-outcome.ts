@@ -1,0 +1,123 @@
+import type { TaskErrorView } from '@/lib/tasks/task-view';
+import { Prisma, type Task } from '@/lib/generated/prisma/client';
+import { clearCancelRequest } from './cancel-relay';
+import { transitionTask, type TransitionRequest } from './task-transitions';
+import type { TaskOutput } from './task-type';
+
+// How one attempt ends, as status changes. Each is guarded on the attempt, so the late outcome
+// of an attempt that was already settled elsewhere (a forced cancel) changes nothing.
+
+export type AttemptEnd =
+  | { kind: 'succeeded' }
+  | { kind: 'retrying'; retryAt: Date }
+  | { kind: 'failed'; error: TaskErrorView }
+  | { kind: 'handed-back' }
+  | { kind: 'cancelled' }
+  /** Another process settled it first; nothing was changed. */
+  | { kind: 'settled-elsewhere' };
+
+/** Ends a cancelling task of this attempt as cancelled, whatever the attempt produced. */
+export async function endCancelled(task: Task, reason: string): Promise<AttemptEnd> {
+  const done = await transitionTask({
+    taskId: task.id,
+    from: ['cancelling'],
+    to: 'cancelled',
+    attempt: task.attempts,
+    data: { finishedAt: new Date(), progressMessage: 'Cancelled' },
+    reason,
+  });
+  await clearCancelRequest(task.id);
+  return done ? { kind: 'cancelled' } : { kind: 'settled-elsewhere' };
+}
+
+/**
+ * Moves a running attempt on; when a cancel was requested meanwhile (the task is `cancelling`),
+ * the attempt's outcome is dropped and the task ends cancelled instead.
+ */
+async function endRunning(
+  task: Task,
+  request: Omit<TransitionRequest, 'taskId' | 'from' | 'attempt'>,
+  end: AttemptEnd,
+): Promise<AttemptEnd> {
+  const moved = await transitionTask({
+    ...request,
+    taskId: task.id,
+    from: ['running'],
+    attempt: task.attempts,
+  });
+  if (moved) return end;
+  return endCancelled(task, 'Cancel requested before the attempt ended; its outcome is ignored.');
+}
+
+export function endSucceeded(task: Task, output: TaskOutput, progressMessage: string) {
+  const result = {
+    ...output.result,
+    ...(output.file ? { file: output.file } : {}),
+  } as Prisma.InputJsonObject;
+  return endRunning(
+    task,
+    {
+      to: 'succeeded',
+      data: {
+        progress: 100,
+        progressMessage,
+        result,
+        error: Prisma.DbNull,
+        finishedAt: new Date(),
+      },
+    },
+    { kind: 'succeeded' },
+  );
+}
+
+export function endRetrying(task: Task, error: TaskErrorView, retryAt: Date, progress: number) {
+  const seconds = Math.max(0, Math.round((retryAt.getTime() - Date.now()) / 1000));
+  return endRunning(
+    task,
+    {
+      to: 'retrying',
+      data: {
+        progress,
+        progressMessage: `Attempt ${task.attempts} failed; retrying in ${seconds} s`,
+        error: { ...error },
+        retryAt,
+      },
+      reason: `${error.code}: ${error.message}`,
+    },
+    { kind: 'retrying', retryAt },
+  );
+}
+
+export function endFailed(task: Task, error: TaskErrorView, progress: number) {
+  return endRunning(
+    task,
+    {
+      to: 'failed',
+      data: {
+        progress,
+        progressMessage: 'Failed',
+        error: { ...error },
+        finishedAt: new Date(),
+      },
+      reason: `${error.code}: ${error.message}`,
+    },
+    { kind: 'failed', error },
+  );
+}
+
+/** A stopping worker gives the task back without using up one of its attempts. */
+export function endHandedBack(task: Task, progress: number) {
+  return endRunning(
+    task,
+    {
+      to: 'queued',
+      data: {
+        attempts: { decrement: 1 },
+        progress,
+        progressMessage: 'Interrupted by a worker shutdown; it will resume.',
+      },
+      reason: 'Worker shutdown: handed back to the queue.',
+    },
+    { kind: 'handed-back' },
+  );
+}

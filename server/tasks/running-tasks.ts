@@ -1,0 +1,118 @@
+import { getEnv } from '@/lib/env';
+import { getLogger } from '@/lib/logger';
+import { nowMs } from '@/lib/realtime/events';
+import { getPrisma } from '@/server/infra/clients';
+import { readCancelRequests, type CancelRequest } from './cancel-relay';
+import { transitionTask } from './task-transitions';
+
+// The attempts this worker process is running, so a cancel request for one of them reaches its
+// processor, and the safety net for attempts no live process will ever stop.
+
+export class TaskCancelledError extends Error {
+  constructor(readonly request: CancelRequest) {
+    super('The task was cancelled.');
+    this.name = 'TaskCancelledError';
+  }
+}
+
+interface RunningAttempt {
+  controller: AbortController;
+  revision: number | null;
+}
+
+const running = new Map<string, RunningAttempt>();
+const backstops = new Map<string, NodeJS.Timeout>();
+
+/** A worker that holds no job of a cancelled task marks it cancelled this long after the deadline. */
+const BACKSTOP_GRACE_MS = 2_000;
+
+export function registerRunning(taskId: string, controller: AbortController): RunningAttempt {
+  const entry: RunningAttempt = { controller, revision: null };
+  running.set(taskId, entry);
+  return entry;
+}
+
+export function unregisterRunning(taskId: string, entry: RunningAttempt): void {
+  if (running.get(taskId) === entry) running.delete(taskId);
+}
+
+export function listRunningTaskIds(): string[] {
+  return [...running.keys()];
+}
+
+function signalCancel(entry: RunningAttempt, request: CancelRequest): void {
+  if (entry.controller.signal.aborted) return;
+  entry.controller.abort(new TaskCancelledError(request));
+  getLogger().info(
+    { taskId: request.taskId, requestedAt: request.requestedAt, signalledAt: nowMs() },
+    'cancel signal fired',
+  );
+}
+
+/** Marks a task cancelled that is still `cancelling` at this revision: its stop was never confirmed. */
+async function forceCancelled(request: CancelRequest, reason: string): Promise<void> {
+  const task = await transitionTask({
+    taskId: request.taskId,
+    from: ['cancelling'],
+    to: 'cancelled',
+    revision: request.revision,
+    data: { finishedAt: new Date(), progressMessage: 'Cancelled' },
+    reason,
+  });
+  if (task) getLogger().warn({ taskId: task.id }, reason);
+}
+
+/** Handles a cancel request published by any web process. */
+export function handleCancelRequest(request: CancelRequest): void {
+  const entry = running.get(request.taskId);
+  if (entry) {
+    if (entry.revision === null || entry.revision < request.revision) signalCancel(entry, request);
+    return;
+  }
+  // Not ours. If the worker holding it is gone or stuck, someone must still end the task.
+  if (backstops.has(request.taskId)) return;
+  const wait = Math.max(0, request.deadlineAt + BACKSTOP_GRACE_MS - Date.now());
+  const timer = setTimeout(() => {
+    backstops.delete(request.taskId);
+    forceCancelled(request, 'Forced: the worker holding it did not confirm the stop.').catch(
+      (error: unknown) =>
+        getLogger().error({ err: error, taskId: request.taskId }, 'backstop failed'),
+    );
+  }, wait);
+  timer.unref();
+  backstops.set(request.taskId, timer);
+}
+
+/** After a reconnect (messages may have been missed) or when a job starts: look for requests. */
+export async function resyncCancelRequests(taskIds = listRunningTaskIds()): Promise<void> {
+  for (const request of await readCancelRequests(taskIds)) {
+    const entry = running.get(request.taskId);
+    // A request older than this attempt's start (a cancelled task retried by hand) is not for it.
+    if (entry && entry.revision !== null && entry.revision < request.revision) {
+      signalCancel(entry, request);
+    }
+  }
+}
+
+/** At worker start: tasks left `cancelling` past their deadline by processes that are gone. */
+export async function sweepAbandonedCancels(): Promise<number> {
+  const cutoff = new Date(Date.now() - getEnv().CANCEL_DEADLINE_MS - BACKSTOP_GRACE_MS);
+  const stale = await getPrisma().task.findMany({
+    where: { status: 'cancelling', cancelRequestedAt: { lt: cutoff } },
+    select: { id: true, revision: true, cancelRequestedAt: true },
+    take: 1_000,
+  });
+  for (const task of stale) {
+    const requestedAt = task.cancelRequestedAt?.getTime() ?? 0;
+    await forceCancelled(
+      { taskId: task.id, revision: task.revision, actorId: null, requestedAt, deadlineAt: 0 },
+      'Forced: no worker confirmed the stop before its deadline.',
+    );
+  }
+  return stale.length;
+}
+
+export function clearBackstops(): void {
+  for (const timer of backstops.values()) clearTimeout(timer);
+  backstops.clear();
+}

@@ -1,0 +1,208 @@
+import { ConflictError, NotFoundError, ServiceUnavailableError } from '@/lib/errors';
+import { getEnv } from '@/lib/env';
+import { getLogger } from '@/lib/logger';
+import type { BulkTaskAction } from '@/lib/tasks/task-inputs';
+import { isRetryable, type TaskView } from '@/lib/tasks/task-view';
+import { Prisma, type Task } from '@/lib/generated/prisma/client';
+import { canSeeTask, requireAdmin, requireUser, type Principal } from '@/server/auth/principal';
+import { recordAudit, type AuditContext } from '@/server/audit/audit-service';
+import { getPrisma } from '@/server/infra/clients';
+import { clearCancelRequest, publishCancelRequest } from './cancel-relay';
+import { findTaskType } from './registry';
+import { enqueueOrFail, nextJobId, removeTaskJob } from './task-jobs';
+import { toTaskView } from './task-mapper';
+import { transitionTask } from './task-transitions';
+import { findVisibleTask } from './task-service';
+
+// Cancel and retry by hand, for one task (its owner or an admin) or many (admins).
+
+async function auditIfOthers(
+  principal: Principal,
+  task: Task,
+  action: 'task.cancel' | 'task.retry',
+  context: AuditContext,
+) {
+  if (principal.kind === 'user' && task.ownerId !== principal.userId) {
+    await recordAudit(principal, action, { type: 'task', id: task.id }, context, {
+      ownerId: task.ownerId,
+    });
+  }
+}
+
+/** One step of cancelling; null when the task moved meanwhile and the step must be redone. */
+async function cancelStep(task: Task, actorId: string): Promise<Task | null> {
+  switch (task.status) {
+    case 'cancelled':
+    case 'cancelling':
+      return task;
+    case 'succeeded':
+    case 'failed':
+      throw new ConflictError(`The task already ${task.status}; there is nothing to cancel.`);
+    case 'running': {
+      const requestedAt = Date.now();
+      const cancelling = await transitionTask({
+        taskId: task.id,
+        from: ['running'],
+        to: 'cancelling',
+        revision: task.revision,
+        data: { cancelRequestedAt: new Date(requestedAt), progressMessage: 'Cancelling…' },
+        reason: 'Cancel requested.',
+        actorId,
+      });
+      if (!cancelling) return null;
+      await publishCancelRequest({
+        taskId: task.id,
+        revision: cancelling.revision,
+        actorId,
+        requestedAt,
+        deadlineAt: requestedAt + getEnv().CANCEL_DEADLINE_MS,
+      });
+      return cancelling;
+    }
+    default: {
+      // queued, delayed, retrying: no processor runs, so it is cancelled at once.
+      const cancelled = await transitionTask({
+        taskId: task.id,
+        from: [task.status],
+        to: 'cancelled',
+        revision: task.revision,
+        data: {
+          cancelRequestedAt: new Date(),
+          finishedAt: new Date(),
+          retryAt: null,
+          progressMessage: 'Cancelled',
+        },
+        reason: 'Cancelled before it ran.',
+        actorId,
+      });
+      if (!cancelled) return null;
+      // A worker that took the job meanwhile finds the task cancelled and skips it.
+      await removeTaskJob(task).catch((error: unknown) =>
+        getLogger().warn({ err: error, taskId: task.id }, 'could not remove a cancelled job'),
+      );
+      return cancelled;
+    }
+  }
+}
+
+async function cancelOne(task: Task, actorId: string): Promise<Task> {
+  let current: Task | null = task;
+  // Each lost race means the task moved on by one status; a few rounds always settle it.
+  for (let round = 0; round < 5 && current; round += 1) {
+    const done = await cancelStep(current, actorId);
+    if (done) return done;
+    current = await getPrisma().task.findUnique({ where: { id: task.id } });
+  }
+  if (!current) throw new NotFoundError('No such task.');
+  throw new ConflictError('The task keeps changing; try again.');
+}
+
+/**
+ * Cancels a task. Queued, delayed and retrying tasks end cancelled at once; a running one becomes
+ * `cancelling` and the worker holding it is told to stop (see running-tasks.ts).
+ */
+export async function cancelTask(
+  principal: Principal,
+  id: string,
+  context: AuditContext,
+): Promise<TaskView> {
+  const user = requireUser(principal);
+  const task = await findVisibleTask(principal, id);
+  const result = await cancelOne(task, user.userId);
+  await auditIfOthers(principal, task, 'task.cancel', context);
+  return toTaskView(result);
+}
+
+async function retryOne(task: Task, actorId: string): Promise<Task> {
+  if (!isRetryable(task.status)) {
+    throw new ConflictError(
+      `Only failed or cancelled tasks can be retried; this one is ${task.status}.`,
+    );
+  }
+  const jobId = nextJobId(task);
+  const queued = await transitionTask({
+    taskId: task.id,
+    from: [task.status],
+    to: 'queued',
+    revision: task.revision,
+    data: {
+      jobId,
+      // The type's full budget of automatic attempts again, on top of the ones already made.
+      maxAttempts: task.attempts + (findTaskType(task.type)?.defaults.attempts ?? 1),
+      progress: 0,
+      progressMessage: 'Queued for a retry',
+      error: Prisma.DbNull,
+      result: Prisma.DbNull,
+      runAt: null,
+      retryAt: null,
+      cancelRequestedAt: null,
+      finishedAt: null,
+    },
+    reason: 'Retried by hand.',
+    actorId,
+  });
+  if (!queued) throw new ConflictError('The task changed meanwhile; reload and try again.');
+  await clearCancelRequest(task.id);
+  await enqueueOrFail(queued);
+  return queued;
+}
+
+/** Retries a failed or cancelled task by hand: a new attempt of the same task, history kept. */
+export async function retryTask(
+  principal: Principal,
+  id: string,
+  context: AuditContext,
+): Promise<TaskView> {
+  const user = requireUser(principal);
+  const task = await findVisibleTask(principal, id);
+  const result = await retryOne(task, user.userId);
+  await auditIfOthers(principal, task, 'task.retry', context);
+  return toTaskView(result);
+}
+
+export interface BulkOutcome {
+  id: string;
+  ok: boolean;
+  status?: TaskView['status'];
+  error?: string;
+}
+
+/** Admins: cancel or retry many tasks; each one succeeds or fails on its own. */
+export async function runBulkTaskAction(
+  principal: Principal,
+  input: BulkTaskAction,
+  context: AuditContext,
+): Promise<{ results: BulkOutcome[]; succeeded: number; failed: number }> {
+  const admin = requireAdmin(principal);
+  const ids = [...new Set(input.ids)];
+  const tasks = await getPrisma().task.findMany({ where: { id: { in: ids } } });
+  const byId = new Map(tasks.map((task) => [task.id, task]));
+  const results: BulkOutcome[] = [];
+  for (const id of ids) {
+    const task = byId.get(id);
+    if (!task || !canSeeTask(principal, task)) {
+      results.push({ id, ok: false, error: 'No such task.' });
+      continue;
+    }
+    try {
+      const done =
+        input.action === 'cancel'
+          ? await cancelOne(task, admin.userId)
+          : await retryOne(task, admin.userId);
+      results.push({ id, ok: true, status: done.status });
+    } catch (error) {
+      if (!(error instanceof ConflictError || error instanceof ServiceUnavailableError))
+        throw error;
+      results.push({ id, ok: false, error: error.message });
+    }
+  }
+  const succeeded = results.filter((result) => result.ok).length;
+  await recordAudit(
+    admin,
+    input.action === 'cancel' ? 'tasks.bulk_cancel' : 'tasks.bulk_retry',
+    null,
+    context,
+    { requested: ids.length, succeeded, ids: ids.slice(0, 100) },
+  );
+  return { results, succeeded, failed: results.length - succeeded };
+}
