@@ -29,9 +29,10 @@ export function estimateRemainingMs({
   const elapsed = Math.max(0, now - startedAt);
   const fromRate =
     done >= MIN_PROGRESS && elapsed >= MIN_ELAPSED_MS ? (elapsed * (100 - done)) / done : null;
+  // Past the typical duration, history has nothing left to say; the rate alone answers.
   const fromHistory =
-    typicalMs !== undefined && typicalMs !== null && typicalMs > 0
-      ? Math.max(typicalMs - elapsed, (typicalMs * (100 - done)) / 100 / 2)
+    typicalMs !== undefined && typicalMs !== null && typicalMs > elapsed
+      ? typicalMs - elapsed
       : null;
   if (fromRate === null && fromHistory === null) return null;
   if (fromRate === null) return Math.round(fromHistory ?? 0);

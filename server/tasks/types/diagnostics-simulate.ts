@@ -22,7 +22,7 @@ export const diagnosticsSimulate = defineTaskType({
       /** How many attempts fail at failAtStep; by default every one. */
       failAttempts: z.number().int().min(1).optional(),
       /** Keep a scratch file while running and remove it however the run ends (shows cleanup). */
-      scratch: z.boolean().default(false),
+      scratch: z.boolean().optional(),
     })
     .strict(),
   defaults: {
