@@ -30,6 +30,8 @@ export interface TaskJobData {
   taskId: string;
 }
 
+const BEGIN_RETRY_DELAY_MS = 5_000;
+
 /** The abort reason a stopping worker gives the jobs it could not wait for. */
 export const SHUTDOWN_ABORT_REASON = 'taskdeck:worker-shutdown';
 
@@ -216,7 +218,15 @@ export async function runTaskJob(
   const entry = registerRunning(taskId, controller);
   let end: AttemptEnd;
   try {
-    const task = await beginAttempt(job, logger);
+    let task: Task | null;
+    try {
+      task = await beginAttempt(job, logger);
+    } catch (error) {
+      // Postgres unreachable: nothing has changed yet, so try the same job again shortly.
+      logger.error({ err: error }, 'could not begin the attempt; retrying the job shortly');
+      await job.moveToDelayed(Date.now() + BEGIN_RETRY_DELAY_MS, token);
+      throw new DelayedError();
+    }
     if (!task) return;
     entry.revision = task.revision;
     await resyncCancelRequests([taskId]);
