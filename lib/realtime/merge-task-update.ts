@@ -3,7 +3,7 @@ import type { TaskView } from '@/lib/tasks/task-view';
 
 // Events can arrive out of order (two sockets, a reconnect, a snapshot racing a live event).
 // Every change carries (revision, seq): status changes bump the revision, progress reports the
-// seq within it. A change older than what we show is dropped, and within one revision
+// seq within it. A change older than what we show is dropped, and within one attempt
 // progress only moves forward.
 
 function compareOrder(revisionA: number, seqA: number, revisionB: number, seqB: number): number {
@@ -20,15 +20,26 @@ function pick<Key extends keyof TaskUpdate & keyof TaskView>(
 
 export function mergeTaskUpdate(task: TaskView, update: TaskUpdate): TaskView {
   if (update.id !== task.id) return task;
-  if (compareOrder(update.revision, update.seq, task.revision, task.seq) <= 0) return task;
-  const sameRevision = update.revision === task.revision;
+  if (compareOrder(update.revision, update.seq, task.revision, task.seq) <= 0) {
+    // An older change says nothing new about the status, but a late report of the same attempt
+    // still shows how far the work got: the bar takes it, whichever order the two arrived in.
+    const lateProgress =
+      update.revision < task.revision &&
+      update.attempt === task.attempts &&
+      task.status !== 'queued' &&
+      update.progress > task.progress;
+    return lateProgress ? { ...task, progress: update.progress } : task;
+  }
+  // Progress starts again only with a new attempt or a return to the queue. A status change
+  // made elsewhere (cancelling) carries Postgres's progress, which may trail the live value.
+  const keepsProgress = update.attempt === task.attempts && update.status !== 'queued';
   return {
     ...task,
     attempts: update.attempt,
     revision: update.revision,
     seq: update.seq,
     status: update.status,
-    progress: sameRevision ? Math.max(task.progress, update.progress) : update.progress,
+    progress: keepsProgress ? Math.max(task.progress, update.progress) : update.progress,
     progressMessage: update.progressMessage,
     priority: pick(update, task, 'priority'),
     error: pick(update, task, 'error'),

@@ -3,7 +3,7 @@ import { mergeTaskSnapshot, mergeTaskUpdate } from './merge-task-update';
 import type { TaskView } from '@/lib/tasks/task-view';
 
 // The dashboard's list of tasks as a pure reducer: newest first, one entry per id, every
-// change merged by (attempt, seq) so order of arrival does not matter.
+// change merged by (revision, seq) so order of arrival does not matter.
 
 export interface TaskListState {
   ids: string[];

@@ -70,8 +70,17 @@ describe('Socket.IO relay', () => {
     for (const seen of [seenA, seenB]) {
       expect(seen.created.map((t) => t.id)).toContain(task.id);
       const mine = seen.updates.filter((u) => u.id === task.id);
-      // running + 5 steps + succeeded, each exactly once.
-      expect(mine.map((u) => u.seq)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+      // running + 5 steps + succeeded, each exactly once: the status changes each open a new
+      // revision (seq 0), the steps count on within the running one.
+      expect(mine.map((u) => [u.revision - task.revision, u.seq])).toEqual([
+        [1, 0],
+        [1, 1],
+        [1, 2],
+        [1, 3],
+        [1, 4],
+        [1, 5],
+        [2, 0],
+      ]);
       expect(mine.map((u) => u.progress)).toEqual([0, 20, 40, 60, 80, 100, 100]);
     }
   });

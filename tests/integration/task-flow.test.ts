@@ -73,20 +73,36 @@ describe('report.generate end to end', () => {
       type: 'report.generate',
       payload: { from: '2001-03-01', to: '2001-03-03' },
     });
-    expect(created).toMatchObject({ status: 'queued', progress: 0, attempts: 0, seq: 0 });
+    expect(created).toMatchObject({
+      status: 'queued',
+      progress: 0,
+      attempts: 0,
+      revision: 1,
+      seq: 0,
+    });
 
     const done = await bus.waitForUpdate(created.id, isTerminal);
     expect(done).toMatchObject({ status: 'succeeded', progress: 100, attempt: 1 });
     expect(done.resultUrl).toBe(`/api/v1/tasks/${created.id}/result`);
 
+    // Each status change opens a revision at seq 0; progress reports count on from 1 within it.
     const updates = bus.updatesOf(created.id);
-    expect(updates[0]).toMatchObject({ status: 'running', seq: 1, progress: 0 });
+    const running = updates[0]!;
+    expect(running).toMatchObject({ status: 'running', revision: 2, seq: 0, progress: 0 });
     for (let i = 1; i < updates.length; i += 1) {
       const previous = updates[i - 1]!;
       const current = updates[i]!;
-      expect(current.seq).toBeGreaterThan(previous.seq);
+      const newer = current.revision - previous.revision || current.seq - previous.seq;
+      expect(newer).toBeGreaterThan(0);
       expect(current.progress).toBeGreaterThanOrEqual(previous.progress);
     }
+    const reports = updates.slice(1, -1);
+    expect(reports.every((u) => u.status === 'running' && u.revision === running.revision)).toBe(
+      true,
+    );
+    expect(reports.map((u) => u.seq)).toEqual(reports.map((_, i) => i + 1));
+    expect(done).toMatchObject({ revision: running.revision + 1, seq: 0 });
+    expect(updates.at(-1)).toBe(done);
     // One progress event per day read, so a client sees the bar move.
     const midway = updates.filter(
       (u) => u.status === 'running' && u.progress > 0 && u.progress < 100,
@@ -98,6 +114,7 @@ describe('report.generate end to end', () => {
       status: 'succeeded',
       progress: 100,
       attempts: 1,
+      revision: done.revision,
       seq: done.seq,
       error: null,
       result: { from: '2001-03-01', to: '2001-03-03', days: 3, rows: 3, tasks: 6 },
@@ -162,14 +179,22 @@ describe('failures and retries', () => {
     });
     const done = await bus.waitForUpdate(task.id, isTerminal);
     expect(done).toMatchObject({ status: 'succeeded', attempt: 2 });
-    const retrying = bus.updatesOf(task.id).find((u) => u.status === 'queued');
+    const updates = bus.updatesOf(task.id);
+    // Waiting out the backoff is its own status, with the error and when the next attempt starts.
+    expect(updates.some((u) => u.status === 'queued')).toBe(false);
+    const retrying = updates.find((u) => u.status === 'retrying');
     expect(retrying).toMatchObject({
       attempt: 1,
       error: { message: 'Simulated failure at step 2' },
+      retryAt: expect.any(String),
     });
-    expect(retrying?.progressMessage).toMatch(/^Will retry: Simulated failure at step 2/);
+    expect(retrying?.progressMessage).toMatch(/^Attempt 1 failed; retrying in \d+ s$/);
+    const second = updates.find((u) => u.status === 'running' && u.attempt === 2 && u.seq === 0);
+    expect(second).toMatchObject({ retryAt: null, error: null });
+    expect(second!.revision).toBe(retrying!.revision + 1);
+    expect(Date.parse(second!.startedAt!)).toBeGreaterThanOrEqual(Date.parse(retrying!.retryAt!));
     const stored = await getTask(owner.principal, task.id);
-    expect(stored).toMatchObject({ status: 'succeeded', attempts: 2, error: null });
+    expect(stored).toMatchObject({ status: 'succeeded', attempts: 2, error: null, retryAt: null });
   });
 
   it('fails for good after the last attempt, keeping the error and the progress reached', async () => {
@@ -179,6 +204,8 @@ describe('failures and retries', () => {
     });
     const done = await bus.waitForUpdate(task.id, isTerminal, 20_000);
     expect(done).toMatchObject({ status: 'failed', attempt: 3 });
+    const waits = bus.updatesOf(task.id).filter((u) => u.status === 'retrying');
+    expect(waits.map((u) => u.attempt)).toEqual([1, 2]);
     const stored = await getTask(owner.principal, task.id);
     expect(stored).toMatchObject({
       status: 'failed',
@@ -210,6 +237,7 @@ describe('persistence while running', () => {
     }
     expect(stored.status).toBe('running');
     expect(stored.progress).toBeGreaterThanOrEqual(40);
+    expect(stored.revision).toBe(live.revision);
     expect(stored.seq).toBeGreaterThanOrEqual(live.seq);
     await bus.waitForUpdate(task.id, isTerminal);
   });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeClients, getPrisma } from '@/server/infra/clients';
 import { checkHealth } from '@/server/health/health-service';
 import { createTask } from '@/server/tasks/task-submission';
-import { getTask } from '@/server/tasks/task-service';
+import { getTask, listTaskTransitions } from '@/server/tasks/task-service';
 import { BusRecorder, isTerminal } from '../support/bus-recorder';
 import { killAllSpawned, spawnEntry } from '../support/spawn-process';
 import { createTestUser, type TestUser } from '../support/users';
@@ -69,13 +69,25 @@ describe('worker process', () => {
       first.child.kill('SIGTERM');
       expect(await first.exited).toEqual({ code: 0, signal: null });
 
+      // Handed back, not failed: no error, and the attempt it was on is not counted.
       expect(await getTask(owner.principal, task.id)).toMatchObject({
         status: 'queued',
-        error: { code: 'interrupted' },
+        attempts: 0,
+        error: null,
+        progressMessage: 'Interrupted by a worker shutdown; it will resume.',
       });
       second = spawnEntry('worker/main.ts', {}, ['--queues', 'diagnostics']);
       const done = await bus.waitForUpdate(task.id, isTerminal, 60_000);
-      expect(done).toMatchObject({ status: 'succeeded', attempt: 2 });
+      expect(done).toMatchObject({ status: 'succeeded', attempt: 1 });
+      const timeline = await listTaskTransitions(owner.principal, task.id);
+      expect(timeline.map((t) => [t.from, t.to])).toEqual([
+        [null, 'queued'],
+        ['queued', 'running'],
+        ['running', 'queued'],
+        ['queued', 'running'],
+        ['running', 'succeeded'],
+      ]);
+      expect(timeline[2]?.reason).toBe('Worker shutdown: handed back to the queue.');
     } finally {
       await first.stop('SIGKILL');
       await second?.stop('SIGTERM');

@@ -127,12 +127,28 @@ describe('getEnv', () => {
 
   it('coerces the other numeric settings', () => {
     process.env.WORKER_CONCURRENCY = '16';
+    process.env.CANCEL_DEADLINE_MS = '2500';
     process.env.SHUTDOWN_TIMEOUT_MS = '2500';
     process.env.WORKER_HEARTBEAT_MS = '1000';
     const env = getEnv();
     expect(env.WORKER_CONCURRENCY).toBe(16);
+    expect(env.CANCEL_DEADLINE_MS).toBe(2500);
     expect(env.SHUTDOWN_TIMEOUT_MS).toBe(2500);
     expect(env.WORKER_HEARTBEAT_MS).toBe(1000);
+  });
+
+  it('leaves WORKER_CONCURRENCY unset by default, so each queue keeps its own', () => {
+    expect(getEnv().WORKER_CONCURRENCY).toBeUndefined();
+  });
+
+  it.each(['0', '257', '2.5'])('rejects WORKER_CONCURRENCY=%j', (value) => {
+    process.env.WORKER_CONCURRENCY = value;
+    expect(envError().message).toMatch(/^ {2}WORKER_CONCURRENCY: /m);
+  });
+
+  it.each(['99', '600001', 'soon'])('rejects CANCEL_DEADLINE_MS=%j', (value) => {
+    process.env.CANCEL_DEADLINE_MS = value;
+    expect(envError().message).toMatch(/^ {2}CANCEL_DEADLINE_MS: /m);
   });
 
   describe('QUEUE_PREFIX', () => {

@@ -5,12 +5,15 @@ import type { TaskView } from '@/lib/tasks/task-view';
 
 const ID = '01900000-0000-7000-8000-000000000001';
 
+// The task is running its first attempt: revision 1 was `queued`, revision 2 is `running`,
+// and five progress reports of revision 2 have been shown.
 function makeTask(overrides: Partial<TaskView> = {}): TaskView {
   return {
     id: ID,
     type: 'report.generate',
     queue: 'reports',
     status: 'running',
+    priority: 'normal',
     progress: 40,
     progressMessage: 'Working',
     payload: { from: '2026-01-01', to: '2026-01-30' },
@@ -18,9 +21,13 @@ function makeTask(overrides: Partial<TaskView> = {}): TaskView {
     error: null,
     attempts: 1,
     maxAttempts: 3,
+    revision: 2,
     seq: 5,
     ownerId: null,
     createdAt: '2026-01-30T10:00:00.000Z',
+    runAt: null,
+    retryAt: null,
+    cancelRequestedAt: null,
     startedAt: '2026-01-30T10:00:01.000Z',
     finishedAt: null,
     resultUrl: null,
@@ -32,6 +39,7 @@ function makeUpdate(overrides: Partial<TaskUpdate> = {}): TaskUpdate {
   return {
     id: ID,
     attempt: 1,
+    revision: 2,
     seq: 6,
     status: 'running',
     progress: 50,
@@ -42,11 +50,12 @@ function makeUpdate(overrides: Partial<TaskUpdate> = {}): TaskUpdate {
 }
 
 describe('mergeTaskUpdate', () => {
-  it('applies a newer update within the same attempt', () => {
+  it('applies a newer update within the same revision', () => {
     const task = makeTask();
     const merged = mergeTaskUpdate(task, makeUpdate({ seq: 6, progress: 55 }));
 
     expect(merged).not.toBe(task);
+    expect(merged.revision).toBe(2);
     expect(merged.seq).toBe(6);
     expect(merged.attempts).toBe(1);
     expect(merged.progress).toBe(55);
@@ -57,7 +66,7 @@ describe('mergeTaskUpdate', () => {
   it('does not mutate the task it was given', () => {
     const task = makeTask();
     const before = structuredClone(task);
-    mergeTaskUpdate(task, makeUpdate({ seq: 9, progress: 90, status: 'succeeded' }));
+    mergeTaskUpdate(task, makeUpdate({ revision: 3, seq: 0, progress: 100, status: 'succeeded' }));
     expect(task).toEqual(before);
   });
 
@@ -78,16 +87,22 @@ describe('mergeTaskUpdate', () => {
     expect(merged).toBe(task);
   });
 
-  it('drops a duplicate update (same attempt and seq) and returns the same reference', () => {
-    const task = makeTask({ seq: 5, progress: 40 });
+  it('drops a duplicate update (same revision and seq) and returns the same reference', () => {
+    const task = makeTask({ revision: 2, seq: 5, progress: 40 });
     const merged = mergeTaskUpdate(
       task,
-      makeUpdate({ seq: 5, progress: 80, status: 'succeeded', progressMessage: 'Dup' }),
+      makeUpdate({
+        revision: 2,
+        seq: 5,
+        progress: 80,
+        status: 'succeeded',
+        progressMessage: 'Dup',
+      }),
     );
     expect(merged).toBe(task);
   });
 
-  it('drops a stale update with a lower seq in the same attempt', () => {
+  it('drops a stale update with a lower seq in the same revision', () => {
     const task = makeTask({ seq: 5, status: 'running' });
     const merged = mergeTaskUpdate(
       task,
@@ -96,16 +111,17 @@ describe('mergeTaskUpdate', () => {
     expect(merged).toBe(task);
   });
 
-  it('drops an update from an earlier attempt even when its seq is higher', () => {
-    const task = makeTask({ attempts: 2, seq: 1, progress: 0, status: 'running' });
+  it('drops an update from an earlier revision even when its seq is higher', () => {
+    // Revision 4 is the second attempt's `running`; revision 2 was the first attempt's.
+    const task = makeTask({ attempts: 2, revision: 4, seq: 1, progress: 0, status: 'running' });
     const merged = mergeTaskUpdate(
       task,
-      makeUpdate({ attempt: 1, seq: 50, status: 'failed', progress: 70 }),
+      makeUpdate({ attempt: 1, revision: 2, seq: 50, status: 'running', progress: 70 }),
     );
     expect(merged).toBe(task);
   });
 
-  it('never moves progress backwards within one attempt', () => {
+  it('never moves progress backwards within one revision', () => {
     const task = makeTask({ seq: 5, progress: 60 });
     const merged = mergeTaskUpdate(
       task,
@@ -117,31 +133,107 @@ describe('mergeTaskUpdate', () => {
     expect(merged.progress).toBe(60);
   });
 
-  it('lets a new attempt reset progress', () => {
-    const task = makeTask({ attempts: 1, seq: 12, progress: 80, status: 'queued' });
+  it('lets a new revision reset progress (the next attempt starts at 0)', () => {
+    const task = makeTask({ revision: 3, seq: 0, progress: 80, status: 'retrying' });
     const merged = mergeTaskUpdate(
       task,
       makeUpdate({
         attempt: 2,
-        seq: 1,
+        revision: 4,
+        seq: 0,
         progress: 0,
         status: 'running',
         progressMessage: 'Started',
       }),
     );
     expect(merged.attempts).toBe(2);
-    expect(merged.seq).toBe(1);
+    expect(merged.revision).toBe(4);
+    expect(merged.seq).toBe(0);
     expect(merged.progress).toBe(0);
     expect(merged.status).toBe('running');
     expect(merged.progressMessage).toBe('Started');
   });
 
-  it('orders by attempt first: a new attempt with seq 1 beats seq 100 of the previous one', () => {
-    const task = makeTask({ attempts: 1, seq: 100 });
-    const merged = mergeTaskUpdate(task, makeUpdate({ attempt: 2, seq: 1, progress: 5 }));
-    expect(merged.attempts).toBe(2);
-    expect(merged.seq).toBe(1);
+  it('orders by revision first: a new revision with seq 0 beats seq 100 of the previous one', () => {
+    const task = makeTask({ revision: 2, seq: 100 });
+    const merged = mergeTaskUpdate(
+      task,
+      makeUpdate({ attempt: 2, revision: 3, seq: 0, progress: 5 }),
+    );
+    expect(merged.revision).toBe(3);
+    expect(merged.seq).toBe(0);
     expect(merged.progress).toBe(5);
+  });
+
+  it('keeps the progress shown when a status change of the same attempt carries less', () => {
+    // A status set elsewhere (cancelling) carries Postgres's progress, which trails the live one.
+    const task = makeTask({ revision: 2, seq: 30, progress: 85 });
+    const merged = mergeTaskUpdate(
+      task,
+      makeUpdate({ revision: 3, seq: 0, status: 'cancelling', progress: 60 }),
+    );
+    expect(merged.status).toBe('cancelling');
+    expect(merged.progress).toBe(85);
+  });
+
+  describe('a cancel racing progress', () => {
+    // The cancel request is a status change: it takes the next revision, at seq 0, and carries
+    // the persisted state, while the worker may still publish reports of the running revision.
+    const cancelling = makeUpdate({
+      revision: 3,
+      seq: 0,
+      status: 'cancelling',
+      progress: 40,
+      progressMessage: 'Working',
+      cancelRequestedAt: '2026-01-30T10:02:00.000Z',
+    });
+    const lateProgress = makeUpdate({
+      revision: 2,
+      seq: 60,
+      progress: 90,
+      progressMessage: 'Late',
+    });
+
+    it('lets the cancelling status beat progress of the earlier revision with a high seq', () => {
+      const task = makeTask({ revision: 2, seq: 5 });
+      const shown = mergeTaskUpdate(task, makeUpdate({ revision: 2, seq: 50, progress: 85 }));
+      const merged = mergeTaskUpdate(shown, cancelling);
+      expect(merged).toMatchObject({
+        status: 'cancelling',
+        revision: 3,
+        seq: 0,
+        // The bar never goes back within an attempt.
+        progress: 85,
+        progressMessage: 'Working',
+        cancelRequestedAt: '2026-01-30T10:02:00.000Z',
+      });
+    });
+
+    it('keeps the cancelling status when older progress arrives after it, taking only its progress', () => {
+      const afterCancel = mergeTaskUpdate(makeTask(), cancelling);
+      const merged = mergeTaskUpdate(afterCancel, lateProgress);
+      expect(merged).toMatchObject({
+        status: 'cancelling',
+        revision: 3,
+        seq: 0,
+        progress: 90,
+        progressMessage: 'Working',
+      });
+    });
+
+    it('drops an older report that carries no more progress, returning the same reference', () => {
+      const afterCancel = mergeTaskUpdate(makeTask(), cancelling);
+      const stale = makeUpdate({ revision: 2, seq: 61, progress: 30 });
+      expect(mergeTaskUpdate(afterCancel, stale)).toBe(afterCancel);
+    });
+
+    it('ends cancelling whichever order the two arrive in', () => {
+      const task = makeTask();
+      const oneWay = mergeTaskUpdate(mergeTaskUpdate(task, lateProgress), cancelling);
+      const otherWay = mergeTaskUpdate(mergeTaskUpdate(task, cancelling), lateProgress);
+      expect(oneWay).toEqual(otherWay);
+      expect(oneWay.status).toBe('cancelling');
+    });
   });
 
   it('overwrites progressMessage even with null (it is not optional)', () => {
@@ -152,35 +244,65 @@ describe('mergeTaskUpdate', () => {
 
   it('leaves optional fields alone when the update omits them', () => {
     const task = makeTask({
+      priority: 'high',
       error: { code: 'Boom', message: 'first try failed' },
       result: { rows: 3 },
+      runAt: '2026-01-30T09:59:00.000Z',
+      retryAt: '2026-01-30T10:00:30.000Z',
+      cancelRequestedAt: '2026-01-30T10:04:00.000Z',
       startedAt: '2026-01-30T10:00:01.000Z',
       finishedAt: '2026-01-30T10:05:00.000Z',
       resultUrl: '/api/v1/tasks/x/result',
     });
     const merged = mergeTaskUpdate(task, makeUpdate());
+    expect(merged.priority).toBe('high');
     expect(merged.error).toEqual({ code: 'Boom', message: 'first try failed' });
     expect(merged.result).toEqual({ rows: 3 });
+    expect(merged.runAt).toBe('2026-01-30T09:59:00.000Z');
+    expect(merged.retryAt).toBe('2026-01-30T10:00:30.000Z');
+    expect(merged.cancelRequestedAt).toBe('2026-01-30T10:04:00.000Z');
     expect(merged.startedAt).toBe('2026-01-30T10:00:01.000Z');
     expect(merged.finishedAt).toBe('2026-01-30T10:05:00.000Z');
     expect(merged.resultUrl).toBe('/api/v1/tasks/x/result');
   });
 
   it('leaves optional fields alone when the update sets them to undefined explicitly', () => {
-    const task = makeTask({ error: { code: 'Boom', message: 'x' }, resultUrl: '/r' });
+    const task = makeTask({
+      priority: 'urgent',
+      error: { code: 'Boom', message: 'x' },
+      retryAt: '2026-01-30T10:00:30.000Z',
+      cancelRequestedAt: '2026-01-30T10:04:00.000Z',
+      resultUrl: '/r',
+    });
     const merged = mergeTaskUpdate(
       task,
-      makeUpdate({ error: undefined, resultUrl: undefined, startedAt: undefined }),
+      makeUpdate({
+        priority: undefined,
+        error: undefined,
+        runAt: undefined,
+        retryAt: undefined,
+        cancelRequestedAt: undefined,
+        resultUrl: undefined,
+        startedAt: undefined,
+      }),
     );
+    expect(merged.priority).toBe('urgent');
     expect(merged.error).toEqual({ code: 'Boom', message: 'x' });
+    expect(merged.runAt).toBe(task.runAt);
+    expect(merged.retryAt).toBe('2026-01-30T10:00:30.000Z');
+    expect(merged.cancelRequestedAt).toBe('2026-01-30T10:04:00.000Z');
     expect(merged.resultUrl).toBe('/r');
     expect(merged.startedAt).toBe(task.startedAt);
   });
 
   it('overwrites optional fields when the update defines them, null included', () => {
     const task = makeTask({
+      priority: 'low',
       error: { code: 'Boom', message: 'first try failed' },
       result: { old: true },
+      runAt: '2026-01-30T09:59:00.000Z',
+      retryAt: '2026-01-30T10:00:30.000Z',
+      cancelRequestedAt: null,
       startedAt: '2026-01-30T10:00:01.000Z',
       finishedAt: '2026-01-30T10:05:00.000Z',
       resultUrl: '/old',
@@ -188,18 +310,27 @@ describe('mergeTaskUpdate', () => {
     const merged = mergeTaskUpdate(
       task,
       makeUpdate({
-        seq: 7,
+        revision: 3,
+        seq: 0,
         status: 'succeeded',
         progress: 100,
+        priority: 'urgent',
         error: null,
         result: { rows: 12 },
+        runAt: null,
+        retryAt: null,
+        cancelRequestedAt: '2026-01-30T11:00:05.000Z',
         startedAt: '2026-01-30T11:00:00.000Z',
         finishedAt: null,
         resultUrl: '/api/v1/tasks/abc/result',
       }),
     );
+    expect(merged.priority).toBe('urgent');
     expect(merged.error).toBeNull();
     expect(merged.result).toEqual({ rows: 12 });
+    expect(merged.runAt).toBeNull();
+    expect(merged.retryAt).toBeNull();
+    expect(merged.cancelRequestedAt).toBe('2026-01-30T11:00:05.000Z');
     expect(merged.startedAt).toBe('2026-01-30T11:00:00.000Z');
     expect(merged.finishedAt).toBeNull();
     expect(merged.resultUrl).toBe('/api/v1/tasks/abc/result');
@@ -215,21 +346,33 @@ describe('mergeTaskUpdate', () => {
   });
 
   it('reaches the same state whatever order a shuffled stream of updates arrives in', () => {
+    // One failed attempt, its backoff, then the second attempt: status changes at seq 0 of
+    // revisions 2, 3 and 4, progress reports counting from 1 within each running revision.
     const updates: TaskUpdate[] = [
-      makeUpdate({ attempt: 1, seq: 2, progress: 10 }),
-      makeUpdate({ attempt: 1, seq: 3, progress: 50 }),
+      makeUpdate({ attempt: 1, revision: 2, seq: 1, progress: 10 }),
+      makeUpdate({ attempt: 1, revision: 2, seq: 2, progress: 50 }),
       makeUpdate({
         attempt: 1,
-        seq: 4,
+        revision: 3,
+        seq: 0,
         progress: 50,
-        status: 'queued',
+        status: 'retrying',
         error: { code: 'Boom', message: 'retrying' },
+        retryAt: '2026-01-30T10:09:59.000Z',
       }),
-      makeUpdate({ attempt: 2, seq: 1, progress: 0, startedAt: '2026-01-30T10:10:00.000Z' }),
-      makeUpdate({ attempt: 2, seq: 2, progress: 35 }),
-      makeUpdate({ attempt: 2, seq: 3, progress: 70, progressMessage: 'Almost' }),
+      makeUpdate({
+        attempt: 2,
+        revision: 4,
+        seq: 0,
+        progress: 0,
+        error: null,
+        retryAt: null,
+        startedAt: '2026-01-30T10:10:00.000Z',
+      }),
+      makeUpdate({ attempt: 2, revision: 4, seq: 1, progress: 35 }),
+      makeUpdate({ attempt: 2, revision: 4, seq: 2, progress: 70, progressMessage: 'Almost' }),
     ];
-    const start = makeTask({ attempts: 1, seq: 1, progress: 0, startedAt: null });
+    const start = makeTask({ revision: 2, seq: 0, progress: 0, startedAt: null });
     const inOrder = updates.reduce(mergeTaskUpdate, start);
 
     const orders = [
@@ -246,16 +389,19 @@ describe('mergeTaskUpdate', () => {
       });
       const result = shuffled.reduce(mergeTaskUpdate, start);
       expect(result.attempts).toBe(2);
-      expect(result.seq).toBe(3);
+      expect(result.revision).toBe(4);
+      expect(result.seq).toBe(2);
       expect(result.progress).toBe(70);
       expect(result.progressMessage).toBe('Almost');
       expect(result.status).toBe('running');
     }
     expect(inOrder.attempts).toBe(2);
-    expect(inOrder.seq).toBe(3);
+    expect(inOrder.revision).toBe(4);
+    expect(inOrder.seq).toBe(2);
     expect(inOrder.progress).toBe(70);
     expect(inOrder.startedAt).toBe('2026-01-30T10:10:00.000Z');
-    expect(inOrder.error).toEqual({ code: 'Boom', message: 'retrying' });
+    expect(inOrder.error).toBeNull();
+    expect(inOrder.retryAt).toBeNull();
   });
 });
 
@@ -266,12 +412,24 @@ describe('mergeTaskSnapshot', () => {
     expect(mergeTaskSnapshot(task, snapshot)).toBe(snapshot);
   });
 
-  it('replaces the task with a snapshot from a newer attempt, even with lower progress', () => {
-    const task = makeTask({ attempts: 1, seq: 9, progress: 90 });
-    const snapshot = makeTask({ attempts: 2, seq: 1, progress: 0, status: 'running' });
+  it('replaces the task with a snapshot from a newer revision, even with lower progress', () => {
+    const task = makeTask({ revision: 2, seq: 9, progress: 90 });
+    const snapshot = makeTask({ attempts: 2, revision: 4, seq: 0, progress: 0, status: 'running' });
     const merged = mergeTaskSnapshot(task, snapshot);
     expect(merged).toBe(snapshot);
     expect(merged.progress).toBe(0);
+  });
+
+  it('replaces a running task with a cancelling snapshot of the next revision', () => {
+    const task = makeTask({ revision: 2, seq: 40, progress: 80 });
+    const snapshot = makeTask({
+      revision: 3,
+      seq: 0,
+      progress: 75,
+      status: 'cancelling',
+      cancelRequestedAt: '2026-01-30T10:02:00.000Z',
+    });
+    expect(mergeTaskSnapshot(task, snapshot)).toBe(snapshot);
   });
 
   it('ignores a stale snapshot (lower seq) and returns the same reference', () => {
@@ -280,15 +438,15 @@ describe('mergeTaskSnapshot', () => {
     expect(mergeTaskSnapshot(task, snapshot)).toBe(task);
   });
 
-  it('ignores a snapshot from an earlier attempt even with a higher seq', () => {
-    const task = makeTask({ attempts: 3, seq: 1 });
-    const snapshot = makeTask({ attempts: 2, seq: 40, status: 'failed' });
+  it('ignores a snapshot from an earlier revision even with a higher seq', () => {
+    const task = makeTask({ attempts: 3, revision: 6, seq: 1 });
+    const snapshot = makeTask({ attempts: 2, revision: 4, seq: 40, status: 'running' });
     expect(mergeTaskSnapshot(task, snapshot)).toBe(task);
   });
 
   it('ignores a snapshot of another task', () => {
     const task = makeTask();
-    const snapshot = makeTask({ id: 'other', seq: 100 });
+    const snapshot = makeTask({ id: 'other', revision: 9, seq: 100 });
     expect(mergeTaskSnapshot(task, snapshot)).toBe(task);
   });
 

@@ -14,6 +14,7 @@ function makeTask(id: string, createdAt: string, overrides: Partial<TaskView> = 
     type: 'demo.sleep',
     queue: 'default',
     status: 'queued',
+    priority: 'normal',
     progress: 0,
     progressMessage: null,
     payload: {},
@@ -21,9 +22,14 @@ function makeTask(id: string, createdAt: string, overrides: Partial<TaskView> = 
     error: null,
     attempts: 0,
     maxAttempts: 3,
-    seq: 1,
+    // Just submitted: the first status (queued) is revision 1.
+    revision: 1,
+    seq: 0,
     ownerId: null,
     createdAt,
+    runAt: null,
+    retryAt: null,
+    cancelRequestedAt: null,
     startedAt: null,
     finishedAt: null,
     resultUrl: null,
@@ -35,7 +41,9 @@ function makeUpdate(id: string, overrides: Partial<TaskUpdate> = {}): TaskUpdate
   return {
     id,
     attempt: 1,
-    seq: 2,
+    // The first progress report of the first attempt, whose `running` status is revision 2.
+    revision: 2,
+    seq: 1,
     status: 'running',
     progress: 10,
     progressMessage: null,
@@ -77,8 +85,8 @@ describe('createTaskList', () => {
 
   it('keeps one entry per id when the input repeats one', () => {
     const state = createTaskList([
-      makeTask('a', T1, { seq: 1, status: 'queued' }),
-      makeTask('a', T1, { attempts: 1, seq: 3, status: 'running' }),
+      makeTask('a', T1, { revision: 1, seq: 0, status: 'queued' }),
+      makeTask('a', T1, { attempts: 1, revision: 2, seq: 3, status: 'running' }),
       makeTask('b', T2),
     ]);
     expect(state.ids).toEqual(['b', 'a']);
@@ -115,24 +123,39 @@ describe('reduceTaskList', () => {
     });
 
     it('merges a fresher snapshot of a known task', () => {
-      const initial = createTaskList([makeTask('a', T1, { seq: 1 })]);
+      const initial = createTaskList([makeTask('a', T1)]);
       const next = reduceTaskList(initial, {
         kind: 'snapshots',
-        tasks: [makeTask('a', T1, { attempts: 1, seq: 4, status: 'running', progress: 30 })],
+        tasks: [
+          makeTask('a', T1, { attempts: 1, revision: 2, seq: 4, status: 'running', progress: 30 }),
+        ],
       });
-      expect(taskIn(next, 'a')).toMatchObject({ status: 'running', progress: 30, seq: 4 });
+      expect(taskIn(next, 'a')).toMatchObject({
+        status: 'running',
+        progress: 30,
+        revision: 2,
+        seq: 4,
+      });
       expect(next.ids).toEqual(['a']);
     });
 
     it('ignores a stale snapshot of a known task', () => {
       const initial = createTaskList([
-        makeTask('a', T1, { attempts: 1, seq: 9, status: 'succeeded', progress: 100 }),
+        makeTask('a', T1, { attempts: 1, revision: 3, seq: 0, status: 'succeeded', progress: 100 }),
       ]);
       const next = reduceTaskList(initial, {
         kind: 'snapshots',
-        tasks: [makeTask('a', T1, { attempts: 1, seq: 3, status: 'running', progress: 20 })],
+        // A higher seq, but of the earlier (running) revision.
+        tasks: [
+          makeTask('a', T1, { attempts: 1, revision: 2, seq: 30, status: 'running', progress: 20 }),
+        ],
       });
-      expect(taskIn(next, 'a')).toMatchObject({ status: 'succeeded', progress: 100, seq: 9 });
+      expect(taskIn(next, 'a')).toMatchObject({
+        status: 'succeeded',
+        progress: 100,
+        revision: 3,
+        seq: 0,
+      });
       expect(taskIn(next, 'a')).toBe(taskIn(initial, 'a'));
       expect(next.ids).toEqual(initial.ids);
     });
@@ -143,16 +166,15 @@ describe('reduceTaskList', () => {
       expect(reduceTaskList(initial, { kind: 'append-page', tasks: [] })).toBe(initial);
     });
 
-    // Fails today: the snapshot branch always builds a new state object (and a new byId), even
-    // when every task in the action is stale and mergeTaskSnapshot kept the current one.
     it('returns the same state when every snapshot is stale (nothing changes)', () => {
       const initial = createTaskList([
-        makeTask('a', T1, { attempts: 1, seq: 9, status: 'running', progress: 80 }),
-        makeTask('b', T2, { attempts: 2, seq: 3, status: 'running', progress: 10 }),
+        makeTask('a', T1, { attempts: 1, revision: 2, seq: 9, status: 'running', progress: 80 }),
+        makeTask('b', T2, { attempts: 2, revision: 4, seq: 3, status: 'running', progress: 10 }),
       ]);
       const stale = [
-        makeTask('a', T1, { attempts: 1, seq: 4, status: 'running', progress: 20 }),
-        makeTask('b', T2, { attempts: 1, seq: 7, status: 'running', progress: 90 }),
+        // A lower seq of the same revision; a higher seq of an earlier revision.
+        makeTask('a', T1, { attempts: 1, revision: 2, seq: 4, status: 'running', progress: 20 }),
+        makeTask('b', T2, { attempts: 1, revision: 2, seq: 7, status: 'running', progress: 90 }),
       ];
       expect(reduceTaskList(initial, { kind: 'snapshots', tasks: stale })).toBe(initial);
       expect(reduceTaskList(initial, { kind: 'append-page', tasks: stale })).toBe(initial);
@@ -162,7 +184,7 @@ describe('reduceTaskList', () => {
       const initial = createTaskList([makeTask('a', T1), makeTask('b', T2)]);
       const next = reduceTaskList(initial, {
         kind: 'snapshots',
-        tasks: [makeTask('a', T1, { attempts: 1, seq: 2, status: 'running' })],
+        tasks: [makeTask('a', T1, { attempts: 1, revision: 2, seq: 0, status: 'running' })],
       });
       expect(next.ids).toBe(initial.ids);
     });
@@ -172,7 +194,10 @@ describe('reduceTaskList', () => {
       const before = structuredClone(initial);
       reduceTaskList(initial, {
         kind: 'snapshots',
-        tasks: [makeTask('b', T2), makeTask('a', T1, { attempts: 1, seq: 5, status: 'running' })],
+        tasks: [
+          makeTask('b', T2),
+          makeTask('a', T1, { attempts: 1, revision: 2, seq: 5, status: 'running' }),
+        ],
       });
       expect(initial).toEqual(before);
     });
@@ -183,7 +208,13 @@ describe('reduceTaskList', () => {
       const initial = createTaskList([makeTask('a', T1), makeTask('b', T2)]);
       const next = reduceTaskList(initial, {
         kind: 'update',
-        update: makeUpdate('a', { attempt: 1, seq: 2, progress: 25, progressMessage: 'Going' }),
+        update: makeUpdate('a', {
+          attempt: 1,
+          revision: 2,
+          seq: 1,
+          progress: 25,
+          progressMessage: 'Going',
+        }),
       });
       expect(next).not.toBe(initial);
       expect(taskIn(next, 'a')).toMatchObject({
@@ -191,7 +222,8 @@ describe('reduceTaskList', () => {
         progress: 25,
         progressMessage: 'Going',
         attempts: 1,
-        seq: 2,
+        revision: 2,
+        seq: 1,
       });
       // The other task is untouched and the order does not change.
       expect(taskIn(next, 'b')).toBe(taskIn(initial, 'b'));
@@ -206,31 +238,43 @@ describe('reduceTaskList', () => {
     });
 
     it('returns the same state for a duplicate update', () => {
-      const update = makeUpdate('a', { attempt: 1, seq: 2, progress: 10 });
+      const update = makeUpdate('a', { attempt: 1, revision: 2, seq: 1, progress: 10 });
       const once = reduceTaskList(createTaskList([makeTask('a', T1)]), { kind: 'update', update });
       const twice = reduceTaskList(once, { kind: 'update', update });
       expect(twice).toBe(once);
     });
 
     it('returns the same state for a stale update', () => {
-      const initial = createTaskList([makeTask('a', T1, { attempts: 2, seq: 3, progress: 50 })]);
-      const stale = makeUpdate('a', { attempt: 2, seq: 2, progress: 90, status: 'failed' });
+      const initial = createTaskList([
+        makeTask('a', T1, { attempts: 2, revision: 4, seq: 3, status: 'running', progress: 50 }),
+      ]);
+      const stale = makeUpdate('a', { attempt: 2, revision: 4, seq: 2, progress: 90 });
       expect(reduceTaskList(initial, { kind: 'update', update: stale })).toBe(initial);
-      const older = makeUpdate('a', { attempt: 1, seq: 9, progress: 90, status: 'failed' });
+      // The first attempt's failure (revision 3), arriving after the second attempt started.
+      const older = makeUpdate('a', {
+        attempt: 1,
+        revision: 3,
+        seq: 0,
+        progress: 90,
+        status: 'retrying',
+      });
       expect(reduceTaskList(initial, { kind: 'update', update: older })).toBe(initial);
     });
   });
 
   describe('out-of-order delivery', () => {
     const tasks = [makeTask('a', T1), makeTask('b', T2), makeTask('c', T3)];
+    // 'a' runs once and succeeds; 'b' fails its first attempt, waits out the backoff and is
+    // running its second. Status changes open a revision at seq 0, progress counts on from 1.
     const actions: TaskListAction[] = [
-      { kind: 'update', update: makeUpdate('a', { attempt: 1, seq: 2, progress: 10 }) },
-      { kind: 'update', update: makeUpdate('a', { attempt: 1, seq: 3, progress: 60 }) },
+      { kind: 'update', update: makeUpdate('a', { revision: 2, seq: 1, progress: 10 }) },
+      { kind: 'update', update: makeUpdate('a', { revision: 2, seq: 2, progress: 60 }) },
       {
         kind: 'update',
         update: makeUpdate('a', {
           attempt: 1,
-          seq: 4,
+          revision: 3,
+          seq: 0,
           status: 'succeeded',
           progress: 100,
           progressMessage: 'Done',
@@ -238,23 +282,40 @@ describe('reduceTaskList', () => {
           finishedAt: '2026-02-01T10:01:00.000Z',
         }),
       },
-      { kind: 'update', update: makeUpdate('b', { attempt: 1, seq: 2, progress: 20 }) },
+      { kind: 'update', update: makeUpdate('b', { revision: 2, seq: 1, progress: 20 }) },
       {
         kind: 'update',
         update: makeUpdate('b', {
           attempt: 1,
-          seq: 3,
-          status: 'queued',
+          revision: 3,
+          seq: 0,
+          status: 'retrying',
           progress: 20,
           error: { code: 'Boom', message: 'will retry' },
+          retryAt: '2026-02-01T11:00:05.000Z',
         }),
       },
-      { kind: 'update', update: makeUpdate('b', { attempt: 2, seq: 1, progress: 0 }) },
-      { kind: 'update', update: makeUpdate('b', { attempt: 2, seq: 2, progress: 45 }) },
+      {
+        kind: 'update',
+        update: makeUpdate('b', {
+          attempt: 2,
+          revision: 4,
+          seq: 0,
+          progress: 0,
+          error: null,
+          retryAt: null,
+        }),
+      },
+      {
+        kind: 'update',
+        update: makeUpdate('b', { attempt: 2, revision: 4, seq: 1, progress: 45 }),
+      },
       // A snapshot of 'b' that is older than the last update above.
       {
         kind: 'snapshots',
-        tasks: [makeTask('b', T2, { attempts: 2, seq: 1, status: 'running', progress: 0 })],
+        tasks: [
+          makeTask('b', T2, { attempts: 2, revision: 4, seq: 0, status: 'running', progress: 0 }),
+        ],
       },
       // A task created meanwhile, and an update for a task we never saw.
       { kind: 'snapshots', tasks: [makeTask('d', '2026-02-01T13:00:00.000Z')] },
@@ -270,13 +331,15 @@ describe('reduceTaskList', () => {
         result: { rows: 7 },
         finishedAt: '2026-02-01T10:01:00.000Z',
         attempts: 1,
-        seq: 4,
+        revision: 3,
+        seq: 0,
       });
       expect(taskIn(state, 'b')).toMatchObject({
         status: 'running',
         progress: 45,
         attempts: 2,
-        seq: 2,
+        revision: 4,
+        seq: 1,
       });
       expect(taskIn(state, 'c')).toEqual(tasks[2]);
       expect(taskIn(state, 'd').status).toBe('queued');
