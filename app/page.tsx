@@ -3,11 +3,15 @@ import { Dashboard } from '@/components/dashboard';
 import { getPagePrincipal } from '@/components/current-principal';
 import { isAdmin } from '@/server/auth/principal';
 import { listUsers } from '@/server/auth/user-service';
-import { listTasks } from '@/server/tasks/task-service';
+import { TASK_PRIORITIES, type TaskPriority } from '@/lib/tasks/task-view';
+import { getTypicalDurations, listTasks } from '@/server/tasks/task-service';
 
 export const dynamic = 'force-dynamic';
 
 const PAGE_SIZE = 25;
+
+/** What users may ask for; high and urgent are for admins (checkPriority in task-submission.ts). */
+const USER_PRIORITIES: readonly TaskPriority[] = ['low', 'normal'];
 
 function utcDate(offsetDays: number): string {
   return new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
@@ -16,10 +20,12 @@ function utcDate(offsetDays: number): string {
 export default async function DashboardPage() {
   const principal = await getPagePrincipal();
   if (principal.kind !== 'user') redirect('/sign-in');
-  const [page, users] = await Promise.all([
+  const admin = isAdmin(principal);
+  const [page, users, typicalDurations] = await Promise.all([
     listTasks(principal, { limit: PAGE_SIZE }),
     // Admins see everyone's tasks: label each row with its owner.
-    isAdmin(principal) ? listUsers(principal) : Promise.resolve(null),
+    admin ? listUsers(principal) : Promise.resolve(null),
+    getTypicalDurations(principal),
   ]);
   return (
     <Dashboard
@@ -28,6 +34,10 @@ export default async function DashboardPage() {
       pageSize={PAGE_SIZE}
       defaultFrom={utcDate(-29)}
       defaultTo={utcDate(0)}
+      priorities={admin ? TASK_PRIORITIES : USER_PRIORITIES}
+      // One per render: resubmitting this form returns the task it made, never a second one.
+      submissionId={crypto.randomUUID()}
+      typicalDurations={typicalDurations}
       ownerEmails={users ? Object.fromEntries(users.map((user) => [user.id, user.email])) : null}
     />
   );

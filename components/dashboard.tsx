@@ -2,7 +2,7 @@
 
 import { useState, useTransition } from 'react';
 import { loadMoreTasks } from '@/app/actions';
-import type { TaskView } from '@/lib/tasks/task-view';
+import type { TaskPriority, TaskView } from '@/lib/tasks/task-view';
 import { ReportForm } from './report-form';
 import { TaskRow } from './task-row';
 import { useLiveTasks, type ConnectionState } from './use-live-tasks';
@@ -25,6 +25,9 @@ export function Dashboard({
   pageSize,
   defaultFrom,
   defaultTo,
+  priorities,
+  submissionId,
+  typicalDurations,
   ownerEmails = null,
 }: {
   initialTasks: TaskView[];
@@ -32,6 +35,12 @@ export function Dashboard({
   pageSize: number;
   defaultFrom: string;
   defaultTo: string;
+  /** The priorities this user may submit with. */
+  priorities: readonly TaskPriority[];
+  /** The report form's first duplicate-submit guard, made by the page. */
+  submissionId: string;
+  /** Median run time per task type, for the time left on running tasks. */
+  typicalDurations: Record<string, number>;
   /** For admins, who see every user's tasks: owner id → email, to label each row. */
   ownerEmails?: Record<string, string> | null;
 }) {
@@ -64,6 +73,8 @@ export function Dashboard({
         <ReportForm
           defaultFrom={defaultFrom}
           defaultTo={defaultTo}
+          priorities={priorities}
+          initialSubmissionId={submissionId}
           onCreated={(task) => addTasks([task])}
         />
       </section>
@@ -95,6 +106,8 @@ export function Dashboard({
                 key={task.id}
                 task={task}
                 owner={ownerEmails ? ownerLabel(ownerEmails, task.ownerId) : undefined}
+                typicalMs={typicalDurations[task.type] ?? null}
+                onChanged={(changed) => addTasks([changed])}
               />
             ))}
           </ul>

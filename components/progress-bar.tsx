@@ -2,7 +2,10 @@ import type { TaskStatus } from '@/lib/tasks/task-view';
 
 const BAR_COLOURS: Record<TaskStatus, string> = {
   queued: 'bg-slate-400',
+  delayed: 'bg-sky-300',
   running: 'bg-blue-600',
+  retrying: 'bg-orange-400',
+  cancelling: 'bg-amber-500 animate-pulse',
   succeeded: 'bg-emerald-600',
   failed: 'bg-red-600',
   cancelled: 'bg-amber-500',

@@ -3,25 +3,45 @@
 import { useState, useTransition } from 'react';
 import { requestReport } from '@/app/actions';
 import type { FieldError } from '@/lib/errors';
-import type { TaskView } from '@/lib/tasks/task-view';
+import type { TaskPriority, TaskView } from '@/lib/tasks/task-view';
 import { inputClass, primaryButtonClass } from './styles';
+import { PRIORITY_LABELS } from './task-labels';
 
 function fieldMessage(errors: FieldError[], field: string): string | undefined {
   return errors.find((error) => error.path === field || error.path === `payload.${field}`)?.message;
 }
 
+/** A fresh id for the next submission. randomUUID needs a secure context; plain-HTTP hosts fall back. */
+function newSubmissionId(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6]! & 0x0f) | 0x40; // version 4
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80; // RFC 9562 variant
+  const hex = [...bytes].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
 export function ReportForm({
   defaultFrom,
   defaultTo,
+  priorities,
+  initialSubmissionId,
   onCreated,
 }: {
   defaultFrom: string;
   defaultTo: string;
+  /** The priorities this user may ask for (admins: all of them). */
+  priorities: readonly TaskPriority[];
+  /** Made by the page for this render, so server and browser agree on it. */
+  initialSubmissionId: string;
   onCreated: (task: TaskView) => void;
 }) {
   const [pending, startTransition] = useTransition();
   const [message, setMessage] = useState<string | null>(null);
   const [fieldErrors, setFieldErrors] = useState<FieldError[]>([]);
+  // The duplicate-submit guard: every submit of this form sends the same id until one succeeds,
+  // so a double click or a resend after a lost answer returns the same task, never a second one.
+  const [submissionId, setSubmissionId] = useState(initialSubmissionId);
 
   function submit(formData: FormData) {
     startTransition(async () => {
@@ -29,7 +49,14 @@ export function ReportForm({
       if (result.ok) {
         setMessage(null);
         setFieldErrors([]);
+        setSubmissionId(newSubmissionId());
         onCreated(result.data);
+      } else if (result.status === 422) {
+        // The id was used for a different request (the fields changed after a lost answer):
+        // this is a new request, so it gets a new id.
+        setSubmissionId(newSubmissionId());
+        setMessage('The form changed since it was first sent. Submit it again.');
+        setFieldErrors([]);
       } else {
         setMessage(result.message);
         setFieldErrors(result.fieldErrors);
@@ -46,6 +73,7 @@ export function ReportForm({
       <p className="text-sm text-slate-600">
         Tasks per day by type and status, with run durations, as a CSV file.
       </p>
+      <input type="hidden" name="submissionId" value={submissionId} />
       {(['from', 'to'] as const).map((field) => {
         const error = fieldMessage(fieldErrors, field);
         return (
@@ -63,6 +91,21 @@ export function ReportForm({
           </label>
         );
       })}
+      <label className="block text-sm font-medium text-slate-700">
+        Priority
+        <select name="priority" defaultValue="normal" className={inputClass}>
+          {priorities.map((priority) => (
+            <option key={priority} value={priority}>
+              {PRIORITY_LABELS[priority]}
+            </option>
+          ))}
+        </select>
+        {fieldMessage(fieldErrors, 'priority') ? (
+          <span className="mt-1 block text-xs text-red-700">
+            {fieldMessage(fieldErrors, 'priority')}
+          </span>
+        ) : null}
+      </label>
       {message ? (
         <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
           {message}

@@ -12,6 +12,8 @@ export function SiteHeader({ principal }: { principal: Principal }) {
           { href: '/settings/api-keys', label: 'API keys' },
           ...(admin
             ? [
+                { href: '/admin/queues', label: 'Queues' },
+                { href: '/admin/dead-letters', label: 'Dead letters' },
                 { href: '/admin/users', label: 'Users' },
                 { href: '/admin/audit', label: 'Audit log' },
               ]

@@ -1,26 +1,45 @@
 import type { TaskView } from '@/lib/tasks/task-view';
 import { ProgressBar } from './progress-bar';
 import { StatusBadge } from './status-badge';
-
-const TYPE_LABELS: Record<string, string> = {
-  'report.generate': 'Activity report',
-  'diagnostics.simulate': 'Simulated work',
-};
+import { TaskActions } from './task-actions';
+import { TaskHistory } from './task-history';
+import { describePayload, PRIORITY_TAG_STYLES, taskTypeLabel } from './task-labels';
+import { hasTiming, TaskTiming } from './task-timing';
 
 function formatTime(iso: string): string {
   return new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
 }
 
-function describePayload(task: TaskView): string | null {
-  const payload = task.payload as Record<string, unknown> | null;
-  if (task.type === 'report.generate' && payload && 'from' in payload && 'to' in payload) {
-    return `${String(payload.from)} → ${String(payload.to)}`;
-  }
-  return null;
+/** The last error while a retry is pending, the final one once failed; otherwise the progress line. */
+function TaskMessage({ task }: { task: TaskView }) {
+  const showError = (task.status === 'failed' || task.status === 'retrying') && task.error;
+  return (
+    <span data-testid="task-message" className="text-slate-600">
+      {showError ? (
+        <span className="text-red-700" title={task.error?.code}>
+          {task.error?.message}
+        </span>
+      ) : (
+        (task.progressMessage ?? '')
+      )}
+    </span>
+  );
 }
 
-export function TaskRow({ task, owner }: { task: TaskView; owner?: string }) {
-  const label = TYPE_LABELS[task.type] ?? task.type;
+export function TaskRow({
+  task,
+  owner,
+  typicalMs = null,
+  onChanged,
+}: {
+  task: TaskView;
+  owner?: string;
+  /** How long the type's recent successful runs took (median), for the time left. */
+  typicalMs?: number | null;
+  /** A newer state of this task, from an action's answer. */
+  onChanged: (task: TaskView) => void;
+}) {
+  const label = taskTypeLabel(task.type);
   const detail = describePayload(task);
   return (
     <li data-testid="task-row" data-task-id={task.id} className="px-4 py-3">
@@ -28,6 +47,14 @@ export function TaskRow({ task, owner }: { task: TaskView; owner?: string }) {
         <div className="min-w-0">
           <span className="font-medium">{label}</span>
           {detail ? <span className="ml-2 text-sm text-slate-500">{detail}</span> : null}
+          {task.priority !== 'normal' ? (
+            <span
+              data-testid="task-priority"
+              className={`ml-2 rounded px-1.5 py-0.5 text-xs font-medium ${PRIORITY_TAG_STYLES[task.priority]}`}
+            >
+              {task.priority} priority
+            </span>
+          ) : null}
           <div className="font-mono text-xs text-slate-400" title={task.id}>
             {task.id.slice(0, 8)} · {formatTime(task.createdAt)}
             {task.attempts > 1 ? ` · attempt ${task.attempts} of ${task.maxAttempts}` : ''}
@@ -46,24 +73,25 @@ export function TaskRow({ task, owner }: { task: TaskView; owner?: string }) {
           {task.progress}%
         </span>
       </div>
-      <div className="mt-1 flex flex-wrap items-center justify-between gap-2 text-sm">
-        <span data-testid="task-message" className="text-slate-600">
-          {task.status === 'failed' && task.error ? (
-            <span className="text-red-700">{task.error.message}</span>
-          ) : (
-            (task.progressMessage ?? '')
-          )}
-        </span>
-        {task.resultUrl ? (
-          <a
-            href={task.resultUrl}
-            download
-            className="rounded-md border border-slate-300 bg-white px-2 py-1 text-xs font-medium hover:bg-slate-100"
-          >
-            Download
-          </a>
-        ) : null}
+      <div className="mt-1 flex flex-wrap items-start justify-between gap-2 text-sm">
+        <div className="flex min-w-0 flex-col">
+          <TaskMessage task={task} />
+          {hasTiming(task.status) ? <TaskTiming task={task} typicalMs={typicalMs} /> : null}
+        </div>
+        <div className="flex items-start gap-2">
+          <TaskActions task={task} onChanged={onChanged} />
+          {task.resultUrl ? (
+            <a
+              href={task.resultUrl}
+              download
+              className="rounded-md border border-slate-300 bg-white px-2 py-1 text-xs font-medium hover:bg-slate-100"
+            >
+              Download
+            </a>
+          ) : null}
+        </div>
       </div>
+      <TaskHistory taskId={task.id} revision={task.revision} />
     </li>
   );
 }

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { TaskView } from '@/lib/tasks/task-view';
 import { launchChromium, openRecordedPage } from '../support/browser';
@@ -179,6 +179,69 @@ describe('dashboard', () => {
     await page.getByRole('button', { name: 'Generate report' }).click();
     await page.getByText('from must be on or before to').waitFor();
     expect(await page.locator('[data-testid="task-row"]').count()).toBe(rowsBefore);
+    await page.close();
+  });
+
+  it('the report form sends one task for a repeated submit, and a new one after it succeeded', async () => {
+    const page = await openDashboard();
+    // Users may ask for low or normal priority only.
+    expect(
+      await page
+        .getByLabel('Priority')
+        .locator('option')
+        .evaluateAll((options) => options.map((option) => (option as HTMLOptionElement).value)),
+    ).toEqual(['low', 'normal']);
+    const guard = page.locator('input[type="hidden"][name="submissionId"]');
+    const firstId = await guard.inputValue();
+    expect(firstId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+
+    const before = await rowIds(page);
+    // Two submits before the first answer (a double click that beats the disabled button).
+    const answers: Promise<unknown>[] = [];
+    const sent: string[] = [];
+    const onRequest = (request: Request) => {
+      if (request.method() === 'POST' && request.headers()['next-action']) {
+        answers.push(request.response());
+        sent.push(request.postData() ?? '');
+      }
+    };
+    page.on('request', onRequest);
+    await page.getByLabel('Priority').selectOption('low');
+    const form = page.getByRole('form', { name: 'Request a report' });
+    await form.evaluate((element) => {
+      (element as HTMLFormElement).requestSubmit();
+      (element as HTMLFormElement).requestSubmit();
+    });
+    await page.waitForFunction(
+      (known) => document.querySelectorAll('[data-testid="task-row"]').length > known,
+      before.length,
+    );
+    await expect.poll(() => answers.length, { timeout: 30_000 }).toBe(2);
+    await Promise.all(answers);
+    page.off('request', onRequest);
+    // Both carried the form's one id: the server made one task and replayed it for the second.
+    expect(sent.every((body) => body.includes(firstId))).toBe(true);
+    await form
+      .getByRole('button', { name: 'Generate report' })
+      .and(page.locator(':enabled'))
+      .waitFor();
+    const added = (await rowIds(page)).filter((id) => !before.includes(id));
+    expect(added).toHaveLength(1);
+    const listed = await fetch(`${baseUrl}/api/v1/tasks?type=report.generate`, {
+      headers: { authorization: `Bearer ${apiKey}` },
+    });
+    const reports = (await listed.json()) as { data: TaskView[] };
+    expect(reports.data.filter((report) => !before.includes(report.id))).toEqual([
+      expect.objectContaining({ id: added[0], priority: 'low' }),
+    ]);
+
+    // After a success the form is a new request with a new id.
+    await expect.poll(() => guard.inputValue(), { timeout: 30_000 }).not.toBe(firstId);
+    await page.getByRole('button', { name: 'Generate report' }).click();
+    await page.waitForFunction(
+      (known) => document.querySelectorAll('[data-testid="task-row"]').length > known,
+      before.length + 1,
+    );
     await page.close();
   });
 });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import type { TaskView } from '@/lib/tasks/task-view';
 import { createTestApiKey, createTestUser } from '../support/users';
@@ -25,10 +26,11 @@ async function api(path: string, init: RequestInit = {}) {
   return { status: response.status, type, headers: response.headers, body };
 }
 
-function post(body: unknown, raw = false) {
+function post(body: unknown, raw = false, headers: Record<string, string> = {}) {
   return api('/api/v1/tasks', {
     method: 'POST',
     body: raw ? (body as string) : JSON.stringify(body),
+    headers,
   });
 }
 
@@ -118,6 +120,66 @@ describe('POST /api/v1/tasks', () => {
       payload: { from: '2020-02-01', to: '2020-01-01' },
     });
     expectProblem(reversed, 400, ['payload.from']);
+  });
+});
+
+describe('Idempotency-Key on POST /api/v1/tasks', () => {
+  it('a repeat returns the same task, marked as a replay; another body with the key is 422', async () => {
+    const key = `e2e-${randomUUID()}`;
+    const body = { type: 'diagnostics.simulate', payload: { steps: 1, stepMs: 0 } };
+    const first = await post(body, false, { 'idempotency-key': key });
+    expect(first.status).toBe(201);
+    expect(first.headers.get('idempotent-replayed')).toBeNull();
+    const task = first.body as TaskView;
+
+    const again = await post(body, false, { 'idempotency-key': key });
+    expect(again.status).toBe(201);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.headers.get('location')).toBe(`/api/v1/tasks/${task.id}`);
+    expect((again.body as TaskView).id).toBe(task.id);
+
+    // Still the same task once it has run: a replay answers with its current state.
+    await waitForStatus(task.id, ['succeeded']);
+    const late = await post(body, false, { 'idempotency-key': key });
+    expect(late.headers.get('idempotent-replayed')).toBe('true');
+    expect(late.body).toMatchObject({ id: task.id, status: 'succeeded' });
+
+    const reused = await post({ ...body, payload: { steps: 2, stepMs: 0 } }, false, {
+      'idempotency-key': key,
+    });
+    expectProblem(reused, 422);
+    expect((reused.body as { code: string }).code).toBe('idempotency_key_reused');
+
+    // Only one task was made for the key.
+    const { body: listed } = await api('/api/v1/tasks?type=diagnostics.simulate&limit=100');
+    const ids = (listed as { data: TaskView[] }).data.map((entry) => entry.id);
+    expect(ids.filter((id) => id === task.id)).toHaveLength(1);
+  });
+
+  it('keys belong to their user: another user with the same key gets a task of their own', async () => {
+    const key = `e2e-${randomUUID()}`;
+    const body = { type: 'diagnostics.simulate', payload: { steps: 1, stepMs: 0 } };
+    const mine = await post(body, false, { 'idempotency-key': key });
+    const otherKey = await createTestApiKey(await createTestUser('user', 'idempotency'));
+    const response = await fetch(`${baseUrl}/api/v1/tasks`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${otherKey}`,
+        'idempotency-key': key,
+      },
+      body: JSON.stringify(body),
+    });
+    expect(response.status).toBe(201);
+    expect(response.headers.get('idempotent-replayed')).toBeNull();
+    expect(((await response.json()) as TaskView).id).not.toBe((mine.body as TaskView).id);
+  });
+
+  it('400 for a key that is not printable ASCII', async () => {
+    const result = await post({ type: 'diagnostics.simulate', payload: { steps: 1 } }, false, {
+      'idempotency-key': 'has spaces in it',
+    });
+    expectProblem(result, 400);
   });
 });
 

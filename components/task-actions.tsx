@@ -1,0 +1,71 @@
+'use client';
+
+import { useState, useTransition } from 'react';
+import { cancelTask, retryTask } from '@/app/actions';
+import { isCancellable, isRetryable, type TaskView } from '@/lib/tasks/task-view';
+
+const buttonClass =
+  'rounded-md border border-slate-300 bg-white px-2 py-1 text-xs font-medium hover:bg-slate-100 disabled:cursor-not-allowed disabled:opacity-60';
+
+/**
+ * Cancel while the task can still be stopped, Retry once it has failed or been cancelled.
+ * The action's answer is merged at once (onChanged), so the row does not wait for the live event.
+ */
+export function TaskActions({
+  task,
+  onChanged,
+}: {
+  task: Pick<TaskView, 'id' | 'status'>;
+  onChanged: (task: TaskView) => void;
+}) {
+  const [pending, startTransition] = useTransition();
+  const [running, setRunning] = useState<'cancel' | 'retry' | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const showCancel = isCancellable(task.status) || task.status === 'cancelling';
+  const showRetry = isRetryable(task.status);
+  if (!showCancel && !showRetry && !error) return null;
+
+  function run(kind: 'cancel' | 'retry') {
+    setRunning(kind);
+    setError(null);
+    startTransition(async () => {
+      const result = kind === 'cancel' ? await cancelTask(task.id) : await retryTask(task.id);
+      if (result.ok) onChanged(result.data);
+      else setError(result.message);
+      setRunning(null);
+    });
+  }
+
+  const cancelling = task.status === 'cancelling' || (pending && running === 'cancel');
+  return (
+    <div className="flex flex-col items-end gap-1">
+      <div className="flex items-center gap-2">
+        {showCancel ? (
+          <button
+            type="button"
+            onClick={() => run('cancel')}
+            disabled={cancelling || pending}
+            className={`${buttonClass} text-amber-800`}
+          >
+            {cancelling ? 'Cancelling…' : 'Cancel'}
+          </button>
+        ) : null}
+        {showRetry ? (
+          <button
+            type="button"
+            onClick={() => run('retry')}
+            disabled={pending}
+            className={`${buttonClass} text-blue-700`}
+          >
+            {pending && running === 'retry' ? 'Retrying…' : 'Retry'}
+          </button>
+        ) : null}
+      </div>
+      {error ? (
+        <p role="alert" data-testid="task-action-error" className="max-w-xs text-xs text-red-700">
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,78 @@
+'use client';
+
+import { useEffect, useState, useTransition } from 'react';
+import { loadTaskHistory } from '@/app/actions';
+import type { TaskTransitionView } from '@/server/tasks/task-service';
+
+function formatClock(iso: string): string {
+  return new Date(iso).toLocaleTimeString(undefined, { hour12: false });
+}
+
+/**
+ * The task's timeline (every status change), loaded when opened and again whenever the task
+ * changes status while it is open.
+ */
+export function TaskHistory({ taskId, revision }: { taskId: string; revision: number }) {
+  const [open, setOpen] = useState(false);
+  const [entries, setEntries] = useState<TaskTransitionView[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [loading, startLoading] = useTransition();
+
+  useEffect(() => {
+    if (!open) return;
+    startLoading(async () => {
+      const result = await loadTaskHistory(taskId);
+      if (result.ok) {
+        setEntries(result.data);
+        setError(null);
+      } else {
+        setError(result.message);
+      }
+    });
+  }, [open, taskId, revision]);
+
+  return (
+    <details
+      className="mt-1 text-xs"
+      onToggle={(event) => setOpen((event.currentTarget as HTMLDetailsElement).open)}
+    >
+      <summary className="w-fit cursor-pointer select-none text-slate-500 hover:text-slate-800">
+        History
+      </summary>
+      {error ? (
+        <p role="alert" className="mt-1 text-red-700">
+          {error}
+        </p>
+      ) : entries === null ? (
+        <p className="mt-1 text-slate-500">{loading ? 'Loading…' : null}</p>
+      ) : (
+        <ol
+          data-testid="task-history"
+          aria-busy={loading}
+          className="mt-1 space-y-0.5 rounded-md bg-slate-50 px-3 py-2"
+        >
+          {entries.map((entry) => (
+            <li
+              key={entry.revision}
+              data-testid="task-transition"
+              data-from={entry.from ?? ''}
+              data-to={entry.to}
+              className="grid grid-cols-[5rem_11rem_5rem_1fr] gap-2"
+            >
+              <time dateTime={entry.at} title={entry.at} className="font-mono text-slate-500">
+                {formatClock(entry.at)}
+              </time>
+              <span>
+                {entry.from ?? 'new'} → <span className="font-medium">{entry.to}</span>
+              </span>
+              <span className="text-slate-500">
+                {entry.attempt > 0 ? `attempt ${entry.attempt}` : ''}
+              </span>
+              <span className="text-slate-600 wrap-anywhere">{entry.reason ?? ''}</span>
+            </li>
+          ))}
+        </ol>
+      )}
+    </details>
+  );
+}
