@@ -6,6 +6,7 @@ import {
   type TaskUpdate,
 } from '@/lib/realtime/events';
 import type { TaskView } from '@/lib/tasks/task-view';
+import type { TaskTransitionView } from '@/server/tasks/task-service';
 import { BenchSetupError } from './bench-env';
 
 // The client side of the benchmarks: the REST API and a Socket.IO client, as a browser uses them.
@@ -55,6 +56,33 @@ export async function postTask(
   return { task: json, sentAt, respondedAt, respondedAtPerf };
 }
 
+export interface CancelResponse {
+  /** The task as the cancel request left it: `cancelling` for a running one. */
+  task: TaskView;
+  /** nowMs() just before the request was sent. */
+  sentAt: number;
+  /** nowMs() as soon as the response headers arrived. */
+  respondedAt: number;
+}
+
+/** POST /api/v1/tasks/{id}/cancel, timed on the nowMs() clock. */
+export async function cancelTask(target: BenchTarget, id: string): Promise<CancelResponse> {
+  const sentAt = nowMs();
+  const response = await fetch(`${target.url}/api/v1/tasks/${id}/cancel`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${target.apiKey}` },
+    signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
+  });
+  const respondedAt = nowMs();
+  const json = (await response.json()) as unknown;
+  if (response.status !== 202 || !isTaskView(json)) {
+    throw new BenchSetupError(
+      `POST /api/v1/tasks/${id}/cancel answered ${response.status}: ${JSON.stringify(json)}`,
+    );
+  }
+  return { task: json, sentAt, respondedAt };
+}
+
 export async function getTask(target: BenchTarget, id: string): Promise<TaskView> {
   const response = await fetch(`${target.url}/api/v1/tasks/${id}`, {
     headers: { authorization: `Bearer ${target.apiKey}` },
@@ -65,6 +93,22 @@ export async function getTask(target: BenchTarget, id: string): Promise<TaskView
     throw new BenchSetupError(`GET /api/v1/tasks/${id} answered ${response.status}`);
   }
   return json;
+}
+
+/** GET /api/v1/tasks/{id}/transitions: the task's recorded status changes, oldest first. */
+export async function getTransitions(
+  target: BenchTarget,
+  id: string,
+): Promise<TaskTransitionView[]> {
+  const response = await fetch(`${target.url}/api/v1/tasks/${id}/transitions`, {
+    headers: { authorization: `Bearer ${target.apiKey}` },
+    signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
+  });
+  const json = (await response.json()) as { data?: unknown };
+  if (!response.ok || !Array.isArray(json.data)) {
+    throw new BenchSetupError(`GET /api/v1/tasks/${id}/transitions answered ${response.status}`);
+  }
+  return json.data as TaskTransitionView[];
 }
 
 function isTaskView(value: unknown): value is TaskView {

@@ -83,6 +83,14 @@ export class BenchProcess {
     return this.tail.join('\n');
   }
 
+  /** Calls listener with every line (stdout and stderr) from now on; returns the unsubscribe. */
+  addLineListener(listener: (line: string) => void): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
   /** Resolves with the first line (seen from now on) that matches. */
   waitForLine(pattern: RegExp, timeoutMs: number): Promise<RegExpExecArray> {
     return new Promise((resolve, reject) => {
@@ -207,6 +215,8 @@ export interface BenchEnv {
   url: string;
   /** An API key of the user that owns the benchmark's tasks. */
   apiKey: string;
+  /** The same user's session, as a Cookie request header (for a signed-in browser). */
+  sessionCookie: string;
   web: BenchProcess;
   worker: BenchProcess;
   /** Rejects as soon as a child dies unexpectedly, so waits fail fast instead of timing out. */
@@ -244,7 +254,8 @@ export async function startBenchEnv(): Promise<BenchEnv> {
   await resetServices();
 
   const web = spawnEntry('web', 'server/main.ts', {});
-  // info only for the worker: its only info lines are start/stop, and we wait for one.
+  // info only for the worker: we wait for its 'worker started' line, and the cancel benchmark
+  // reads its 'cancel signal fired' lines; it logs nothing at info per step or per job.
   const worker = spawnEntry('worker', 'worker/main.ts', { LOG_LEVEL: 'info' });
   const stop = async () => {
     await Promise.all([web.stop(), worker.stop()]);
@@ -258,9 +269,13 @@ export async function startBenchEnv(): Promise<BenchEnv> {
     if (!url) throw new BenchSetupError('web process printed an empty TASKDECK_URL');
     await waitForLiveWorker(url);
     const keyMaker = spawnEntry('key', 'scripts/bench/create-bench-key.ts', {});
-    const [, apiKey] = await keyMaker.waitForLine(/^BENCH_KEY=(\S+)$/, START_TIMEOUT_MS);
+    const [, apiKey, cookie] = await keyMaker.waitForLine(
+      /^BENCH_KEY=(\S+) BENCH_COOKIE=(\S+)$/,
+      START_TIMEOUT_MS,
+    );
     await keyMaker.exited;
-    if (!apiKey) throw new BenchSetupError('could not create the benchmark API key');
+    if (!apiKey || !cookie) throw new BenchSetupError('could not create the benchmark API key');
+    const sessionCookie = decodeURIComponent(cookie);
 
     const died = new Promise<never>((_, reject) => {
       for (const proc of [web, worker]) {
@@ -276,7 +291,15 @@ export async function startBenchEnv(): Promise<BenchEnv> {
       }
     });
     died.catch(() => undefined); // only an error for whoever is waiting at the time
-    return { url, apiKey, web, worker, stop, guard: (work) => Promise.race([work, died]) };
+    return {
+      url,
+      apiKey,
+      sessionCookie,
+      web,
+      worker,
+      stop,
+      guard: (work) => Promise.race([work, died]),
+    };
   } catch (error) {
     await stop();
     throw error;

@@ -10,7 +10,7 @@ import {
 } from './bench-stats';
 
 // Pickup latency on an idle system: from the POST /api/v1/tasks response arriving at the client
-// to the processor starting (the task's startedAt, set by startAttempt in the worker).
+// to the processor starting (the task's startedAt, set by beginAttempt in the worker).
 
 export const PICKUP_TARGET_P50_MS = 20;
 
@@ -59,7 +59,7 @@ async function measureOneTask(env: BenchEnv, log: TaskUpdateLog): Promise<Sample
   }
   const running = log
     .updatesOf(id)
-    .find((r) => r.update.status === 'running' && r.update.seq === 1 && r.update.startedAt);
+    .find((r) => r.update.status === 'running' && r.update.seq === 0 && r.update.startedAt);
   let startedAt = running?.update.startedAt ?? null;
   if (!startedAt) startedAt = (await env.guard(getTask(env, id))).startedAt;
   if (!startedAt) throw new BenchSetupError(`task ${id} finished without a startedAt`);
@@ -116,7 +116,7 @@ export function printPickupLatency(result: PickupLatencyResult): void {
       `  tasks: ${options.tasks} sequential diagnostics.simulate {steps: 1, stepMs: 0}, each sent ${options.idleGapMs} ms after the previous finished; ${options.warmupTasks} warm-up tasks excluded`,
       `  pickup (n=${pickup.count}): ${formatSummary(pickup, 0)}`,
       `  negative values: ${result.negative} (kept as measured: the job is enqueued before the API answers, so the worker can start it before the response reaches the client)`,
-      `  resolution 1 ms: startedAt (new Date() in the worker's startAttempt, stored as timestamptz(3)) and the client's Date.now() are whole milliseconds, so each value is +/- 1 ms`,
+      `  resolution 1 ms: startedAt (new Date() in the worker's beginAttempt, stored as timestamptz(3)) and the client's Date.now() are whole milliseconds, so each value is +/- 1 ms`,
       `  context: POST round trip ${formatSummary(result.postRoundTrip, 1)}`,
       `  context: POST sent -> processor start ${formatSummary(result.sendToStart, 0)}`,
       `  context: POST response -> 'running' event at the client ${formatSummary(result.runningEventSeen, 1)}`,

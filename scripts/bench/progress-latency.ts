@@ -83,8 +83,8 @@ export async function measureProgressLatency(
     await runSimulatedTask(env, log, options.warmupSteps, options.stepMs);
 
     const updates = await runSimulatedTask(env, log, options.steps, options.stepMs);
-    // seq 1 is the 'running' status change from startAttempt; progress calls are seq 2...
-    const progress = updates.filter((r) => r.update.status === 'running' && r.update.seq > 1);
+    // seq 0 is the 'running' status change from beginAttempt; progress calls are seq 1...
+    const progress = updates.filter((r) => r.update.status === 'running' && r.update.seq > 0);
     const seen = new Set<number>();
     let duplicates = 0;
     let outOfOrder = 0;

@@ -1,6 +1,12 @@
 import { runScript, withBenchEnv } from './bench-env';
 import { formatVerdict } from './bench-stats';
 import {
+  assertCancelsClean,
+  measureCancelLatency,
+  printCancelLatency,
+  type CancelLatencyResult,
+} from './cancel-latency';
+import {
   PICKUP_TARGET_P50_MS,
   measurePickupLatency,
   printPickupLatency,
@@ -13,12 +19,18 @@ import {
   type ProgressLatencyResult,
 } from './progress-latency';
 
-// `npm run bench`: both benchmarks against one fresh environment, one after the other
+// `npm run bench`: every benchmark against one fresh environment, one after the other
 // (never overlapping, so the pickup figures are taken on an idle system).
 
-function printSummary(progress: ProgressLatencyResult, pickup: PickupLatencyResult): void {
+function printSummary(
+  progress: ProgressLatencyResult,
+  pickup: PickupLatencyResult,
+  cancel: CancelLatencyResult,
+): void {
   const p = progress.latency;
   const q = pickup.pickup;
+  const s = cancel.signal;
+  const u = cancel.uiCancelled;
   console.log(
     [
       '',
@@ -29,6 +41,12 @@ function printSummary(progress: ProgressLatencyResult, pickup: PickupLatencyResu
       `pickup latency    n=${q.count} idle, ${pickup.negative} negative` +
         `  p50 ${q.p50.toFixed(0)} ms  p90 ${q.p90.toFixed(0)} ms  p99 ${q.p99.toFixed(0)} ms  max ${q.max.toFixed(0)} ms` +
         `  [p50 < ${PICKUP_TARGET_P50_MS} ms: ${formatVerdict(pickup.pass)}] (ms resolution)`,
+      `cancel -> signal  n=${s.count}, ${cancel.options.concurrency} at a time` +
+        `  p50 ${s.p50.toFixed(2)} ms  p90 ${s.p90.toFixed(2)} ms  p99 ${s.p99.toFixed(2)} ms  max ${s.max.toFixed(2)} ms`,
+      `cancel -> UI      n=${u.count}, 'cancelled' at the socket client` +
+        `  p50 ${u.p50.toFixed(2)} ms  p90 ${u.p90.toFixed(2)} ms  p99 ${u.p99.toFixed(2)} ms  max ${u.max.toFixed(2)} ms` +
+        `  [${cancel.problems.length} problems]`,
+      `machine: ${cancel.machine}`,
       '==================================',
     ].join('\n'),
   );
@@ -40,6 +58,9 @@ runScript(async () => {
     printProgressLatency(progress);
     const pickup = await measurePickupLatency(env);
     printPickupLatency(pickup);
-    printSummary(progress, pickup);
+    const cancel = await measureCancelLatency(env);
+    printCancelLatency(cancel);
+    printSummary(progress, pickup, cancel);
+    assertCancelsClean(cancel);
   });
 });
