@@ -9,37 +9,28 @@ import { revokeApiKey } from '@/server/auth/api-keys';
 import { authenticateRequest, CLIENT_IP_HEADER } from '@/server/auth/principal';
 import { NO_AUDIT_CONTEXT } from '@/server/audit/audit-service';
 import { closeClients, getPrisma } from '@/server/infra/clients';
+import { getQueue } from '@/server/infra/queues';
 import { createTask } from '@/server/tasks/task-submission';
 import { startTaskWorker, type RunningTaskWorker } from '@/worker/task-worker';
 import { BusRecorder, isTerminal } from '../support/bus-recorder';
-import { createTestApiKey, createTestUser, type TestUser } from '../support/users';
+import {
+  ACTIONS,
+  CALLERS,
+  ROUTES,
+  type ActionExpected,
+  type Caller,
+  type Expected,
+  type MatrixFixture,
+} from '../support/authorization-cases';
+import { createTestApiKey, createTestUser } from '../support/users';
 
 // Every REST route and every server action, as every kind of caller. A route or action that is
-// not in the tables below fails the first two tests: add it, with the statuses it must answer.
+// not in the tables (tests/support/authorization-cases.ts) fails the first two tests: add it,
+// with the statuses it must answer.
 
 const root = path.resolve(import.meta.dirname, '../..');
-const CALLERS = [
-  'anonymous',
-  'userA',
-  'userB',
-  'admin',
-  'keyA',
-  'revokedKey',
-  'expiredKey',
-] as const;
-type Caller = (typeof CALLERS)[number];
-type Expected = Record<Caller, number>;
 
-interface Fixture {
-  alice: TestUser;
-  bob: TestUser;
-  admin: TestUser;
-  keys: Record<'keyA' | 'revokedKey' | 'expiredKey', string>;
-  alicesReport: TaskView;
-  alicesSpareKeyId: string;
-}
-
-let fixture: Fixture;
+let fixture: MatrixFixture;
 let worker: RunningTaskWorker;
 const bus = new BusRecorder();
 
@@ -64,152 +55,20 @@ function headersFor(caller: Caller): Headers {
   return headers;
 }
 
-// REST: status per caller. Allowed = 2xx; someone else's task = 404 (ids leak nothing).
-const OWNER_ONLY: Expected = {
-  anonymous: 401,
-  userA: 200,
-  userB: 404,
-  admin: 200,
-  keyA: 200,
-  revokedKey: 401,
-  expiredKey: 401,
-};
-const ANY_USER = (ok: number): Expected => ({
-  anonymous: 401,
-  userA: ok,
-  userB: ok,
-  admin: ok,
-  keyA: ok,
-  revokedKey: 401,
-  expiredKey: 401,
-});
-const PUBLIC: Expected = {
-  anonymous: 200,
-  userA: 200,
-  userB: 200,
-  admin: 200,
-  keyA: 200,
-  revokedKey: 200,
-  expiredKey: 200,
-};
-
-interface RouteCase {
-  route: string; // the file under app/, e.g. api/v1/tasks/[id]/route.ts
-  method: string;
-  url: () => string;
-  body?: () => unknown;
-  expected: Expected;
-}
-
-const ROUTES: RouteCase[] = [
-  { route: 'api/health/route.ts', method: 'GET', url: () => '/api/health', expected: PUBLIC },
-  {
-    route: 'api/v1/tasks/route.ts',
-    method: 'POST',
-    url: () => '/api/v1/tasks',
-    body: () => ({ type: 'diagnostics.simulate', payload: { steps: 1, stepMs: 0 } }),
-    expected: ANY_USER(201),
-  },
-  {
-    route: 'api/v1/tasks/route.ts',
-    method: 'GET',
-    url: () => '/api/v1/tasks',
-    expected: ANY_USER(200),
-  },
-  {
-    route: 'api/v1/tasks/[id]/route.ts',
-    method: 'GET',
-    url: () => `/api/v1/tasks/${fixture.alicesReport.id}`,
-    expected: OWNER_ONLY,
-  },
-  {
-    route: 'api/v1/tasks/[id]/result/route.ts',
-    method: 'GET',
-    url: () => `/api/v1/tasks/${fixture.alicesReport.id}/result`,
-    expected: OWNER_ONLY,
-  },
-  // Better Auth's own endpoints: the session lookup answers everyone (null when signed out).
-  {
-    route: 'api/auth/[...all]/route.ts',
-    method: 'GET',
-    url: () => '/api/auth/get-session',
-    expected: PUBLIC,
-  },
-  {
-    route: 'api/auth/[...all]/route.ts',
-    method: 'POST',
-    url: () => '/api/auth/sign-in/email',
-    body: () => ({ email: fixture.alice.email, password: 'wrong-password' }),
-    expected: {
-      anonymous: 401,
-      userA: 401,
-      userB: 401,
-      admin: 401,
-      keyA: 401,
-      revokedKey: 401,
-      expiredKey: 401,
-    },
-  },
-];
-
-// Actions: 'ok' or the status of the typed error they end with.
-type ActionExpected = Record<Caller, 'ok' | number>;
-const ACTION_ANY_USER: ActionExpected = {
-  anonymous: 401,
-  userA: 'ok',
-  userB: 'ok',
-  admin: 'ok',
-  keyA: 'ok',
-  revokedKey: 401,
-  expiredKey: 401,
-};
-
-const ACTIONS: Record<ActionName, { args: () => unknown[]; expected: ActionExpected }> = {
-  requestReport: {
-    args: () => [formData({ from: '2020-01-01', to: '2020-01-02' })],
-    expected: ACTION_ANY_USER,
-  },
-  loadMoreTasks: {
-    args: () => [
-      Buffer.from(
-        JSON.stringify([new Date().toISOString(), 'ffffffff-ffff-7fff-bfff-ffffffffffff']),
-      ).toString('base64url'),
-      10,
-    ],
-    expected: ACTION_ANY_USER,
-  },
-  createApiKey: { args: () => [formData({ name: 'matrix' })], expected: ACTION_ANY_USER },
-  revokeApiKey: {
-    args: () => [fixture.alicesSpareKeyId],
-    // Keys are revoked by their owner only; anyone else's key id is not found.
-    expected: {
-      anonymous: 401,
-      userA: 'ok',
-      userB: 404,
-      admin: 404,
-      keyA: 'ok',
-      revokedKey: 401,
-      expiredKey: 401,
-    },
-  },
-  setUserRole: {
-    args: () => [fixture.bob.principal.userId, 'user'],
-    expected: {
-      anonymous: 401,
-      userA: 403,
-      userB: 403,
-      admin: 'ok',
-      keyA: 403,
-      revokedKey: 401,
-      expiredKey: 401,
-    },
-  },
-};
-
-function formData(values: Record<string, string>): FormData {
-  const data = new FormData();
-  for (const [key, value] of Object.entries(values)) data.set(key, value);
-  return data;
+/** The dynamic segments of a route file (`[id]`, `[name]`) read from a URL path, as Next does. */
+function paramsOf(route: string, pathname: string): Record<string, string> {
+  const pattern = route
+    .replace(/\/?route\.ts$/, '')
+    .split('/')
+    .map((segment) =>
+      segment.startsWith('[...')
+        ? '.*'
+        : segment.startsWith('[')
+          ? `(?<${segment.slice(1, -1)}>[^/]+)`
+          : segment,
+    )
+    .join('/');
+  return new RegExp(`^/${pattern}$`).exec(pathname)?.groups ?? {};
 }
 
 function listFiles(dir: string, name: string): string[] {
@@ -260,6 +119,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // Should a pause case fail half-way, the queue must not stay paused for the next test file.
+  await getQueue('reports').resume();
   await worker.stop(5_000);
   await bus.stop();
   await closeClients();
@@ -296,16 +157,17 @@ describe('authorization matrix', () => {
       )[routeCase.method]!;
       const actual: Partial<Expected> = {};
       for (const caller of CALLERS) {
-        const url = new URL(routeCase.url(), 'http://localhost');
+        const prepared = (await routeCase.prepare?.(fixture)) ?? '';
+        const url = new URL(routeCase.url(fixture, prepared), 'http://localhost');
         const headers = headersFor(caller);
         let body: string | undefined;
         if (routeCase.body) {
           headers.set('content-type', 'application/json');
-          body = JSON.stringify(routeCase.body());
+          body = JSON.stringify(routeCase.body(fixture, prepared));
         }
         const request = new Request(url, { method: routeCase.method, headers, body });
-        const id = /\/api\/v1\/tasks\/([^/]+)/.exec(url.pathname)?.[1];
-        const response = await handler(request, { params: Promise.resolve({ id }) });
+        const params = paramsOf(routeCase.route, url.pathname);
+        const response = await handler(request, { params: Promise.resolve(params) });
         actual[caller] = response.status;
       }
       expect(actual).toEqual(routeCase.expected);
@@ -318,10 +180,11 @@ describe('authorization matrix', () => {
     it(`action ${name}`, async () => {
       const actual: Partial<ActionExpected> = {};
       for (const caller of CALLERS) {
+        const prepared = (await actionCase.prepare?.(fixture)) ?? '';
         try {
           const principal = await authenticateRequest(headersFor(caller));
           const handler = actionHandlers[name] as (...args: unknown[]) => Promise<unknown>;
-          await handler(principal, NO_AUDIT_CONTEXT, ...actionCase.args());
+          await handler(principal, NO_AUDIT_CONTEXT, ...actionCase.args(fixture, prepared));
           actual[caller] = 'ok';
         } catch (error) {
           if (!isAppError(error)) throw error;

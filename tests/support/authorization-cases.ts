@@ -1,0 +1,274 @@
+import type { TaskView } from '@/lib/tasks/task-view';
+import type { ActionName } from '@/server/actions/action-handlers';
+import { NO_AUDIT_CONTEXT } from '@/server/audit/audit-service';
+import { cancelTask } from '@/server/tasks/task-control';
+import { createTask } from '@/server/tasks/task-submission';
+import type { TestUser } from './users';
+
+// The tables of tests/integration/authorization-matrix.test.ts: what every REST route and every
+// server action answers each kind of caller.
+
+export const CALLERS = [
+  'anonymous',
+  'userA',
+  'userB',
+  'admin',
+  'keyA',
+  'revokedKey',
+  'expiredKey',
+] as const;
+export type Caller = (typeof CALLERS)[number];
+export type Expected = Record<Caller, number>;
+/** Actions: 'ok' or the status of the typed error they end with. */
+export type ActionExpected = Record<Caller, 'ok' | number>;
+
+export interface MatrixFixture {
+  alice: TestUser;
+  bob: TestUser;
+  admin: TestUser;
+  keys: Record<'keyA' | 'revokedKey' | 'expiredKey', string>;
+  alicesReport: TaskView;
+  alicesSpareKeyId: string;
+}
+
+export interface RouteCase {
+  route: string; // the file under app/, e.g. api/v1/tasks/[id]/route.ts
+  method: string;
+  /** Runs before each caller's request; its result (a fresh task's id) goes to url and body. */
+  prepare?: (f: MatrixFixture) => Promise<string>;
+  url: (f: MatrixFixture, prepared: string) => string;
+  body?: (f: MatrixFixture, prepared: string) => unknown;
+  expected: Expected;
+}
+
+export interface ActionCase {
+  prepare?: (f: MatrixFixture) => Promise<string>;
+  args: (f: MatrixFixture, prepared: string) => unknown[];
+  expected: ActionExpected;
+}
+
+/** Alice's task, due tomorrow: it never runs during the test, so every caller finds it waiting. */
+async function createWaitingTask(f: MatrixFixture): Promise<string> {
+  const task = await createTask(f.alice.principal, {
+    type: 'diagnostics.simulate',
+    payload: { steps: 1, stepMs: 0 },
+    delayMs: 86_400_000,
+  });
+  return task.id;
+}
+
+/** Alice's cancelled task: each caller gets a fresh one to retry. */
+async function createCancelledTask(f: MatrixFixture): Promise<string> {
+  const id = await createWaitingTask(f);
+  await cancelTask(f.alice.principal, id, NO_AUDIT_CONTEXT);
+  return id;
+}
+
+// REST: status per caller. Allowed = 2xx; someone else's task = 404 (ids leak nothing).
+const OWNER_ONLY = (ok: number): Expected => ({
+  anonymous: 401,
+  userA: ok,
+  userB: 404,
+  admin: ok,
+  keyA: ok,
+  revokedKey: 401,
+  expiredKey: 401,
+});
+const ANY_USER = (ok: number): Expected => ({
+  anonymous: 401,
+  userA: ok,
+  userB: ok,
+  admin: ok,
+  keyA: ok,
+  revokedKey: 401,
+  expiredKey: 401,
+});
+const ADMIN_ONLY = (ok: number): Expected => ({
+  anonymous: 401,
+  userA: 403,
+  userB: 403,
+  admin: ok,
+  keyA: 403,
+  revokedKey: 401,
+  expiredKey: 401,
+});
+const PUBLIC: Expected = {
+  anonymous: 200,
+  userA: 200,
+  userB: 200,
+  admin: 200,
+  keyA: 200,
+  revokedKey: 200,
+  expiredKey: 200,
+};
+
+export const ROUTES: RouteCase[] = [
+  { route: 'api/health/route.ts', method: 'GET', url: () => '/api/health', expected: PUBLIC },
+  {
+    route: 'api/v1/tasks/route.ts',
+    method: 'POST',
+    url: () => '/api/v1/tasks',
+    body: () => ({ type: 'diagnostics.simulate', payload: { steps: 1, stepMs: 0 } }),
+    expected: ANY_USER(201),
+  },
+  {
+    route: 'api/v1/tasks/route.ts',
+    method: 'GET',
+    url: () => '/api/v1/tasks',
+    expected: ANY_USER(200),
+  },
+  {
+    route: 'api/v1/tasks/[id]/route.ts',
+    method: 'GET',
+    url: (f) => `/api/v1/tasks/${f.alicesReport.id}`,
+    expected: OWNER_ONLY(200),
+  },
+  {
+    route: 'api/v1/tasks/[id]/result/route.ts',
+    method: 'GET',
+    url: (f) => `/api/v1/tasks/${f.alicesReport.id}/result`,
+    expected: OWNER_ONLY(200),
+  },
+  {
+    route: 'api/v1/tasks/[id]/transitions/route.ts',
+    method: 'GET',
+    url: (f) => `/api/v1/tasks/${f.alicesReport.id}/transitions`,
+    expected: OWNER_ONLY(200),
+  },
+  {
+    route: 'api/v1/tasks/[id]/cancel/route.ts',
+    method: 'POST',
+    prepare: createWaitingTask,
+    url: (_f, id) => `/api/v1/tasks/${id}/cancel`,
+    expected: OWNER_ONLY(202),
+  },
+  {
+    route: 'api/v1/tasks/[id]/retry/route.ts',
+    method: 'POST',
+    prepare: createCancelledTask,
+    url: (_f, id) => `/api/v1/tasks/${id}/retry`,
+    expected: OWNER_ONLY(202),
+  },
+  {
+    route: 'api/v1/tasks/bulk/route.ts',
+    method: 'POST',
+    prepare: createWaitingTask,
+    url: () => '/api/v1/tasks/bulk',
+    body: (_f, id) => ({ action: 'cancel', ids: [id] }),
+    expected: ADMIN_ONLY(200),
+  },
+  {
+    route: 'api/v1/queues/route.ts',
+    method: 'GET',
+    url: () => '/api/v1/queues',
+    expected: ADMIN_ONLY(200),
+  },
+  // Pause, then resume at once: the matrix creates no report meanwhile.
+  {
+    route: 'api/v1/queues/[name]/pause/route.ts',
+    method: 'POST',
+    url: () => '/api/v1/queues/reports/pause',
+    expected: ADMIN_ONLY(200),
+  },
+  {
+    route: 'api/v1/queues/[name]/resume/route.ts',
+    method: 'POST',
+    url: () => '/api/v1/queues/reports/resume',
+    expected: ADMIN_ONLY(200),
+  },
+  // Better Auth's own endpoints: the session lookup answers everyone (null when signed out).
+  {
+    route: 'api/auth/[...all]/route.ts',
+    method: 'GET',
+    url: () => '/api/auth/get-session',
+    expected: PUBLIC,
+  },
+  {
+    route: 'api/auth/[...all]/route.ts',
+    method: 'POST',
+    url: () => '/api/auth/sign-in/email',
+    body: (f) => ({ email: f.alice.email, password: 'wrong-password' }),
+    expected: {
+      anonymous: 401,
+      userA: 401,
+      userB: 401,
+      admin: 401,
+      keyA: 401,
+      revokedKey: 401,
+      expiredKey: 401,
+    },
+  },
+];
+
+const ACTION_ANY_USER: ActionExpected = {
+  anonymous: 401,
+  userA: 'ok',
+  userB: 'ok',
+  admin: 'ok',
+  keyA: 'ok',
+  revokedKey: 401,
+  expiredKey: 401,
+};
+const ACTION_OWNER_ONLY: ActionExpected = { ...ACTION_ANY_USER, userB: 404 };
+const ACTION_ADMIN_ONLY: ActionExpected = {
+  ...ACTION_ANY_USER,
+  userA: 403,
+  userB: 403,
+  keyA: 403,
+};
+
+export function formData(values: Record<string, string>): FormData {
+  const data = new FormData();
+  for (const [key, value] of Object.entries(values)) data.set(key, value);
+  return data;
+}
+
+export const ACTIONS: Record<ActionName, ActionCase> = {
+  requestReport: {
+    args: () => [formData({ from: '2020-01-01', to: '2020-01-02' })],
+    expected: ACTION_ANY_USER,
+  },
+  loadMoreTasks: {
+    args: () => [
+      Buffer.from(
+        JSON.stringify([new Date().toISOString(), 'ffffffff-ffff-7fff-bfff-ffffffffffff']),
+      ).toString('base64url'),
+      10,
+    ],
+    expected: ACTION_ANY_USER,
+  },
+  cancelTask: {
+    prepare: createWaitingTask,
+    args: (_f, id) => [id],
+    expected: ACTION_OWNER_ONLY,
+  },
+  retryTask: {
+    prepare: createCancelledTask,
+    args: (_f, id) => [id],
+    expected: ACTION_OWNER_ONLY,
+  },
+  runBulkTaskAction: {
+    prepare: createWaitingTask,
+    args: (_f, id) => ['cancel', [id]],
+    expected: ACTION_ADMIN_ONLY,
+  },
+  loadTaskHistory: {
+    args: (f) => [f.alicesReport.id],
+    expected: ACTION_OWNER_ONLY,
+  },
+  setQueuePaused: {
+    // Resuming a running queue changes nothing, whoever is allowed to.
+    args: () => ['reports', false],
+    expected: ACTION_ADMIN_ONLY,
+  },
+  createApiKey: { args: () => [formData({ name: 'matrix' })], expected: ACTION_ANY_USER },
+  revokeApiKey: {
+    args: (f) => [f.alicesSpareKeyId],
+    // Keys are revoked by their owner only; anyone else's key id is not found.
+    expected: { ...ACTION_OWNER_ONLY, admin: 404 },
+  },
+  setUserRole: {
+    args: (f) => [f.bob.principal.userId, 'user'],
+    expected: ACTION_ADMIN_ONLY,
+  },
+};
