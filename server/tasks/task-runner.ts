@@ -30,6 +30,7 @@ export interface TaskJobData {
   taskId: string;
 }
 
+/** How soon a job is tried again when Postgres could not be reached. */
 const BEGIN_RETRY_DELAY_MS = 5_000;
 
 /** The abort reason a stopping worker gives the jobs it could not wait for. */
@@ -232,13 +233,21 @@ export async function runTaskJob(
     await resyncCancelRequests([taskId]);
     const type = findTaskType(task.type);
     const reporter = new ProgressReporter(task.id, task.ownerId, task.attempts, task.revision);
-    end = type
-      ? await runAttempt(task, type, controller, reporter, logger)
-      : await endFailed(
-          task,
-          { code: 'unknown_type', message: `No processor for ${task.type}.` },
-          0,
-        );
+    try {
+      end = type
+        ? await runAttempt(task, type, controller, reporter, logger)
+        : await endFailed(
+            task,
+            { code: 'unknown_type', message: `No processor for ${task.type}.` },
+            0,
+          );
+    } catch (error) {
+      // The outcome could not be recorded (Postgres or Redis down). Failing the job would leave
+      // the task `running` for ever; run the job again instead, which starts a new attempt.
+      logger.error({ err: error }, 'could not record the outcome; the job will run again');
+      await job.moveToDelayed(Date.now() + BEGIN_RETRY_DELAY_MS, token);
+      throw new DelayedError();
+    }
   } finally {
     jobSignal?.removeEventListener('abort', onJobAbort);
     unregisterRunning(taskId, entry);
