@@ -7,7 +7,7 @@ import {
 } from '@/lib/realtime/events';
 import type { TaskView } from '@/lib/tasks/task-view';
 import type { TaskTransitionView } from '@/server/tasks/task-service';
-import { BenchSetupError } from './bench-env';
+import { BenchSetupError } from './bench-script';
 
 // The client side of the benchmarks: the REST API and a Socket.IO client, as a browser uses them.
 

@@ -1,7 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, openRecordedPage } from '@/tests/support/browser';
 import { cancelTask, postTask } from './bench-client';
-import { BenchSetupError, type BenchEnv } from './bench-env';
+import type { BenchEnv } from './bench-env';
+import { BenchSetupError } from './bench-script';
 import { formatSummary, summarizeLatencies, type LatencySummary } from './bench-stats';
 
 // The same cancel, seen where a person sees it: the dashboard in real Chromium, signed in as the

@@ -8,7 +8,8 @@ import {
   TaskUpdateLog,
   type BenchSocket,
 } from './bench-client';
-import { BenchSetupError, isEntryPoint, runScript, withBenchEnv, type BenchEnv } from './bench-env';
+import { withBenchEnv, type BenchEnv } from './bench-env';
+import { BenchSetupError, isEntryPoint, runScript } from './bench-script';
 import { describeMachine } from './bench-machine';
 import { formatSummary, summarizeLatencies, type LatencySummary } from './bench-stats';
 import {

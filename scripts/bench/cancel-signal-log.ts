@@ -1,4 +1,5 @@
-import { BenchSetupError, type BenchProcess } from './bench-env';
+import type { BenchProcess } from './bench-process';
+import { BenchSetupError } from './bench-script';
 
 // The worker's 'cancel signal fired' log lines, by task: the moment the processor's AbortSignal
 // fired is only known inside the worker, which logs it (server/tasks/running-tasks.ts).

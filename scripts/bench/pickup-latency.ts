@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isTerminalStatus } from '@/lib/tasks/task-view';
 import { connectSocket, getTask, postTask, TaskUpdateLog, type BenchSocket } from './bench-client';
-import { BenchSetupError, isEntryPoint, runScript, withBenchEnv, type BenchEnv } from './bench-env';
+import { withBenchEnv, type BenchEnv } from './bench-env';
+import { BenchSetupError, isEntryPoint, runScript } from './bench-script';
 import {
   formatSummary,
   formatVerdict,

@@ -7,7 +7,8 @@ import {
   type BenchSocket,
   type ReceivedUpdate,
 } from './bench-client';
-import { BenchSetupError, isEntryPoint, runScript, withBenchEnv, type BenchEnv } from './bench-env';
+import { withBenchEnv, type BenchEnv } from './bench-env';
+import { BenchSetupError, isEntryPoint, runScript } from './bench-script';
 import {
   formatSummary,
   formatVerdict,

@@ -1,4 +1,5 @@
-import { runScript, withBenchEnv } from './bench-env';
+import { withBenchEnv } from './bench-env';
+import { runScript } from './bench-script';
 import { formatVerdict } from './bench-stats';
 import {
   assertCancelsClean,

@@ -1,53 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { TaskUpdate } from '@/lib/realtime/events';
-import { mergeTaskSnapshot, mergeTaskUpdate } from '@/lib/realtime/merge-task-update';
-import type { TaskView } from '@/lib/tasks/task-view';
+import { mergeTaskUpdate } from '@/lib/realtime/merge-task-update';
+import { makeTask, makeUpdate } from './task-fixtures';
 
-const ID = '01900000-0000-7000-8000-000000000001';
-
-// The task is running its first attempt: revision 1 was `queued`, revision 2 is `running`,
-// and five progress reports of revision 2 have been shown.
-function makeTask(overrides: Partial<TaskView> = {}): TaskView {
-  return {
-    id: ID,
-    type: 'report.generate',
-    queue: 'reports',
-    status: 'running',
-    priority: 'normal',
-    progress: 40,
-    progressMessage: 'Working',
-    payload: { from: '2026-01-01', to: '2026-01-30' },
-    result: null,
-    error: null,
-    attempts: 1,
-    maxAttempts: 3,
-    revision: 2,
-    seq: 5,
-    ownerId: null,
-    createdAt: '2026-01-30T10:00:00.000Z',
-    runAt: null,
-    retryAt: null,
-    cancelRequestedAt: null,
-    startedAt: '2026-01-30T10:00:01.000Z',
-    finishedAt: null,
-    resultUrl: null,
-    ...overrides,
-  };
-}
-
-function makeUpdate(overrides: Partial<TaskUpdate> = {}): TaskUpdate {
-  return {
-    id: ID,
-    attempt: 1,
-    revision: 2,
-    seq: 6,
-    status: 'running',
-    progress: 50,
-    progressMessage: 'Still working',
-    emittedAt: 1_000,
-    ...overrides,
-  };
-}
+// Which update wins, by (revision, seq), and how progress moves. The optional fields an update
+// may carry are in merge-task-update-fields.test.ts, whole snapshots in
+// merge-task-snapshot.test.ts.
 
 describe('mergeTaskUpdate', () => {
   it('applies a newer update within the same revision', () => {
@@ -68,17 +26,6 @@ describe('mergeTaskUpdate', () => {
     const before = structuredClone(task);
     mergeTaskUpdate(task, makeUpdate({ revision: 3, seq: 0, progress: 100, status: 'succeeded' }));
     expect(task).toEqual(before);
-  });
-
-  it('keeps fields the update does not carry (type, payload, createdAt, ...)', () => {
-    const task = makeTask();
-    const merged = mergeTaskUpdate(task, makeUpdate());
-    expect(merged.type).toBe(task.type);
-    expect(merged.queue).toBe(task.queue);
-    expect(merged.payload).toBe(task.payload);
-    expect(merged.createdAt).toBe(task.createdAt);
-    expect(merged.maxAttempts).toBe(task.maxAttempts);
-    expect(merged.ownerId).toBe(task.ownerId);
   });
 
   it('ignores an update for another task id', () => {
@@ -236,115 +183,6 @@ describe('mergeTaskUpdate', () => {
     });
   });
 
-  it('overwrites progressMessage even with null (it is not optional)', () => {
-    const task = makeTask({ progressMessage: 'Working' });
-    const merged = mergeTaskUpdate(task, makeUpdate({ progressMessage: null }));
-    expect(merged.progressMessage).toBeNull();
-  });
-
-  it('leaves optional fields alone when the update omits them', () => {
-    const task = makeTask({
-      priority: 'high',
-      error: { code: 'Boom', message: 'first try failed' },
-      result: { rows: 3 },
-      runAt: '2026-01-30T09:59:00.000Z',
-      retryAt: '2026-01-30T10:00:30.000Z',
-      cancelRequestedAt: '2026-01-30T10:04:00.000Z',
-      startedAt: '2026-01-30T10:00:01.000Z',
-      finishedAt: '2026-01-30T10:05:00.000Z',
-      resultUrl: '/api/v1/tasks/x/result',
-    });
-    const merged = mergeTaskUpdate(task, makeUpdate());
-    expect(merged.priority).toBe('high');
-    expect(merged.error).toEqual({ code: 'Boom', message: 'first try failed' });
-    expect(merged.result).toEqual({ rows: 3 });
-    expect(merged.runAt).toBe('2026-01-30T09:59:00.000Z');
-    expect(merged.retryAt).toBe('2026-01-30T10:00:30.000Z');
-    expect(merged.cancelRequestedAt).toBe('2026-01-30T10:04:00.000Z');
-    expect(merged.startedAt).toBe('2026-01-30T10:00:01.000Z');
-    expect(merged.finishedAt).toBe('2026-01-30T10:05:00.000Z');
-    expect(merged.resultUrl).toBe('/api/v1/tasks/x/result');
-  });
-
-  it('leaves optional fields alone when the update sets them to undefined explicitly', () => {
-    const task = makeTask({
-      priority: 'urgent',
-      error: { code: 'Boom', message: 'x' },
-      retryAt: '2026-01-30T10:00:30.000Z',
-      cancelRequestedAt: '2026-01-30T10:04:00.000Z',
-      resultUrl: '/r',
-    });
-    const merged = mergeTaskUpdate(
-      task,
-      makeUpdate({
-        priority: undefined,
-        error: undefined,
-        runAt: undefined,
-        retryAt: undefined,
-        cancelRequestedAt: undefined,
-        resultUrl: undefined,
-        startedAt: undefined,
-      }),
-    );
-    expect(merged.priority).toBe('urgent');
-    expect(merged.error).toEqual({ code: 'Boom', message: 'x' });
-    expect(merged.runAt).toBe(task.runAt);
-    expect(merged.retryAt).toBe('2026-01-30T10:00:30.000Z');
-    expect(merged.cancelRequestedAt).toBe('2026-01-30T10:04:00.000Z');
-    expect(merged.resultUrl).toBe('/r');
-    expect(merged.startedAt).toBe(task.startedAt);
-  });
-
-  it('overwrites optional fields when the update defines them, null included', () => {
-    const task = makeTask({
-      priority: 'low',
-      error: { code: 'Boom', message: 'first try failed' },
-      result: { old: true },
-      runAt: '2026-01-30T09:59:00.000Z',
-      retryAt: '2026-01-30T10:00:30.000Z',
-      cancelRequestedAt: null,
-      startedAt: '2026-01-30T10:00:01.000Z',
-      finishedAt: '2026-01-30T10:05:00.000Z',
-      resultUrl: '/old',
-    });
-    const merged = mergeTaskUpdate(
-      task,
-      makeUpdate({
-        revision: 3,
-        seq: 0,
-        status: 'succeeded',
-        progress: 100,
-        priority: 'urgent',
-        error: null,
-        result: { rows: 12 },
-        runAt: null,
-        retryAt: null,
-        cancelRequestedAt: '2026-01-30T11:00:05.000Z',
-        startedAt: '2026-01-30T11:00:00.000Z',
-        finishedAt: null,
-        resultUrl: '/api/v1/tasks/abc/result',
-      }),
-    );
-    expect(merged.priority).toBe('urgent');
-    expect(merged.error).toBeNull();
-    expect(merged.result).toEqual({ rows: 12 });
-    expect(merged.runAt).toBeNull();
-    expect(merged.retryAt).toBeNull();
-    expect(merged.cancelRequestedAt).toBe('2026-01-30T11:00:05.000Z');
-    expect(merged.startedAt).toBe('2026-01-30T11:00:00.000Z');
-    expect(merged.finishedAt).toBeNull();
-    expect(merged.resultUrl).toBe('/api/v1/tasks/abc/result');
-    expect(merged.status).toBe('succeeded');
-    expect(merged.progress).toBe(100);
-  });
-
-  it('treats a defined falsy result (0, false, empty string) as a value, not as absent', () => {
-    const task = makeTask({ result: { rows: 1 } });
-    expect(mergeTaskUpdate(task, makeUpdate({ result: 0 })).result).toBe(0);
-    expect(mergeTaskUpdate(task, makeUpdate({ result: false })).result).toBe(false);
-    expect(mergeTaskUpdate(task, makeUpdate({ result: '' })).result).toBe('');
-  });
-
   it('reaches the same state whatever order a shuffled stream of updates arrives in', () => {
     // One failed attempt, its backoff, then the second attempt: status changes at seq 0 of
     // revisions 2, 3 and 4, progress reports counting from 1 within each running revision.
@@ -402,87 +240,5 @@ describe('mergeTaskUpdate', () => {
     expect(inOrder.startedAt).toBe('2026-01-30T10:10:00.000Z');
     expect(inOrder.error).toBeNull();
     expect(inOrder.retryAt).toBeNull();
-  });
-});
-
-describe('mergeTaskSnapshot', () => {
-  it('replaces the task with a fresher snapshot (higher seq)', () => {
-    const task = makeTask({ seq: 5, progress: 40 });
-    const snapshot = makeTask({ seq: 8, progress: 90, progressMessage: 'Fresh' });
-    expect(mergeTaskSnapshot(task, snapshot)).toBe(snapshot);
-  });
-
-  it('replaces the task with a snapshot from a newer revision, even with lower progress', () => {
-    const task = makeTask({ revision: 2, seq: 9, progress: 90 });
-    const snapshot = makeTask({ attempts: 2, revision: 4, seq: 0, progress: 0, status: 'running' });
-    const merged = mergeTaskSnapshot(task, snapshot);
-    expect(merged).toBe(snapshot);
-    expect(merged.progress).toBe(0);
-  });
-
-  it('replaces a running task with a cancelling snapshot of the next revision', () => {
-    const task = makeTask({ revision: 2, seq: 40, progress: 80 });
-    const snapshot = makeTask({
-      revision: 3,
-      seq: 0,
-      progress: 75,
-      status: 'cancelling',
-      cancelRequestedAt: '2026-01-30T10:02:00.000Z',
-    });
-    expect(mergeTaskSnapshot(task, snapshot)).toBe(snapshot);
-  });
-
-  it('ignores a stale snapshot (lower seq) and returns the same reference', () => {
-    const task = makeTask({ seq: 5, progress: 40 });
-    const snapshot = makeTask({ seq: 4, progress: 99, status: 'succeeded' });
-    expect(mergeTaskSnapshot(task, snapshot)).toBe(task);
-  });
-
-  it('ignores a snapshot from an earlier revision even with a higher seq', () => {
-    const task = makeTask({ attempts: 3, revision: 6, seq: 1 });
-    const snapshot = makeTask({ attempts: 2, revision: 4, seq: 40, status: 'running' });
-    expect(mergeTaskSnapshot(task, snapshot)).toBe(task);
-  });
-
-  it('ignores a snapshot of another task', () => {
-    const task = makeTask();
-    const snapshot = makeTask({ id: 'other', revision: 9, seq: 100 });
-    expect(mergeTaskSnapshot(task, snapshot)).toBe(task);
-  });
-
-  it('takes an equal-order snapshot but keeps the higher progress already shown', () => {
-    const task = makeTask({ seq: 5, progress: 70 });
-    const snapshot = makeTask({ seq: 5, progress: 40, progressMessage: 'From the database' });
-    const merged = mergeTaskSnapshot(task, snapshot);
-    expect(merged.progress).toBe(70);
-    expect(merged.progressMessage).toBe('From the database');
-    expect(merged.seq).toBe(5);
-  });
-
-  it('takes the snapshot progress at equal order when it is the higher one', () => {
-    const task = makeTask({ seq: 5, progress: 20 });
-    const snapshot = makeTask({ seq: 5, progress: 45 });
-    expect(mergeTaskSnapshot(task, snapshot).progress).toBe(45);
-  });
-
-  it('does not mutate either argument', () => {
-    const task = makeTask({ seq: 5, progress: 70 });
-    const snapshot = makeTask({ seq: 5, progress: 40 });
-    const taskBefore = structuredClone(task);
-    const snapshotBefore = structuredClone(snapshot);
-    mergeTaskSnapshot(task, snapshot);
-    expect(task).toEqual(taskBefore);
-    expect(snapshot).toEqual(snapshotBefore);
-  });
-
-  it('lets later updates continue from a snapshot', () => {
-    const task = makeTask({ seq: 2, progress: 10 });
-    const fromSnapshot = mergeTaskSnapshot(task, makeTask({ seq: 6, progress: 60 }));
-    // An update that was overtaken by the snapshot is dropped...
-    expect(mergeTaskUpdate(fromSnapshot, makeUpdate({ seq: 4, progress: 30 }))).toBe(fromSnapshot);
-    // ...and the next one applies.
-    const next = mergeTaskUpdate(fromSnapshot, makeUpdate({ seq: 7, progress: 65 }));
-    expect(next.seq).toBe(7);
-    expect(next.progress).toBe(65);
   });
 });
