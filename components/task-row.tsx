@@ -4,7 +4,8 @@ import { StatusBadge } from './status-badge';
 import { TaskActions } from './task-actions';
 import { TaskHistory } from './task-history';
 import { describePayload, PRIORITY_TAG_STYLES, taskTypeLabel } from './task-labels';
-import { hasTiming, TaskTiming } from './task-timing';
+import { hasTiming } from '@/lib/tasks/describe-timing';
+import { TaskTiming } from './task-timing';
 
 function formatTime(iso: string): string {
   return new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' });

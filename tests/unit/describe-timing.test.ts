@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeTiming } from '@/components/task-timing';
+import { describeTiming } from '@/lib/tasks/describe-timing';
 import { makeTask } from './task-fixtures';
 
 // The first attempt (attempts: 1 of maxAttempts: 3) started 10 s before NOW.
