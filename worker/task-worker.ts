@@ -1,4 +1,4 @@
-import { Worker } from 'bullmq';
+import { UnrecoverableError, Worker } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { getEnv } from '@/lib/env';
 import { getLogger } from '@/lib/logger';
@@ -86,9 +86,10 @@ export async function startTaskWorker(options: TaskWorkerOptions = {}): Promise<
       },
     );
     worker.on('error', (error) => logger.error({ err: error, queue }, 'worker error'));
-    // Failures BullMQ decides on its own (a job stalled too often) must reach the task too.
+    // Failures BullMQ decides on its own (a job stalled too often) must reach the task too. The
+    // runner fails a job with UnrecoverableError only after it has settled the task itself.
     worker.on('failed', (job, error) => {
-      if (!job) return;
+      if (!job || error instanceof UnrecoverableError) return;
       settleLostJob(job.data.taskId, job.id ?? '', error.message).catch((err: unknown) =>
         logger.error({ err, taskId: job.data.taskId }, 'could not settle a failed job'),
       );

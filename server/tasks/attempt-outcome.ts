@@ -1,7 +1,7 @@
 import type { TaskErrorView } from '@/lib/tasks/task-view';
 import { Prisma, type Task } from '@/lib/generated/prisma/client';
 import { clearCancelRequest } from './cancel-relay';
-import { transitionTask, type TransitionRequest } from './task-transitions';
+import { endCancelling, transitionTask, type TransitionRequest } from './task-transitions';
 import type { TaskOutput } from './task-type';
 
 // How one attempt ends, as status changes. Each is guarded on the attempt, so the late outcome
@@ -18,14 +18,7 @@ export type AttemptEnd =
 
 /** Ends a cancelling task of this attempt as cancelled, whatever the attempt produced. */
 export async function endCancelled(task: Task, reason: string): Promise<AttemptEnd> {
-  const done = await transitionTask({
-    taskId: task.id,
-    from: ['cancelling'],
-    to: 'cancelled',
-    attempt: task.attempts,
-    data: { finishedAt: new Date(), progressMessage: 'Cancelled' },
-    reason,
-  });
+  const done = await endCancelling(task.id, { attempt: task.attempts }, reason);
   await clearCancelRequest(task.id);
   return done ? { kind: 'cancelled' } : { kind: 'settled-elsewhere' };
 }

@@ -1,9 +1,8 @@
-import { transitionTask } from './task-transitions';
+import { endCancelling, transitionTask } from './task-transitions';
 
 /**
- * Called for every job BullMQ moved to failed. The runner settles the task itself before it
- * lets a job fail, so for those this changes nothing; what is left are failures BullMQ decided
- * alone (a job that stalled more often than allowed, its workers lost).
+ * Called for the jobs BullMQ moved to failed on its own (a job that stalled more often than
+ * allowed, its workers lost); the guards make it harmless for any other failed job.
  */
 export async function settleLostJob(taskId: string, jobId: string, message: string) {
   const error = { code: 'job_lost', message: `The job was lost: ${message}`.slice(0, 500) };
@@ -16,12 +15,5 @@ export async function settleLostJob(taskId: string, jobId: string, message: stri
     reason: `${error.code}: ${error.message}`,
   });
   if (failed) return failed;
-  return transitionTask({
-    taskId,
-    from: ['cancelling'],
-    to: 'cancelled',
-    jobId,
-    data: { finishedAt: new Date(), progressMessage: 'Cancelled' },
-    reason: 'The job was lost while cancelling.',
-  });
+  return endCancelling(taskId, { jobId }, 'The job was lost while cancelling.');
 }

@@ -3,7 +3,7 @@ import { getLogger } from '@/lib/logger';
 import { nowMs } from '@/lib/realtime/events';
 import { getPrisma } from '@/server/infra/clients';
 import { readCancelRequests, type CancelRequest } from './cancel-relay';
-import { transitionTask } from './task-transitions';
+import { endCancelling } from './task-transitions';
 
 // The attempts this worker process is running, so a cancel request for one of them reaches its
 // processor, and the safety net for attempts no live process will ever stop.
@@ -51,14 +51,7 @@ function signalCancel(entry: RunningAttempt, request: CancelRequest): void {
 
 /** Marks a task cancelled that is still `cancelling` at this revision: its stop was never confirmed. */
 async function forceCancelled(request: CancelRequest, reason: string): Promise<void> {
-  const task = await transitionTask({
-    taskId: request.taskId,
-    from: ['cancelling'],
-    to: 'cancelled',
-    revision: request.revision,
-    data: { finishedAt: new Date(), progressMessage: 'Cancelled' },
-    reason,
-  });
+  const task = await endCancelling(request.taskId, { revision: request.revision }, reason);
   if (task) getLogger().warn({ taskId: task.id }, reason);
 }
 

@@ -97,22 +97,6 @@ async function cancelOne(task: Task, actorId: string): Promise<Task> {
   throw new ConflictError('The task keeps changing; try again.');
 }
 
-/**
- * Cancels a task. Queued, delayed and retrying tasks end cancelled at once; a running one becomes
- * `cancelling` and the worker holding it is told to stop (see running-tasks.ts).
- */
-export async function cancelTask(
-  principal: Principal,
-  id: string,
-  context: AuditContext,
-): Promise<TaskView> {
-  const user = requireUser(principal);
-  const task = await findVisibleTask(principal, id);
-  const result = await cancelOne(task, user.userId);
-  await auditIfOthers(principal, task, 'task.cancel', context);
-  return toTaskView(result);
-}
-
 async function retryOne(task: Task, actorId: string): Promise<Task> {
   if (!isRetryable(task.status)) {
     throw new ConflictError(
@@ -147,17 +131,45 @@ async function retryOne(task: Task, actorId: string): Promise<Task> {
   return queued;
 }
 
-/** Retries a failed or cancelled task by hand: a new attempt of the same task, history kept. */
-export async function retryTask(
+type TaskAction = BulkTaskAction['action'];
+
+// What each action does to one task, and how it is audited for one task and for many.
+const ACTIONS: Record<
+  TaskAction,
+  {
+    run: (task: Task, actorId: string) => Promise<Task>;
+    audit: 'task.cancel' | 'task.retry';
+    bulkAudit: 'tasks.bulk_cancel' | 'tasks.bulk_retry';
+  }
+> = {
+  cancel: { run: cancelOne, audit: 'task.cancel', bulkAudit: 'tasks.bulk_cancel' },
+  retry: { run: retryOne, audit: 'task.retry', bulkAudit: 'tasks.bulk_retry' },
+};
+
+async function runTaskAction(
+  action: TaskAction,
   principal: Principal,
   id: string,
   context: AuditContext,
 ): Promise<TaskView> {
   const user = requireUser(principal);
   const task = await findVisibleTask(principal, id);
-  const result = await retryOne(task, user.userId);
-  await auditIfOthers(principal, task, 'task.retry', context);
+  const result = await ACTIONS[action].run(task, user.userId);
+  await auditIfOthers(principal, task, ACTIONS[action].audit, context);
   return toTaskView(result);
+}
+
+/**
+ * Cancels a task. Queued, delayed and retrying tasks end cancelled at once; a running one becomes
+ * `cancelling` and the worker holding it is told to stop (see running-tasks.ts).
+ */
+export function cancelTask(principal: Principal, id: string, context: AuditContext) {
+  return runTaskAction('cancel', principal, id, context);
+}
+
+/** Retries a failed or cancelled task by hand: a new attempt of the same task, history kept. */
+export function retryTask(principal: Principal, id: string, context: AuditContext) {
+  return runTaskAction('retry', principal, id, context);
 }
 
 export interface BulkOutcome {
@@ -185,10 +197,7 @@ export async function runBulkTaskAction(
       continue;
     }
     try {
-      const done =
-        input.action === 'cancel'
-          ? await cancelOne(task, admin.userId)
-          : await retryOne(task, admin.userId);
+      const done = await ACTIONS[input.action].run(task, admin.userId);
       results.push({ id, ok: true, status: done.status });
     } catch (error) {
       if (!(error instanceof ConflictError || error instanceof ServiceUnavailableError))
@@ -197,12 +206,10 @@ export async function runBulkTaskAction(
     }
   }
   const succeeded = results.filter((result) => result.ok).length;
-  await recordAudit(
-    admin,
-    input.action === 'cancel' ? 'tasks.bulk_cancel' : 'tasks.bulk_retry',
-    null,
-    context,
-    { requested: ids.length, succeeded, ids: ids.slice(0, 100) },
-  );
+  await recordAudit(admin, ACTIONS[input.action].bulkAudit, null, context, {
+    requested: ids.length,
+    succeeded,
+    ids: ids.slice(0, 100),
+  });
   return { results, succeeded, failed: results.length - succeeded };
 }

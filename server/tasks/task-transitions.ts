@@ -71,6 +71,25 @@ export async function transitionTask(request: TransitionRequest): Promise<Task |
   return updated;
 }
 
+/**
+ * Ends a `cancelling` task as cancelled, whoever settles it (the worker holding it, a backstop,
+ * a lost job), while the guard still holds.
+ */
+export function endCancelling(
+  taskId: string,
+  guard: Pick<TransitionRequest, 'attempt' | 'revision' | 'jobId'>,
+  reason: string,
+): Promise<Task | null> {
+  return transitionTask({
+    taskId,
+    ...guard,
+    from: ['cancelling'],
+    to: 'cancelled',
+    data: { finishedAt: new Date(), progressMessage: 'Cancelled' },
+    reason,
+  });
+}
+
 /** Publishes the task's whole current state as one update. */
 export function publishTaskState(task: Task, extra: Partial<TaskUpdate> = {}) {
   return publishBusMessage({
