@@ -18,6 +18,8 @@ function serviceEnv(name: string): Record<string, string> {
     WORKER_HEARTBEAT_MS: '1000',
     // The e2e app runs in production mode, which requires a secret; tests sign cookies with it too.
     AUTH_SECRET: `taskdeck-${name}-secret-0123456789abcdef0123456789`,
+    // Small enough that the oversize tests need not send a gigabyte.
+    UPLOAD_MAX_BYTES: String(8 * 1024 * 1024),
   };
 }
 

@@ -1,4 +1,5 @@
 import { redirect } from 'next/navigation';
+import { getEnv } from '@/lib/env';
 import { Dashboard } from '@/components/dashboard';
 import { getPagePrincipal } from '@/components/current-principal';
 import { isAdmin } from '@/server/auth/principal';
@@ -38,6 +39,7 @@ export default async function DashboardPage() {
       // One per render: resubmitting this form returns the task it made, never a second one.
       submissionId={crypto.randomUUID()}
       typicalDurations={typicalDurations}
+      uploadMaxBytes={getEnv().UPLOAD_MAX_BYTES}
       ownerEmails={users ? Object.fromEntries(users.map((user) => [user.id, user.email])) : null}
     />
   );

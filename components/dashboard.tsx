@@ -4,6 +4,7 @@ import { useState, useTransition } from 'react';
 import { loadMoreTasks } from '@/app/actions';
 import type { TaskPriority, TaskView } from '@/lib/tasks/task-view';
 import { ReportForm } from './report-form';
+import { UploadPanel } from './upload-panel';
 import { TaskRow } from './task-row';
 import { useLiveTasks, type ConnectionState } from './use-live-tasks';
 
@@ -28,6 +29,7 @@ export function Dashboard({
   priorities,
   submissionId,
   typicalDurations,
+  uploadMaxBytes,
   ownerEmails = null,
 }: {
   initialTasks: TaskView[];
@@ -41,6 +43,8 @@ export function Dashboard({
   submissionId: string;
   /** Median run time per task type, for the time left on running tasks. */
   typicalDurations: Record<string, number>;
+  /** The largest upload the server accepts (UPLOAD_MAX_BYTES). */
+  uploadMaxBytes: number;
   /** For admins, who see every user's tasks: owner id → email, to label each row. */
   ownerEmails?: Record<string, string> | null;
 }) {
@@ -66,18 +70,26 @@ export function Dashboard({
 
   return (
     <div className="grid gap-8 lg:grid-cols-[20rem_1fr]">
-      <section aria-labelledby="request-heading">
-        <h2 id="request-heading" className="mb-3 text-sm font-semibold uppercase text-slate-500">
-          Request a report
-        </h2>
-        <ReportForm
-          defaultFrom={defaultFrom}
-          defaultTo={defaultTo}
-          priorities={priorities}
-          initialSubmissionId={submissionId}
-          onCreated={(task) => addTasks([task])}
-        />
-      </section>
+      <div className="space-y-8">
+        <section aria-labelledby="upload-heading">
+          <h2 id="upload-heading" className="mb-3 text-sm font-semibold uppercase text-slate-500">
+            Process files
+          </h2>
+          <UploadPanel maxBytes={uploadMaxBytes} onCreated={(task) => addTasks([task])} />
+        </section>
+        <section aria-labelledby="request-heading">
+          <h2 id="request-heading" className="mb-3 text-sm font-semibold uppercase text-slate-500">
+            Request a report
+          </h2>
+          <ReportForm
+            defaultFrom={defaultFrom}
+            defaultTo={defaultTo}
+            priorities={priorities}
+            initialSubmissionId={submissionId}
+            onCreated={(task) => addTasks([task])}
+          />
+        </section>
+      </div>
       <section aria-labelledby="tasks-heading">
         <div className="mb-3 flex items-center justify-between">
           <h2 id="tasks-heading" className="text-sm font-semibold uppercase text-slate-500">
@@ -96,7 +108,7 @@ export function Dashboard({
           <div className="rounded-lg border border-dashed border-slate-300 bg-white p-10 text-center">
             <p className="font-medium">No tasks yet</p>
             <p className="mt-1 text-sm text-slate-500">
-              Request a report and watch it run here, live.
+              Upload a file or request a report, and watch it run here, live.
             </p>
           </div>
         ) : (

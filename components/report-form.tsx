@@ -1,11 +1,34 @@
 'use client';
 
-import { useState, useTransition } from 'react';
+import { useId, useState, useTransition } from 'react';
 import { requestReport } from '@/app/actions';
 import type { FieldError } from '@/lib/errors';
+import {
+  REPORT_FORMATS,
+  REPORT_KINDS,
+  type ReportFormat,
+  type ReportKind,
+} from '@/lib/tasks/task-inputs';
 import type { TaskPriority, TaskView } from '@/lib/tasks/task-view';
 import { inputClass, primaryButtonClass } from './styles';
 import { PRIORITY_LABELS } from './task-labels';
+
+const KIND_LABELS: Record<ReportKind, string> = {
+  activity: 'Task activity',
+  failures: 'Failures and their reasons',
+  durations: 'Run durations per type',
+};
+
+const KIND_DESCRIPTIONS: Record<ReportKind, string> = {
+  activity: 'Tasks per day by type and status, with run durations.',
+  failures: 'Failed tasks grouped by type and error code, and the latest failures one by one.',
+  durations: 'Run duration percentiles (p50, p90, p95, p99) of succeeded tasks, per task type.',
+};
+
+const FORMAT_LABELS: Record<ReportFormat, string> = {
+  csv: 'CSV (spreadsheet)',
+  pdf: 'PDF (chart and table)',
+};
 
 function fieldMessage(errors: FieldError[], field: string): string | undefined {
   return errors.find((error) => error.path === field || error.path === `payload.${field}`)?.message;
@@ -42,6 +65,8 @@ export function ReportForm({
   // The duplicate-submit guard: every submit of this form sends the same id until one succeeds,
   // so a double click or a resend after a lost answer returns the same task, never a second one.
   const [submissionId, setSubmissionId] = useState(initialSubmissionId);
+  const [kind, setKind] = useState<ReportKind>('activity');
+  const descriptionId = useId();
 
   function submit(formData: FormData) {
     startTransition(async () => {
@@ -69,11 +94,48 @@ export function ReportForm({
       action={submit}
       className="space-y-4 rounded-lg border border-slate-200 bg-white p-4 shadow-sm"
       aria-label="Request a report"
+      // React resets the form after a successful submit; the description follows the select.
+      onReset={() => setKind('activity')}
     >
-      <p className="text-sm text-slate-600">
-        Tasks per day by type and status, with run durations, as a CSV file.
-      </p>
       <input type="hidden" name="submissionId" value={submissionId} />
+      <label className="block text-sm font-medium text-slate-700">
+        Report
+        <select
+          name="kind"
+          defaultValue="activity"
+          onChange={(event) => setKind(event.target.value as ReportKind)}
+          aria-describedby={descriptionId}
+          aria-invalid={fieldMessage(fieldErrors, 'kind') ? true : undefined}
+          className={inputClass}
+        >
+          {REPORT_KINDS.map((option) => (
+            <option key={option} value={option}>
+              {KIND_LABELS[option]}
+            </option>
+          ))}
+        </select>
+        <FieldMessage message={fieldMessage(fieldErrors, 'kind')} />
+      </label>
+      {/* Outside the label, so it describes the select without becoming part of its name. */}
+      <p id={descriptionId} className="-mt-3 text-xs text-slate-600">
+        {KIND_DESCRIPTIONS[kind]}
+      </p>
+      <label className="block text-sm font-medium text-slate-700">
+        Format
+        <select
+          name="format"
+          defaultValue="csv"
+          aria-invalid={fieldMessage(fieldErrors, 'format') ? true : undefined}
+          className={inputClass}
+        >
+          {REPORT_FORMATS.map((option) => (
+            <option key={option} value={option}>
+              {FORMAT_LABELS[option]}
+            </option>
+          ))}
+        </select>
+        <FieldMessage message={fieldMessage(fieldErrors, 'format')} />
+      </label>
       {(['from', 'to'] as const).map((field) => {
         const error = fieldMessage(fieldErrors, field);
         return (
@@ -116,4 +178,8 @@ export function ReportForm({
       </button>
     </form>
   );
+}
+
+function FieldMessage({ message }: { message: string | undefined }) {
+  return message ? <span className="mt-1 block text-xs text-red-700">{message}</span> : null;
 }

@@ -3,9 +3,18 @@ import type { TaskPriority, TaskView } from '@/lib/tasks/task-view';
 // How tasks are named and summed up in the browser, shared by the dashboard and admin pages.
 
 const TYPE_LABELS: Record<string, string> = {
-  'report.generate': 'Activity report',
+  'report.generate': 'Report',
+  'file.process': 'File',
+  'email.send': 'Email',
+  'maintenance.cleanup': 'Retention cleanup',
   'diagnostics.simulate': 'Simulated work',
   'diagnostics.stall': 'Unresponsive work',
+};
+
+const REPORT_KIND_LABELS: Record<string, string> = {
+  activity: 'Activity',
+  failures: 'Failures',
+  durations: 'Durations',
 };
 
 export function taskTypeLabel(type: string): string {
@@ -17,7 +26,13 @@ export function describePayload(task: Pick<TaskView, 'type' | 'payload'>): strin
   const payload = task.payload as Record<string, unknown> | null;
   if (!payload || typeof payload !== 'object') return null;
   if (task.type === 'report.generate' && 'from' in payload && 'to' in payload) {
-    return `${String(payload.from)} → ${String(payload.to)}`;
+    const kind = REPORT_KIND_LABELS[String(payload.kind ?? 'activity')] ?? String(payload.kind);
+    const format = String(payload.format ?? 'csv').toUpperCase();
+    return `${kind} · ${format} · ${String(payload.from)} → ${String(payload.to)}`;
+  }
+  if (task.type === 'file.process' && typeof payload.file === 'object' && payload.file !== null) {
+    const file = payload.file as { name?: unknown; label?: unknown };
+    return `${String(file.name)} · ${String(file.label)}`;
   }
   if (task.type === 'diagnostics.simulate' && typeof payload.steps === 'number') {
     const steps = payload.steps === 1 ? '1 step' : `${payload.steps} steps`;

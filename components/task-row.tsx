@@ -1,3 +1,4 @@
+import Link from 'next/link';
 import type { TaskView } from '@/lib/tasks/task-view';
 import { ProgressBar } from './progress-bar';
 import { StatusBadge } from './status-badge';
@@ -46,7 +47,9 @@ export function TaskRow({
     <li data-testid="task-row" data-task-id={task.id} className="px-4 py-3">
       <div className="flex flex-wrap items-baseline justify-between gap-2">
         <div className="min-w-0">
-          <span className="font-medium">{label}</span>
+          <Link href={`/tasks/${task.id}`} className="font-medium hover:underline">
+            {label}
+          </Link>
           {detail ? <span className="ml-2 text-sm text-slate-500">{detail}</span> : null}
           {task.priority !== 'normal' ? (
             <span

@@ -33,6 +33,19 @@ const envSchema = z.object({
   /** The first admin, created by the start command when missing. */
   ADMIN_EMAIL: z.email().optional(),
   ADMIN_PASSWORD: z.string().min(8).max(128).optional(),
+  /** The largest upload request accepted (all its files together); larger ones get 413. */
+  UPLOAD_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(1024 ** 3),
+  /** Files in one upload request. */
+  UPLOAD_MAX_FILES: z.coerce.number().int().min(1).max(1000).default(20),
+  /** maintenance.cleanup removes finished tasks, their uploads and outputs older than this. */
+  RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /** smtp://user:pass@host:port (or smtps://). Unset: emails are written to storage instead. */
+  SMTP_URL: z.url().optional(),
+  EMAIL_FROM: z.string().min(3).default('Taskdeck <taskdeck@localhost>'),
   /** Sign-in attempts per email address, and failed API key attempts per client, per window. */
   AUTH_RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(10),
   AUTH_RATE_LIMIT_WINDOW_S: z.coerce.number().int().min(1).default(60),

@@ -1,3 +1,5 @@
+import { formatBytes } from './format-bytes';
+
 // Expected failures carry what the user should read; anything else is logged and replaced
 // by a generic message at the edge (REST, server actions, sockets).
 
@@ -96,6 +98,41 @@ export class IdempotencyKeyReusedError extends AppError {
   ) {
     super(message);
     this.name = 'IdempotencyKeyReusedError';
+  }
+}
+
+export class PayloadTooLargeError extends AppError {
+  readonly status = 413;
+  readonly code = 'payload_too_large';
+  readonly title = 'Payload too large';
+  constructor(readonly limitBytes: number) {
+    super(`The upload is larger than the limit of ${formatBytes(limitBytes)}.`);
+    this.name = 'PayloadTooLargeError';
+  }
+}
+
+export class UnsupportedMediaTypeError extends AppError {
+  readonly status = 415;
+  readonly code = 'unsupported_media_type';
+  readonly title = 'Unsupported media type';
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnsupportedMediaTypeError';
+  }
+}
+
+/**
+ * A failure a task's processor cannot get past by trying again (a broken file, an image too
+ * large): the attempt fails without retry, and the user reads its message.
+ */
+export class PermanentTaskError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'PermanentTaskError';
   }
 }
 

@@ -28,9 +28,20 @@ export interface TaskUpdate {
   emittedAt: number;
 }
 
+/** One line a task's processor logged for its users. */
+export interface TaskLogLine {
+  id: string;
+  taskId: string;
+  attempt: number;
+  level: 'info' | 'warn' | 'error';
+  message: string;
+  at: string;
+}
+
 export const SERVER_EVENTS = {
   taskCreated: 'task.created',
   taskUpdated: 'task.updated',
+  taskLog: 'task.log',
 } as const;
 
 export const CLIENT_EVENTS = {
@@ -43,6 +54,8 @@ export type SubscribeAck = { ok: true; tasks: TaskView[] } | { ok: false; error:
 export interface ServerToClientEvents {
   'task.created': (task: TaskView) => void;
   'task.updated': (update: TaskUpdate) => void;
+  /** Only to sockets that subscribed to the task (its page), not to whole dashboards. */
+  'task.log': (line: TaskLogLine) => void;
 }
 
 export interface ClientToServerEvents {
@@ -54,7 +67,8 @@ export interface ClientToServerEvents {
 /** What travels over Redis pub/sub from any process to every Socket.IO node. */
 export type BusMessage =
   | { kind: 'task.created'; ownerId: string | null; task: TaskView }
-  | { kind: 'task.updated'; ownerId: string | null; update: TaskUpdate };
+  | { kind: 'task.updated'; ownerId: string | null; update: TaskUpdate }
+  | { kind: 'task.log'; line: TaskLogLine };
 
 export function nowMs(): number {
   return performance.timeOrigin + performance.now();

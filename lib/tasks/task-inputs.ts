@@ -55,3 +55,10 @@ export const bulkTaskActionSchema = z
   .strict();
 
 export type BulkTaskAction = z.infer<typeof bulkTaskActionSchema>;
+
+/** What report.generate can report on; the payload and the report form both offer these. */
+export const REPORT_KINDS = ['activity', 'failures', 'durations'] as const;
+export type ReportKind = (typeof REPORT_KINDS)[number];
+
+export const REPORT_FORMATS = ['csv', 'pdf'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];

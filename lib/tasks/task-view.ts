@@ -26,6 +26,8 @@ export type TaskPriority = (typeof TASK_PRIORITIES)[number];
 export interface TaskErrorView {
   code: string;
   message: string;
+  /** What caused it, when the error says (an Error's `cause`). */
+  cause?: string;
 }
 
 export interface TaskView {

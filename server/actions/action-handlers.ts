@@ -4,10 +4,11 @@ import { createApiKey, revokeApiKey } from '@/server/auth/api-keys';
 import { requireUser, type Principal } from '@/server/auth/principal';
 import { roleSchema, setUserRole } from '@/server/auth/user-service';
 import type { AuditContext } from '@/server/audit/audit-service';
+import { setCompletionEmails } from '@/server/email/preferences';
 import { setQueuePaused } from '@/server/queues/queue-service';
 import { cancelTask, retryTask, runBulkTaskAction } from '@/server/tasks/task-control';
 import { listTaskTransitions } from '@/server/tasks/task-service';
-import { bulkTaskActionSchema } from '@/lib/tasks/task-inputs';
+import { bulkTaskActionSchema, REPORT_FORMATS, REPORT_KINDS } from '@/lib/tasks/task-inputs';
 import { TASK_PRIORITIES } from '@/lib/tasks/task-view';
 import { createTask } from '@/server/tasks/task-submission';
 import { listTasks } from '@/server/tasks/task-service';
@@ -28,6 +29,8 @@ const formObject = (formData: unknown) =>
   formData instanceof FormData ? Object.fromEntries(formData) : formData;
 
 const reportFormSchema = z.object({
+  kind: z.enum(REPORT_KINDS, { message: 'Choose a report' }).optional(),
+  format: z.enum(REPORT_FORMATS, { message: 'Choose a format' }).optional(),
   from: z.string().trim().optional(),
   to: z.string().trim().optional(),
   priority: z.enum(TASK_PRIORITIES).optional(),
@@ -51,16 +54,20 @@ const createKeySchema = z.object({
 const idSchema = z.object({ id: z.string().min(1).max(64) });
 const queuePauseSchema = z.object({ name: z.string().min(1).max(100), paused: z.boolean() });
 const roleChangeSchema = z.object({ userId: z.string().min(1).max(64), role: roleSchema });
+const completionEmailsSchema = z.object({ enabled: z.boolean() });
 
 export const actionHandlers = {
   async requestReport(principal: Principal, _context: AuditContext, formData: unknown) {
     requireUser(principal);
-    const { from, to, priority, submissionId } = parse(reportFormSchema, formObject(formData));
+    const { kind, format, from, to, priority, submissionId } = parse(
+      reportFormSchema,
+      formObject(formData),
+    );
     return createTask(
       principal,
       {
         type: 'report.generate',
-        payload: { from: from || undefined, to: to || undefined },
+        payload: { kind, format, from: from || undefined, to: to || undefined },
         priority,
       },
       { idempotencyKey: submissionId ? `form:${submissionId}` : undefined },
@@ -122,6 +129,11 @@ export const actionHandlers = {
     const input = parse(roleChangeSchema, { userId, role });
     await setUserRole(principal, input.userId, input.role, context);
     return { userId: input.userId, role: input.role };
+  },
+
+  async setCompletionEmails(principal: Principal, _context: AuditContext, enabled: unknown) {
+    requireUser(principal);
+    return setCompletionEmails(principal, parse(completionEmailsSchema, { enabled }).enabled);
   },
 };
 

@@ -62,6 +62,10 @@ function handlersFor(socket: TaskdeckSocket): void {
 
 /** Delivers one bus message to the sockets of this node that may see it. */
 function relay(io: TaskdeckServer, message: BusMessage): void {
+  if (message.kind === 'task.log') {
+    io.local.to(taskRoom(message.line.taskId)).emit(SERVER_EVENTS.taskLog, message.line);
+    return;
+  }
   const owner = ownerRoom(message.ownerId);
   // Owners and admins see everything of a task; sockets that subscribed to it see it too.
   // Emitting to several rooms reaches each socket once, however many of them it is in.

@@ -1,13 +1,35 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { randomUUID } from 'node:crypto';
-import { NotFoundError } from '@/lib/errors';
+import { NotFoundError, PayloadTooLargeError } from '@/lib/errors';
 import type { Storage, StoredObject } from './storage';
 
 const SAFE_KEY = /^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)*$/;
+const PARTIAL_SUFFIX = '.partial';
+
+/** Counts bytes on their way to disk and stops the write past the limit. */
+function limitBytes(maxBytes: number): Transform {
+  let total = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      total += chunk.length;
+      if (total > maxBytes) callback(new PayloadTooLargeError(maxBytes));
+      else callback(null, chunk);
+    },
+  });
+}
+
+async function* walkFiles(dir: string): AsyncGenerator<string> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  for (const entry of entries) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) yield* walkFiles(full);
+    else if (entry.isFile()) yield full;
+  }
+}
 
 export function createLocalStorage(rootDir: string): Storage {
   const root = path.resolve(rootDir);
@@ -21,13 +43,15 @@ export function createLocalStorage(rootDir: string): Storage {
   }
 
   return {
-    async write(key, body): Promise<StoredObject> {
+    async write(key, body, options = {}): Promise<StoredObject> {
       const target = resolveKey(key);
       await mkdir(path.dirname(target), { recursive: true });
       // Write beside the target and rename, so readers never see half a file.
-      const temp = `${target}.${randomUUID()}.partial`;
+      const temp = `${target}.${randomUUID()}${PARTIAL_SUFFIX}`;
       try {
-        await pipeline(Readable.from(body), createWriteStream(temp, { flags: 'wx' }));
+        const sink = createWriteStream(temp, { flags: 'wx' });
+        if (options.maxBytes === undefined) await pipeline(Readable.from(body), sink);
+        else await pipeline(Readable.from(body), limitBytes(options.maxBytes), sink);
         await rename(temp, target);
       } catch (error) {
         await rm(temp, { force: true });
@@ -41,7 +65,7 @@ export function createLocalStorage(rootDir: string): Storage {
       const target = resolveKey(key);
       const info = await stat(target).catch(() => null);
       if (!info?.isFile()) throw new NotFoundError('The file does not exist.');
-      return { stream: createReadStream(target), size: info.size };
+      return { stream: createReadStream(target, { highWaterMark: 256 * 1024 }), size: info.size };
     },
 
     async exists(key) {
@@ -51,6 +75,23 @@ export function createLocalStorage(rootDir: string): Storage {
 
     async delete(key) {
       await rm(resolveKey(key), { force: true });
+    },
+
+    async deletePrefix(prefix) {
+      await rm(resolveKey(prefix), { recursive: true, force: true });
+    },
+
+    async deleteStalePartials(before) {
+      let removed = 0;
+      for await (const file of walkFiles(root)) {
+        if (!file.endsWith(PARTIAL_SUFFIX)) continue;
+        const info = await stat(file).catch(() => null);
+        if (info && info.mtime < before) {
+          await rm(file, { force: true });
+          removed += 1;
+        }
+      }
+      return removed;
     },
   };
 }

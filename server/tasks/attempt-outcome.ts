@@ -1,4 +1,5 @@
 import type { TaskErrorView } from '@/lib/tasks/task-view';
+import { uuid7 } from '@/lib/uuid7';
 import { Prisma, type Task } from '@/lib/generated/prisma/client';
 import { clearCancelRequest } from './cancel-relay';
 import { endCancelling, transitionTask, type TransitionRequest } from './task-transitions';
@@ -43,9 +44,14 @@ async function endRunning(
 }
 
 export function endSucceeded(task: Task, output: TaskOutput, progressMessage: string) {
+  const files = output.files ?? [];
+  const main = files[0];
+  // The main file rides in the result too, so lists can link it without reading task_files.
   const result = {
     ...output.result,
-    ...(output.file ? { file: output.file } : {}),
+    ...(main
+      ? { file: { key: main.key, name: main.name, contentType: main.contentType, size: main.size } }
+      : {}),
   } as Prisma.InputJsonObject;
   return endRunning(
     task,
@@ -57,6 +63,19 @@ export function endSucceeded(task: Task, output: TaskOutput, progressMessage: st
         result,
         error: Prisma.DbNull,
         finishedAt: new Date(),
+        // In the same transaction as the status: a task is never succeeded without its files.
+        files: {
+          create: files.map((file) => ({
+            id: uuid7(),
+            role: 'output',
+            kind: file.kind,
+            name: file.name.slice(0, 300),
+            storageKey: file.key,
+            contentType: file.contentType,
+            size: BigInt(file.size),
+            ...(file.meta ? { meta: file.meta as Prisma.InputJsonObject } : {}),
+          })),
+        },
       },
     },
     { kind: 'succeeded' },

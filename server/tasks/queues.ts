@@ -12,6 +12,12 @@ export interface QueueConfig {
 
 const QUEUES: readonly QueueConfig[] = [
   {
+    name: 'files',
+    description:
+      'Uploaded files are read end to end; two at a time keep the disk busy and memory low.',
+    concurrency: 2,
+  },
+  {
     name: 'reports',
     description: 'Reports read the task history in bulk; a few at a time keep Postgres responsive.',
     concurrency: 2,
@@ -21,6 +27,19 @@ const QUEUES: readonly QueueConfig[] = [
     name: 'diagnostics',
     description: 'Simulated work for checking the pipeline and for benchmarks.',
     concurrency: 16,
+  },
+  {
+    name: 'notifications',
+    description:
+      'Emails: mostly waiting on the mail server; the rate limit keeps bursts within what SMTP providers accept.',
+    concurrency: 8,
+    rateLimit: { max: 120, durationMs: 60_000 },
+  },
+  {
+    name: 'maintenance',
+    description:
+      'Housekeeping such as retention; one at a time, so two runs never compete for the same rows.',
+    concurrency: 1,
   },
 ];
 

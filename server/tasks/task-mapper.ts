@@ -3,11 +3,14 @@ import type { TaskUpdate } from '@/lib/realtime/events';
 import type { TaskErrorView, TaskView } from '@/lib/tasks/task-view';
 import type { TaskFileOutput } from './task-type';
 
+/** The task's main output, as kept in its result. */
+export type MainFile = Pick<TaskFileOutput, 'key' | 'name' | 'contentType' | 'size'>;
+
 export function resultUrlFor(taskId: string): string {
   return `/api/v1/tasks/${taskId}/result`;
 }
 
-export function readResultFile(result: unknown): TaskFileOutput | null {
+export function readResultFile(result: unknown): MainFile | null {
   if (typeof result !== 'object' || result === null || !('file' in result)) return null;
   const file = (result as { file: unknown }).file;
   if (typeof file !== 'object' || file === null) return null;

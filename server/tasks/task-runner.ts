@@ -1,9 +1,10 @@
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { getEnv } from '@/lib/env';
+import { PermanentTaskError } from '@/lib/errors';
 import { getLogger } from '@/lib/logger';
-import type { TaskErrorView } from '@/lib/tasks/task-view';
 import { Prisma, type Task } from '@/lib/generated/prisma/client';
+import { notifyTaskFinished } from '@/server/email/completion-notice';
 import { getPrisma } from '@/server/infra/clients';
 import { getStorage } from '@/server/storage/storage';
 import {
@@ -23,8 +24,10 @@ import {
   TaskCancelledError,
   unregisterRunning,
 } from './running-tasks';
+import { describeError, TaskTimeoutError } from './task-errors';
 import { transitionTask } from './task-transitions';
-import type { TaskOutput, TaskType } from './task-type';
+import { TaskLogWriter } from './task-log-writer';
+import { taskOutputPrefix, type TaskOutput, type TaskType } from './task-type';
 
 export interface TaskJobData {
   taskId: string;
@@ -35,19 +38,6 @@ const BEGIN_RETRY_DELAY_MS = 5_000;
 
 /** The abort reason a stopping worker gives the jobs it could not wait for. */
 export const SHUTDOWN_ABORT_REASON = 'taskdeck:worker-shutdown';
-
-export class TaskTimeoutError extends Error {
-  constructor(timeoutMs: number) {
-    super(`The task took longer than its hard time limit of ${Math.round(timeoutMs / 1000)} s.`);
-    this.name = 'TaskTimeoutError';
-  }
-}
-
-function describeError(error: unknown): TaskErrorView {
-  if (error instanceof TaskTimeoutError) return { code: 'timeout', message: error.message };
-  if (error instanceof Error) return { code: error.name || 'Error', message: error.message };
-  return { code: 'Error', message: String(error) };
-}
 
 /**
  * Moves the task to running as a new attempt of this job, or returns null when the job must not
@@ -97,6 +87,16 @@ async function beginAttempt(job: Job<TaskJobData>, logger: Logger): Promise<Task
   return started;
 }
 
+/**
+ * A failed, cancelled or interrupted attempt leaves no half-made outputs behind. Only a
+ * successful attempt keeps them, and a task succeeds at most once.
+ */
+async function discardOutputs(taskId: string, logger: Logger): Promise<void> {
+  await getStorage()
+    .deletePrefix(taskOutputPrefix(taskId))
+    .catch((error: unknown) => logger.warn({ err: error }, 'could not remove partial outputs'));
+}
+
 /** Waits for the processor; once aborted, only until the stop deadline, then abandons it. */
 function settleProcessor(
   work: Promise<TaskOutput>,
@@ -134,6 +134,7 @@ async function runAttempt(
   type: TaskType,
   controller: AbortController,
   reporter: ProgressReporter,
+  taskLog: TaskLogWriter,
   logger: Logger,
 ): Promise<AttemptEnd> {
   const payload = type.schema.safeParse(task.payload);
@@ -165,6 +166,7 @@ async function runAttempt(
       signal: controller.signal,
       softLimit: soft.signal,
       reportProgress: (progress, message) => reporter.report(progress, message),
+      log: (message, level) => taskLog.log(message, level),
       storage: getStorage(),
       logger,
     });
@@ -176,7 +178,9 @@ async function runAttempt(
     for (const timer of timers) clearTimeout(timer);
   }
   await reporter.flush();
+  await taskLog.flush();
   const { progress, message } = reporter.current;
+  if (!('output' in outcome)) await discardOutputs(task.id, logger);
 
   if ('output' in outcome) return endSucceeded(task, outcome.output, 'Done');
   const reason: unknown = controller.signal.reason;
@@ -194,7 +198,10 @@ async function runAttempt(
     reason instanceof TaskTimeoutError ? reason : 'error' in outcome ? outcome.error : reason;
   const described = describeError(error);
   logger.warn({ err: error, attempt: task.attempts }, 'task attempt failed');
-  const final = error instanceof UnrecoverableError || task.attempts >= task.maxAttempts;
+  const final =
+    error instanceof UnrecoverableError ||
+    error instanceof PermanentTaskError ||
+    task.attempts >= task.maxAttempts;
   if (final) return endFailed(task, described, progress);
   const retryAt = new Date(Date.now() + computeBackoffMs(type.defaults.backoff, task.attempts));
   return endRetrying(task, described, retryAt, progress);
@@ -233,9 +240,10 @@ export async function runTaskJob(
     await resyncCancelRequests([taskId]);
     const type = findTaskType(task.type);
     const reporter = new ProgressReporter(task.id, task.ownerId, task.attempts, task.revision);
+    const taskLog = new TaskLogWriter(task.id, task.attempts);
     try {
       end = type
-        ? await runAttempt(task, type, controller, reporter, logger)
+        ? await runAttempt(task, type, controller, reporter, taskLog, logger)
         : await endFailed(
             task,
             { code: 'unknown_type', message: `No processor for ${task.type}.` },
@@ -253,6 +261,8 @@ export async function runTaskJob(
     unregisterRunning(taskId, entry);
   }
 
+  // Emails an owner who opted in (succeeded or failed only); never throws.
+  await notifyTaskFinished(taskId, end.kind);
   switch (end.kind) {
     case 'retrying':
       await job.moveToDelayed(end.retryAt.getTime(), token);

@@ -134,3 +134,17 @@ export async function getTypicalDurations(principal: Principal): Promise<Record<
     rows.flatMap((row) => (row.median_ms === null ? [] : [[row.type, Math.round(row.median_ms)]])),
   );
 }
+
+/** The owner's email, for an admin looking at someone else's task; null for one's own. */
+export async function findOtherOwnerEmail(
+  principal: Principal,
+  task: Pick<TaskView, 'ownerId'>,
+): Promise<string | null> {
+  const user = requireUser(principal);
+  if (!task.ownerId || task.ownerId === user.userId || user.role !== 'admin') return null;
+  const owner = await getPrisma().user.findUnique({
+    where: { id: task.ownerId },
+    select: { email: true },
+  });
+  return owner?.email ?? `user ${task.ownerId.slice(0, 8)}`;
+}

@@ -6,7 +6,7 @@ import {
   toFieldErrors,
 } from '@/lib/errors';
 import type { CreateTaskInput } from '@/lib/tasks/task-inputs';
-import type { TaskView } from '@/lib/tasks/task-view';
+import type { TaskPriority, TaskView } from '@/lib/tasks/task-view';
 import { uuid7 } from '@/lib/uuid7';
 import type { Prisma, Task } from '@/lib/generated/prisma/client';
 import { requireUser, type UserPrincipal, type Principal } from '@/server/auth/principal';
@@ -37,6 +37,23 @@ function resolveType(name: string): TaskType {
   throw new ValidationError(`Unknown task type "${name}".`, [
     { path: 'type', message: `Unknown task type. Known types: ${known}.` },
   ]);
+}
+
+function checkAccess(user: UserPrincipal, type: TaskType) {
+  const access = type.access ?? 'user';
+  if (access === 'internal') {
+    throw new ValidationError(`Tasks of type ${type.name} cannot be submitted directly.`, [
+      { path: 'type', message: internalTypeHint(type.name) },
+    ]);
+  }
+  if (access === 'admin' && user.role !== 'admin') {
+    throw new ForbiddenError(`Only admins can run ${type.name} tasks.`);
+  }
+}
+
+function internalTypeHint(name: string): string {
+  if (name === 'file.process') return 'Upload the file instead: POST /api/v1/files.';
+  return 'This type is created by Taskdeck itself.';
 }
 
 function checkPriority(user: UserPrincipal, priority: CreateTaskInput['priority']) {
@@ -70,6 +87,7 @@ export async function submitTask(
 ): Promise<SubmittedTask> {
   const user = requireUser(principal);
   const type = resolveType(input.type);
+  checkAccess(user, type);
   checkPriority(user, input.priority);
   const parsed = type.schema.safeParse(input.payload ?? {});
   if (!parsed.success) {
@@ -96,33 +114,16 @@ export async function submitTask(
     if (replay) return { task: toTaskView(replay), replayed: true };
   }
 
-  const id = uuid7();
-  const prisma = getPrisma();
-  const status = delayed ? 'delayed' : 'queued';
-  let task: Task;
   try {
-    [task] = await prisma.$transaction([
-      prisma.task.create({
-        data: {
-          id,
-          type: type.name,
-          queue: type.defaults.queue,
-          status,
-          priority,
-          payload: parsed.data as Prisma.InputJsonValue,
-          maxAttempts: type.defaults.attempts,
-          ownerId: user.userId,
-          jobId: id,
-          runAt: delayed ? runAt : null,
-          idempotencyKey: key ?? null,
-          idempotencyHash: hash,
-          revision: 1,
-        },
-      }),
-      prisma.taskTransition.create({
-        data: { id: uuid7(), taskId: id, revision: 1, attempt: 0, toStatus: status },
-      }),
-    ]);
+    const task = await recordTask({
+      type,
+      ownerId: user.userId,
+      payload: parsed.data,
+      priority,
+      runAt: delayed ? runAt : null,
+      idempotency: key && hash ? { key, hash } : null,
+    });
+    return { task, replayed: false };
   } catch (error) {
     // The same key, submitted concurrently: the other request created the task.
     if (key && hash && isUniqueViolation(error)) {
@@ -131,12 +132,106 @@ export async function submitTask(
     }
     throw error;
   }
+}
+
+/** A file a task takes in, already in storage (an upload). */
+export interface TaskInputFile {
+  kind: string;
+  name: string;
+  key: string;
+  contentType: string;
+  size: number;
+  sha256: string;
+  meta?: Record<string, unknown>;
+}
+
+interface RecordTaskInput {
+  id?: string;
+  type: TaskType;
+  ownerId: string;
+  payload: unknown;
+  priority: TaskPriority;
+  runAt: Date | null;
+  idempotency: { key: string; hash: string } | null;
+  inputs?: TaskInputFile[];
+}
+
+/** Inserts the task (with its first transition and input files) and enqueues its job. */
+async function recordTask(input: RecordTaskInput): Promise<TaskView> {
+  const id = input.id ?? uuid7();
+  const prisma = getPrisma();
+  const status = input.runAt ? 'delayed' : 'queued';
+  const inputs = input.inputs ?? [];
+  const [task] = await prisma.$transaction([
+    prisma.task.create({
+      data: {
+        id,
+        type: input.type.name,
+        queue: input.type.defaults.queue,
+        status,
+        priority: input.priority,
+        payload: input.payload as Prisma.InputJsonValue,
+        maxAttempts: input.type.defaults.attempts,
+        ownerId: input.ownerId,
+        jobId: id,
+        runAt: input.runAt,
+        idempotencyKey: input.idempotency?.key ?? null,
+        idempotencyHash: input.idempotency?.hash ?? null,
+        revision: 1,
+        files: {
+          create: inputs.map((file) => ({
+            id: uuid7(),
+            role: 'input',
+            kind: file.kind,
+            name: file.name,
+            storageKey: file.key,
+            contentType: file.contentType,
+            size: BigInt(file.size),
+            sha256: file.sha256,
+            ...(file.meta ? { meta: file.meta as Prisma.InputJsonObject } : {}),
+          })),
+        },
+      },
+    }),
+    prisma.taskTransition.create({
+      data: { id: uuid7(), taskId: id, revision: 1, attempt: 0, toStatus: status },
+    }),
+  ]);
   const view = toTaskView(task);
   // Announced before the job exists, so no client can see its progress before the task.
   await publishBusMessage({ kind: 'task.created', ownerId: task.ownerId, task: view });
-
   await enqueueOrFail(task);
-  return { task: view, replayed: false };
+  return view;
+}
+
+/**
+ * Creates a task of an internal type (no access check; the caller is our own service acting
+ * for `ownerId`). The payload is still validated by the type's schema.
+ */
+export async function createInternalTask(
+  typeName: string,
+  ownerId: string,
+  payload: unknown,
+  options: { id?: string; inputs?: TaskInputFile[]; priority?: TaskPriority } = {},
+): Promise<TaskView> {
+  const type = resolveType(typeName);
+  const parsed = type.schema.safeParse(payload);
+  if (!parsed.success) {
+    throw new ValidationError(
+      `The payload is not valid for ${type.name}.`,
+      toFieldErrors(parsed.error.issues, ['payload']),
+    );
+  }
+  return recordTask({
+    id: options.id,
+    type,
+    ownerId,
+    payload: parsed.data,
+    priority: options.priority ?? 'normal',
+    runAt: null,
+    idempotency: null,
+    inputs: options.inputs,
+  });
 }
 
 export async function createTask(

@@ -18,19 +18,37 @@ export interface TaskDefaults {
   timeoutMs: number;
 }
 
-/** A file the task produced, downloadable from GET /api/v1/tasks/{id}/result. */
+/**
+ * A file the task produced, recorded in task_files and downloadable from
+ * GET /api/v1/tasks/{id}/files/{fileId}; the first one also from GET /api/v1/tasks/{id}/result.
+ */
 export interface TaskFileOutput {
+  /** Made by our code only, under `taskOutputPrefix(taskId)`. */
   key: string;
+  /** The download name; any unicode, never used as a path. */
   name: string;
   contentType: string;
   size: number;
+  /** What it is, for previews: cleaned-csv, csv-summary, thumbnail, clean-image, report, email… */
+  kind: string;
+  /** Facts a preview needs, e.g. { width, height } of a thumbnail. Must be JSON. */
+  meta?: Record<string, unknown>;
 }
 
 export interface TaskOutput {
   /** Stored as the task's result and shown to the user. Must be JSON. */
   result: Record<string, unknown>;
-  file?: TaskFileOutput;
+  /** The first is the task's main download. */
+  files?: TaskFileOutput[];
 }
+
+export type TaskLogLevel = 'info' | 'warn' | 'error';
+
+/**
+ * Who may submit the type. `internal` types are only created by our own services (an upload
+ * creates `file.process`, a finished task creates `email.send`), never by a submit.
+ */
+export type TaskAccess = 'user' | 'admin' | 'internal';
 
 export interface TaskContext<Payload> {
   taskId: string;
@@ -45,6 +63,8 @@ export interface TaskContext<Payload> {
   softLimit: AbortSignal;
   /** 0..100; lower values than the last one reported are raised to it. */
   reportProgress(progress: number, message?: string): void;
+  /** A line for the task's users, shown live on its page and kept with the task. */
+  log(message: string, level?: TaskLogLevel): void;
   storage: Storage;
   logger: Logger;
 }
@@ -55,6 +75,8 @@ export interface TaskType<Schema extends z.ZodType = z.ZodType> {
   title: string;
   description: string;
   schema: Schema;
+  /** Who may submit it; `user` when left out. */
+  access?: TaskAccess;
   defaults: TaskDefaults;
   process(context: TaskContext<z.output<Schema>>): Promise<TaskOutput>;
 }
@@ -64,4 +86,13 @@ export function defineTaskType<Schema extends z.ZodType>(type: TaskType<Schema>)
     throw new Error(`Task type name must be domain.verb, got ${type.name}`);
   }
   return type;
+}
+
+/** Where a task's outputs live in storage; retention removes the whole `tasks/<id>/` tree. */
+export function taskOutputPrefix(taskId: string): string {
+  return `tasks/${taskId}/outputs`;
+}
+
+export function taskStoragePrefix(taskId: string): string {
+  return `tasks/${taskId}`;
 }

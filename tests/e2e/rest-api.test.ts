@@ -269,7 +269,10 @@ describe('GET /api/health', () => {
       status: 'ok',
       postgres: { ok: true },
       redis: { ok: true },
-      workers: { count: 1, queues: ['diagnostics', 'reports'] },
+      workers: {
+        count: 1,
+        queues: ['diagnostics', 'files', 'maintenance', 'notifications', 'reports'],
+      },
     });
   });
 });

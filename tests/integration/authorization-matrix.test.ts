@@ -160,8 +160,10 @@ describe('authorization matrix', () => {
         const prepared = (await routeCase.prepare?.(fixture)) ?? '';
         const url = new URL(routeCase.url(fixture, prepared), 'http://localhost');
         const headers = headersFor(caller);
-        let body: string | undefined;
-        if (routeCase.body) {
+        let body: string | FormData | undefined;
+        if (routeCase.form) {
+          body = routeCase.form();
+        } else if (routeCase.body) {
           headers.set('content-type', 'application/json');
           body = JSON.stringify(routeCase.body(fixture, prepared));
         }

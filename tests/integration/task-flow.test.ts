@@ -248,7 +248,7 @@ describe('persistence while running', () => {
       payload: { from: '2001-01-01', to: '2001-01-01' },
     });
     await bus.waitForUpdate(task.id, isTerminal);
-    const key = `reports/${task.id}/activity-2001-01-01-to-2001-01-01.csv`;
+    const key = `tasks/${task.id}/outputs/activity-2001-01-01-to-2001-01-01.csv`;
     expect(await getStorage().exists(key)).toBe(true);
   });
 });

@@ -1,3 +1,4 @@
+import { getPrisma } from '@/server/infra/clients';
 import type { TaskView } from '@/lib/tasks/task-view';
 import type { ActionName } from '@/server/actions/action-handlers';
 import { NO_AUDIT_CONTEXT } from '@/server/audit/audit-service';
@@ -38,6 +39,8 @@ export interface RouteCase {
   prepare?: (f: MatrixFixture) => Promise<string>;
   url: (f: MatrixFixture, prepared: string) => string;
   body?: (f: MatrixFixture, prepared: string) => unknown;
+  /** A multipart body instead of JSON. */
+  form?: () => FormData;
   expected: Expected;
 }
 
@@ -55,6 +58,14 @@ async function createWaitingTask(f: MatrixFixture): Promise<string> {
     delayMs: 86_400_000,
   });
   return task.id;
+}
+
+/** The output file of Alice's finished report. */
+async function findReportFileId(f: MatrixFixture): Promise<string> {
+  const file = await getPrisma().taskFile.findFirstOrThrow({
+    where: { taskId: f.alicesReport.id, role: 'output' },
+  });
+  return file.id;
 }
 
 /** Alice's cancelled task: each caller gets a fresh one to retry. */
@@ -134,6 +145,32 @@ export const ROUTES: RouteCase[] = [
     method: 'GET',
     url: (f) => `/api/v1/tasks/${f.alicesReport.id}/transitions`,
     expected: OWNER_ONLY(200),
+  },
+  {
+    route: 'api/v1/tasks/[id]/files/route.ts',
+    method: 'GET',
+    url: (f) => `/api/v1/tasks/${f.alicesReport.id}/files`,
+    expected: OWNER_ONLY(200),
+  },
+  {
+    route: 'api/v1/tasks/[id]/files/[fileId]/route.ts',
+    method: 'GET',
+    prepare: findReportFileId,
+    url: (f, fileId) => `/api/v1/tasks/${f.alicesReport.id}/files/${fileId}`,
+    expected: OWNER_ONLY(200),
+  },
+  {
+    route: 'api/v1/tasks/[id]/logs/route.ts',
+    method: 'GET',
+    url: (f) => `/api/v1/tasks/${f.alicesReport.id}/logs`,
+    expected: OWNER_ONLY(200),
+  },
+  {
+    route: 'api/v1/files/route.ts',
+    method: 'POST',
+    url: () => '/api/v1/files',
+    form: () => formData({ file: 'a,b\n1,2\n' }, 'matrix.csv'),
+    expected: ANY_USER(201),
   },
   {
     route: 'api/v1/tasks/[id]/cancel/route.ts',
@@ -217,9 +254,13 @@ const ACTION_ADMIN_ONLY: ActionExpected = {
   keyA: 403,
 };
 
-export function formData(values: Record<string, string>): FormData {
+/** Form fields; with a file name, each value is sent as a file of that name instead. */
+export function formData(values: Record<string, string>, fileName?: string): FormData {
   const data = new FormData();
-  for (const [key, value] of Object.entries(values)) data.set(key, value);
+  for (const [key, value] of Object.entries(values)) {
+    if (fileName === undefined) data.set(key, value);
+    else data.set(key, new Blob([value], { type: 'text/csv' }), fileName);
+  }
   return data;
 }
 
@@ -271,4 +312,6 @@ export const ACTIONS: Record<ActionName, ActionCase> = {
     args: (f) => [f.bob.principal.userId, 'user'],
     expected: ACTION_ADMIN_ONLY,
   },
+  // Each caller's own setting; off is the default, so the matrix changes nothing.
+  setCompletionEmails: { args: () => [false], expected: ACTION_ANY_USER },
 };

@@ -79,6 +79,10 @@ describe('getEnv', () => {
       WORKER_HEARTBEAT_MS: 5_000,
       AUTH_RATE_LIMIT_MAX: 10,
       AUTH_RATE_LIMIT_WINDOW_S: 60,
+      UPLOAD_MAX_BYTES: 1024 ** 3,
+      UPLOAD_MAX_FILES: 20,
+      RETENTION_DAYS: 30,
+      EMAIL_FROM: 'Taskdeck <taskdeck@localhost>',
     });
   });
 

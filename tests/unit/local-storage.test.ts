@@ -1,9 +1,9 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { NotFoundError } from '@/lib/errors';
+import { NotFoundError, PayloadTooLargeError } from '@/lib/errors';
 import { createLocalStorage } from '@/server/storage/local-storage';
 import type { Storage } from '@/server/storage/storage';
 
@@ -245,6 +245,44 @@ describe('createLocalStorage', () => {
       );
       expect(new Set(await Promise.all(writes))).toEqual(new Set(['rejected']));
       expect(await listFiles(root)).toEqual([]);
+    });
+  });
+
+  describe('limits and clean-up', () => {
+    it('fails past maxBytes with PayloadTooLargeError and leaves nothing behind', async () => {
+      const write = storage.write('up/big.bin', chunks('12345', '67890', 'x'), { maxBytes: 10 });
+      await expect(write).rejects.toBeInstanceOf(PayloadTooLargeError);
+      expect(await listFiles(root)).toEqual([]);
+      const fits = await storage.write('up/ok.bin', chunks('12345', '67890'), { maxBytes: 10 });
+      expect(fits.size).toBe(10);
+    });
+
+    it('deletes a whole prefix and nothing beside it', async () => {
+      await storage.write('tasks/a/input/original', chunks('a'));
+      await storage.write('tasks/a/outputs/x.csv', chunks('x'));
+      await storage.write('tasks/ab/outputs/y.csv', chunks('y'));
+      await storage.deletePrefix('tasks/a');
+      expect(await listFiles(root)).toEqual([path.join('tasks', 'ab', 'outputs', 'y.csv')]);
+      await storage.deletePrefix('tasks/missing');
+    });
+
+    it('removes partial writes older than the cut-off only', async () => {
+      await mkdir(path.join(root, 'tasks/t'), { recursive: true });
+      const stale = path.join(root, 'tasks/t/original.1.partial');
+      const fresh = path.join(root, 'tasks/t/original.2.partial');
+      await writeFile(stale, 'old');
+      await writeFile(fresh, 'new');
+      await utimes(
+        stale,
+        new Date(Date.now() - 3 * 86_400_000),
+        new Date(Date.now() - 3 * 86_400_000),
+      );
+      await storage.write('tasks/t/done.csv', chunks('kept'));
+      expect(await storage.deleteStalePartials(new Date(Date.now() - 86_400_000))).toBe(1);
+      expect(await listFiles(root)).toEqual([
+        path.join('tasks', 't', 'done.csv'),
+        path.join('tasks', 't', 'original.2.partial'),
+      ]);
     });
   });
 });

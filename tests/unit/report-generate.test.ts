@@ -1,5 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { reportPayloadSchema } from '@/server/tasks/types/report-generate';
+import {
+  reportFileName,
+  reportPayloadSchema,
+  type ReportPayload,
+} from '@/server/tasks/types/report-generate';
 
 function issuesOf(input: unknown): Array<{ path: PropertyKey[]; message: string; code: string }> {
   const parsed = reportPayloadSchema.safeParse(input);
@@ -11,12 +15,18 @@ function issuesOf(input: unknown): Array<{ path: PropertyKey[]; message: string;
   }));
 }
 
-function parse(input: unknown): { from: string; to: string } {
+function parsePayload(input: unknown): ReportPayload {
   const parsed = reportPayloadSchema.safeParse(input);
   if (!parsed.success) {
     throw new Error(`expected ${JSON.stringify(input)} to parse: ${parsed.error.message}`);
   }
   return parsed.data;
+}
+
+/** The date range alone, for the range rules. */
+function parse(input: unknown): { from: string; to: string } {
+  const { from, to } = parsePayload(input);
+  return { from, to };
 }
 
 describe('reportPayloadSchema', () => {
@@ -166,7 +176,7 @@ describe('reportPayloadSchema', () => {
     });
 
     it('rejects unknown keys', () => {
-      const issues = issuesOf({ from: '2026-01-01', to: '2026-01-31', format: 'xlsx' });
+      const issues = issuesOf({ from: '2026-01-01', to: '2026-01-31', colour: 'red' });
       expect(issues).toHaveLength(1);
       expect(issues[0]?.code).toBe('unrecognized_keys');
     });
@@ -175,6 +185,87 @@ describe('reportPayloadSchema', () => {
       for (const input of [null, undefined, 'from=2026-01-01', 42, ['2026-01-01']]) {
         expect(reportPayloadSchema.safeParse(input).success).toBe(false);
       }
+    });
+  });
+
+  describe('kind and format', () => {
+    it('defaults to the activity CSV, so callers that send only dates keep their report', () => {
+      expect(parsePayload({ from: '2026-01-01', to: '2026-01-31' })).toEqual({
+        kind: 'activity',
+        format: 'csv',
+        from: '2026-01-01',
+        to: '2026-01-31',
+      });
+      vi.useFakeTimers({ toFake: ['Date'] });
+      vi.setSystemTime(new Date('2026-03-15T12:00:00.000Z'));
+      expect(parsePayload({})).toEqual({
+        kind: 'activity',
+        format: 'csv',
+        from: '2026-02-14',
+        to: '2026-03-15',
+      });
+    });
+
+    it.each([
+      ['activity', 'csv'],
+      ['activity', 'pdf'],
+      ['failures', 'csv'],
+      ['failures', 'pdf'],
+      ['durations', 'csv'],
+      ['durations', 'pdf'],
+    ] as const)('accepts kind %s as %s, with the range rules unchanged', (kind, format) => {
+      expect(parsePayload({ kind, format, from: '2026-01-01', to: '2026-01-31' })).toEqual({
+        kind,
+        format,
+        from: '2026-01-01',
+        to: '2026-01-31',
+      });
+      const reversed = issuesOf({ kind, format, from: '2026-02-01', to: '2026-01-31' });
+      expect(reversed.map((issue) => issue.message)).toEqual(['from must be on or before to']);
+    });
+
+    it('takes a format without a kind, and a kind without a format', () => {
+      expect(parsePayload({ format: 'pdf', to: '2026-01-31' })).toMatchObject({
+        kind: 'activity',
+        format: 'pdf',
+      });
+      expect(parsePayload({ kind: 'failures', to: '2026-01-31' })).toMatchObject({
+        kind: 'failures',
+        format: 'csv',
+      });
+    });
+
+    it('rejects an unknown kind or format on its own field', () => {
+      const kind = issuesOf({ kind: 'errors', to: '2026-01-31' });
+      expect(kind.map((issue) => issue.path)).toEqual([['kind']]);
+      expect(kind[0]?.message).toBe('Choose activity, failures or durations');
+      const format = issuesOf({ format: 'xlsx', to: '2026-01-31' });
+      expect(format.map((issue) => issue.path)).toEqual([['format']]);
+      expect(format[0]?.message).toBe('Choose csv or pdf');
+    });
+
+    it('rejects kinds and formats in another case or of another type', () => {
+      for (const input of [
+        { kind: 'Activity' },
+        { format: 'PDF' },
+        { kind: null },
+        { format: 1 },
+      ]) {
+        expect(reportPayloadSchema.safeParse(input).success).toBe(false);
+      }
+    });
+
+    it('names the file after kind, range and format, in ASCII', () => {
+      const payload = parsePayload({
+        kind: 'failures',
+        format: 'pdf',
+        from: '2026-01-01',
+        to: '2026-01-31',
+      });
+      expect(reportFileName(payload)).toBe('failures-2026-01-01-to-2026-01-31.pdf');
+      expect(reportFileName(parsePayload({ from: '2026-01-01', to: '2026-01-02' }))).toBe(
+        'activity-2026-01-01-to-2026-01-02.csv',
+      );
     });
   });
 });

@@ -111,4 +111,10 @@ describe('uuid7', () => {
       previous = next;
     }
   });
+
+  it('increases strictly within one millisecond, so rows made in a burst keep their order', () => {
+    const now = 1_750_000_000_000;
+    const ids = Array.from({ length: 2000 }, () => uuid7(now));
+    for (let i = 1; i < ids.length; i += 1) expect((ids[i] ?? '') > (ids[i - 1] ?? '')).toBe(true);
+  });
 });

@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { ApiKeyStatus } from '@/components/api-keys/api-key-status';
 import { CreateApiKeyForm } from '@/components/api-keys/create-api-key-form';
@@ -21,7 +22,12 @@ export default async function ApiKeysPage() {
     <div className="space-y-8">
       <PageHeading title="API keys">
         Call the REST API as yourself with <code className="font-mono">Authorization: Bearer</code>{' '}
-        and a key. A key can do what you can do, with your current role. Times are UTC.
+        and a key. A key can do what you can do, with your current role. Times are UTC. Email
+        settings:{' '}
+        <Link href="/settings/notifications" className="text-blue-700 underline">
+          Notifications
+        </Link>
+        .
       </PageHeading>
 
       <section aria-labelledby="create-key-heading">

@@ -1,7 +1,11 @@
 import { z } from 'zod';
-import { formatCsvLine } from '@/lib/csv';
-import { listUtcDays, readActivityForDay } from '@/server/reports/activity-stats';
-import { defineTaskType } from '../task-type';
+import { REPORT_FORMATS, REPORT_KINDS, type ReportFormat } from '@/lib/tasks/task-inputs';
+import { listUtcDays } from '@/server/reports/activity-stats';
+import type { ReportContent } from '@/server/reports/report-content';
+import { formatReportCsv } from '@/server/reports/report-csv';
+import { REPORT_DEFINITIONS } from '@/server/reports/report-definitions';
+import { createSectionRunner } from '@/server/reports/report-sections';
+import { defineTaskType, taskOutputPrefix } from '../task-type';
 
 const MAX_RANGE_DAYS = 366;
 const isoDate = z.iso.date({ message: 'Use a date like 2026-01-31' });
@@ -14,15 +18,23 @@ function daysBefore(date: string, days: number): string {
   return new Date(Date.parse(`${date}T00:00:00Z`) - days * 86_400_000).toISOString().slice(0, 10);
 }
 
+/** Callers from before kinds and formats existed send `{ from, to }`: they get the activity CSV. */
 export const reportPayloadSchema = z
   .object({
+    kind: z.enum(REPORT_KINDS, { message: 'Choose activity, failures or durations' }).optional(),
+    format: z.enum(REPORT_FORMATS, { message: 'Choose csv or pdf' }).optional(),
     from: isoDate.optional(),
     to: isoDate.optional(),
   })
   .strict()
-  .transform(({ from, to }) => {
+  .transform(({ kind, format, from, to }) => {
     const end = to ?? todayUtc();
-    return { from: from ?? daysBefore(end, 29), to: end };
+    return {
+      kind: kind ?? 'activity',
+      format: format ?? 'csv',
+      from: from ?? daysBefore(end, 29),
+      to: end,
+    };
   })
   .refine(({ from, to }) => from <= to, { message: 'from must be on or before to', path: ['from'] })
   .refine(({ from, to }) => listUtcDays(from, to).length <= MAX_RANGE_DAYS, {
@@ -30,71 +42,70 @@ export const reportPayloadSchema = z
     path: ['from'],
   });
 
-const CSV_HEADER = [
-  'date',
-  'type',
-  'status',
-  'count',
-  'avg_duration_ms',
-  'p50_duration_ms',
-  'p95_duration_ms',
-  'max_duration_ms',
-];
+export type ReportPayload = z.output<typeof reportPayloadSchema>;
 
-function roundMs(value: number | null): number | null {
-  return value === null ? null : Math.round(value);
+const CONTENT_TYPES: Record<ReportFormat, string> = {
+  csv: 'text/csv; charset=utf-8',
+  pdf: 'application/pdf',
+};
+
+/** ASCII only (kind, dates, extension): it is both the storage key's last segment and the name. */
+export function reportFileName(payload: ReportPayload): string {
+  return `${payload.kind}-${payload.from}-to-${payload.to}.${payload.format}`;
 }
 
 export const reportGenerate = defineTaskType({
   name: 'report.generate',
-  title: 'Activity report',
-  description: 'Tasks per day by type and status, with run durations, as a CSV file.',
+  title: 'Task report',
+  description:
+    'Task activity per day, failures with their reasons, or run duration percentiles per type, as CSV or PDF.',
   schema: reportPayloadSchema,
   defaults: {
     queue: 'reports',
     attempts: 3,
     backoff: { type: 'exponential', delayMs: 2_000 },
+    // No soft limit: a report cut short would look complete, so it runs to the end or fails.
     timeoutMs: 10 * 60_000,
   },
-  async process({ taskId, payload, signal, reportProgress, storage }) {
-    const days = listUtcDays(payload.from, payload.to);
-    const totals = { tasks: 0, rows: 0, byStatus: {} as Record<string, number> };
+  async process({ taskId, payload, signal, reportProgress, log, storage }) {
+    const definition = REPORT_DEFINITIONS[payload.kind];
+    const range = { from: payload.from, to: payload.to };
+    const sections = createSectionRunner({
+      label: definition.label,
+      total: definition.sections + 1,
+      signal,
+      reportProgress,
+      log,
+    });
+    const { body, summary } = await definition.collect(range, sections);
+    const content: ReportContent = { ...body, kind: payload.kind, range, generatedAt: new Date() };
 
-    // Progress: 0-95 % while reading day by day, the rest for storing the file.
-    async function* csvLines(): AsyncGenerator<string> {
-      yield formatCsvLine(CSV_HEADER);
-      for (const [index, day] of days.entries()) {
-        signal.throwIfAborted();
-        const date = day.toISOString().slice(0, 10);
-        for (const row of await readActivityForDay(day)) {
-          totals.tasks += row.count;
-          totals.rows += 1;
-          totals.byStatus[row.status] = (totals.byStatus[row.status] ?? 0) + row.count;
-          yield formatCsvLine([
-            date,
-            row.type,
-            row.status,
-            row.count,
-            roundMs(row.avgDurationMs),
-            roundMs(row.p50DurationMs),
-            roundMs(row.p95DurationMs),
-            roundMs(row.maxDurationMs),
-          ]);
-        }
-        reportProgress(
-          ((index + 1) / days.length) * 95,
-          `Read ${date} (day ${index + 1} of ${days.length})`,
-        );
-      }
-    }
-
-    reportProgress(0, `Reading ${days.length} days of task history`);
-    const name = `activity-${payload.from}-to-${payload.to}.csv`;
-    const stored = await storage.write(`reports/${taskId}/${name}`, csvLines());
-    reportProgress(99, `Stored ${totals.rows} rows`);
+    const name = reportFileName(payload);
+    const stored = await sections.run(
+      `writing the ${payload.format.toUpperCase()}`,
+      async () => {
+        // Loaded here, not at the top: the web process imports every task type (to validate
+        // payloads) and should not load pdfkit and its font machinery for that.
+        const file =
+          payload.format === 'pdf'
+            ? (await import('@/server/reports/report-pdf')).createReportPdf(content, { signal })
+            : formatReportCsv(content.tables);
+        return storage.write(`${taskOutputPrefix(taskId)}/${name}`, file);
+      },
+      (written) => `wrote ${name} (${written.size} bytes)`,
+    );
     return {
-      result: { from: payload.from, to: payload.to, days: days.length, ...totals },
-      file: { key: stored.key, name, contentType: 'text/csv; charset=utf-8', size: stored.size },
+      result: { kind: payload.kind, format: payload.format, ...range, ...summary },
+      files: [
+        {
+          key: stored.key,
+          name,
+          contentType: CONTENT_TYPES[payload.format],
+          size: stored.size,
+          kind: 'report',
+          meta: { reportKind: payload.kind, format: payload.format, ...range },
+        },
+      ],
     };
   },
 });

@@ -1,0 +1,18 @@
+import { auditContextOf } from '@/server/audit/audit-service';
+import { authenticateRequest } from '@/server/auth/principal';
+import { openTaskFile } from '@/server/files/task-files';
+import { fileResponse } from '@/server/http/file-response';
+import { withProblems } from '@/server/http/route';
+
+export const dynamic = 'force-dynamic';
+
+/** `?disposition=inline` shows images and text in the page; everything else downloads. */
+export const GET = withProblems<{ params: Promise<{ id: string; fileId: string }> }>(
+  async (request, { params }) => {
+    const { id, fileId } = await params;
+    const principal = await authenticateRequest(request.headers);
+    const file = await openTaskFile(principal, id, fileId, auditContextOf(request.headers));
+    const inline = new URL(request.url).searchParams.get('disposition') === 'inline';
+    return fileResponse(file, inline);
+  },
+);

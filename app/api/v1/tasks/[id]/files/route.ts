@@ -1,0 +1,13 @@
+import { authenticateRequest } from '@/server/auth/principal';
+import { listTaskFiles } from '@/server/files/task-files';
+import { withProblems } from '@/server/http/route';
+
+export const dynamic = 'force-dynamic';
+
+export const GET = withProblems<{ params: Promise<{ id: string }> }>(
+  async (request, { params }) => {
+    const { id } = await params;
+    const principal = await authenticateRequest(request.headers);
+    return Response.json({ files: await listTaskFiles(principal, id) });
+  },
+);

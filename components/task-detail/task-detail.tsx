@@ -1,0 +1,185 @@
+'use client';
+
+import Link from 'next/link';
+import type { ReactNode } from 'react';
+import type { TaskFileView } from '@/lib/files/task-file-view';
+import type { TaskLogLine } from '@/lib/realtime/events';
+import { hasTiming } from '@/lib/tasks/describe-timing';
+import { formatDuration } from '@/lib/tasks/eta';
+import { isTerminalStatus, type TaskView } from '@/lib/tasks/task-view';
+import { ProgressBar } from '../progress-bar';
+import { StatusBadge } from '../status-badge';
+import { TaskActions } from '../task-actions';
+import { TaskHistory } from '../task-history';
+import { describePayload, taskTypeLabel } from '../task-labels';
+import { TaskTiming } from '../task-timing';
+import { useNow } from '../use-now';
+import { InputFiles, OutputFiles } from './task-files-section';
+import { TaskLogView } from './task-log-view';
+import { useLiveTask } from './use-live-task';
+
+function Section({ title, children }: { title: string; children: ReactNode }) {
+  return (
+    <section
+      aria-label={title}
+      className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm"
+    >
+      <h2 className="mb-3 text-sm font-semibold uppercase text-slate-500">{title}</h2>
+      {children}
+    </section>
+  );
+}
+
+/** UTC, so the server's render and the browser's agree. */
+function formatTime(iso: string | null): string {
+  return iso ? `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC` : '—';
+}
+
+function Timings({ task }: { task: TaskView }) {
+  const running = task.status === 'running' || task.status === 'cancelling';
+  const now = useNow();
+  const end = task.finishedAt ? Date.parse(task.finishedAt) : running ? now : null;
+  const duration = task.startedAt && end !== null ? end - Date.parse(task.startedAt) : null;
+  const rows: Array<[string, string]> = [
+    ['Created', formatTime(task.createdAt)],
+    ['Started', formatTime(task.startedAt)],
+    ['Finished', formatTime(task.finishedAt)],
+    ['Run time', duration === null ? '—' : formatDuration(Math.max(0, duration))],
+    ['Attempts', `${task.attempts} of ${task.maxAttempts}`],
+    ['Queue', task.queue],
+    ['Priority', task.priority],
+  ];
+  return (
+    <dl data-testid="task-timings" className="grid grid-cols-[8rem_1fr] gap-x-4 gap-y-1 text-sm">
+      {rows.map(([term, value]) => (
+        <div key={term} className="contents">
+          <dt className="text-slate-500">{term}</dt>
+          <dd className="tabular-nums">{value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+function ErrorPanel({ task }: { task: TaskView }) {
+  if (!task.error || (task.status !== 'failed' && task.status !== 'retrying')) return null;
+  return (
+    <div
+      role="alert"
+      data-testid="task-error"
+      className="rounded-lg border border-red-200 bg-red-50 p-4 text-sm"
+    >
+      <p className="font-semibold text-red-800">
+        {task.status === 'failed' ? 'Failed' : 'The last attempt failed'}:{' '}
+        <code className="font-mono">{task.error.code}</code>
+      </p>
+      <p className="mt-1 text-red-800">{task.error.message}</p>
+      {task.error.cause ? <p className="mt-1 text-red-700">Cause: {task.error.cause}</p> : null}
+    </div>
+  );
+}
+
+export function TaskDetail({
+  initialTask,
+  initialLines,
+  initialFiles,
+  owner,
+}: {
+  initialTask: TaskView;
+  initialLines: TaskLogLine[];
+  initialFiles: TaskFileView[];
+  /** For admins looking at someone else's task. */
+  owner: string | null;
+}) {
+  const { task, setTask, lines, files, connection } = useLiveTask(
+    initialTask,
+    initialLines,
+    initialFiles,
+  );
+  const label = taskTypeLabel(task.type);
+  const detail = describePayload(task);
+  return (
+    <div className="space-y-6" data-testid="task-detail" data-task-id={task.id}>
+      <div>
+        <Link href="/" className="text-sm text-blue-700 hover:underline">
+          ← All tasks
+        </Link>
+        <div className="mt-2 flex flex-wrap items-center justify-between gap-3">
+          <div className="min-w-0">
+            <h1 className="text-xl font-semibold">
+              {label}
+              {detail ? (
+                <span className="ml-2 text-base font-normal text-slate-500">{detail}</span>
+              ) : null}
+            </h1>
+            <p className="font-mono text-xs text-slate-400">
+              {task.id} · {task.type}
+              {owner ? ` · owner ${owner}` : ''}
+            </p>
+          </div>
+          <div className="flex items-center gap-3">
+            <span
+              data-testid="connection"
+              data-state={connection}
+              className="text-xs text-slate-500"
+            >
+              {connection === 'live'
+                ? 'Live'
+                : connection === 'offline'
+                  ? 'Offline: reconnecting'
+                  : 'Connecting…'}
+            </span>
+            <StatusBadge status={task.status} />
+            <TaskActions task={task} onChanged={setTask} />
+          </div>
+        </div>
+        <div className="mt-3 flex items-center gap-3">
+          <ProgressBar value={task.progress} status={task.status} label={`${label} progress`} />
+          <span
+            data-testid="task-progress"
+            className="w-10 text-right text-xs tabular-nums text-slate-600"
+          >
+            {task.progress}%
+          </span>
+        </div>
+        <p data-testid="task-message" className="mt-1 text-sm text-slate-600">
+          {task.progressMessage ?? ''}
+        </p>
+        {hasTiming(task.status) ? <TaskTiming task={task} typicalMs={null} /> : null}
+      </div>
+      <ErrorPanel task={task} />
+      <div className="grid gap-6 lg:grid-cols-2">
+        <Section title="Timings and attempts">
+          <Timings task={task} />
+          <TaskHistory taskId={task.id} revision={task.revision} />
+        </Section>
+        <Section title="Input">
+          <InputFiles files={files} />
+          <details className="mt-2 text-sm">
+            <summary className="cursor-pointer text-slate-500">Payload</summary>
+            <pre className="mt-2 overflow-x-auto rounded bg-slate-50 p-3 text-xs">
+              {JSON.stringify(task.payload, null, 2)}
+            </pre>
+          </details>
+        </Section>
+      </div>
+      <Section title="Outputs">
+        <OutputFiles files={files} finished={isTerminalStatus(task.status)} />
+        {task.result ? (
+          <details className="mt-3 text-sm">
+            <summary className="cursor-pointer text-slate-500">Result</summary>
+            <pre
+              data-testid="task-result"
+              className="mt-2 overflow-x-auto rounded bg-slate-50 p-3 text-xs"
+            >
+              {JSON.stringify(task.result, null, 2)}
+            </pre>
+          </details>
+        ) : null}
+      </Section>
+      <Section title="Log">
+        <TaskLogView lines={lines} />
+      </Section>
+    </div>
+  );
+}

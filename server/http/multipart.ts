@@ -1,0 +1,95 @@
+import { Readable } from 'node:stream';
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
+import busboy from 'busboy';
+import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '@/lib/errors';
+
+export interface MultipartFile {
+  /** The name the client gave; raw, never trusted as a path. */
+  filename: string;
+  /** The type the client claimed; only a hint. */
+  declaredType: string;
+  stream: Readable;
+}
+
+export interface MultipartLimits {
+  /** The whole request body, all files together. */
+  maxBytes: number;
+  maxFiles: number;
+}
+
+/** Room for part headers and boundaries on top of the files themselves. */
+const MULTIPART_OVERHEAD_BYTES = 1024 * 1024;
+
+/**
+ * The file parts of a multipart/form-data request, one at a time, streamed: the consumer must
+ * read each file's stream to its end before asking for the next. Nothing is buffered beyond the
+ * stream's own chunks. Bodies that announce more than the limit are refused before a byte is
+ * read; bodies that grow past it fail with PayloadTooLargeError mid-stream.
+ */
+export async function* readMultipartFiles(
+  request: Request,
+  limits: MultipartLimits,
+): AsyncGenerator<MultipartFile> {
+  const contentType = request.headers.get('content-type') ?? '';
+  if (!/^multipart\/form-data\s*;/i.test(contentType)) {
+    throw new UnsupportedMediaTypeError('Send the files as multipart/form-data.');
+  }
+  const declaredLength = Number(request.headers.get('content-length') ?? NaN);
+  if (declaredLength > limits.maxBytes + MULTIPART_OVERHEAD_BYTES) {
+    throw new PayloadTooLargeError(limits.maxBytes);
+  }
+  if (!request.body) throw new ValidationError('The request has no body.');
+
+  const parser = busboy({
+    headers: { 'content-type': contentType },
+    limits: { files: limits.maxFiles, fileSize: limits.maxBytes, fields: 20, parts: 1000 },
+    defParamCharset: 'utf8',
+    highWaterMark: 256 * 1024,
+  });
+  const queue: Array<MultipartFile | Error | null> = [];
+  let wake: (() => void) | null = null;
+  const push = (item: MultipartFile | Error | null) => {
+    queue.push(item);
+    wake?.();
+  };
+  let tooManyFiles = false;
+
+  parser.on('file', (_field, stream, info) => {
+    // The total across files is counted by the consumer, which sees every byte anyway.
+    stream.on('limit', () => stream.destroy(new PayloadTooLargeError(limits.maxBytes)));
+    push({
+      filename: info.filename ?? '',
+      declaredType: info.mimeType ?? 'application/octet-stream',
+      stream,
+    });
+  });
+  parser.on('filesLimit', () => {
+    tooManyFiles = true;
+  });
+  parser.on('error', (error: Error) =>
+    push(new ValidationError(`The multipart body is malformed: ${error.message}`)),
+  );
+  parser.on('close', () => push(null));
+
+  const body = Readable.fromWeb(request.body as NodeReadableStream<Uint8Array>);
+  body.on('error', (error) => push(error));
+  body.pipe(parser);
+  try {
+    for (;;) {
+      while (queue.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+      wake = null;
+      const item = queue.shift();
+      if (item === null || item === undefined) break;
+      if (item instanceof Error) throw item;
+      yield item;
+      // An unread file would stall the parser for ever.
+      if (!item.stream.readableEnded && !item.stream.destroyed) item.stream.resume();
+    }
+    if (tooManyFiles) {
+      throw new ValidationError(`Send at most ${limits.maxFiles} files in one request.`);
+    }
+  } finally {
+    body.unpipe(parser);
+    body.destroy();
+  }
+}
