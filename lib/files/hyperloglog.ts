@@ -1,6 +1,6 @@
 // HyperLogLog distinct-count estimate: 2^12 one-byte registers (4 KiB per column, standard error
-// about 1.6 %). Up to EXACT_LIMIT distinct values it also keeps the hashes themselves, so small
-// sets (a status column, a boolean) are counted exactly.
+// about 1.6 %). Up to EXACT_LIMIT distinct values it keeps the hashes themselves instead, so
+// small sets (a status column, a boolean) are counted exactly.
 //
 // The estimate is Ertl's improved estimator ("New cardinality estimation algorithms for
 // HyperLogLog sketches", 2017): its sigma term is the small-range correction (it becomes linear
@@ -15,8 +15,6 @@ const ALPHA_INF = 0.5 / Math.LN2;
 
 /** Distinct values counted exactly; past this only the registers are kept. */
 const EXACT_LIMIT = 256;
-/** Open-addressing table for the exact hashes, kept at most half full. */
-const EXACT_SLOTS = EXACT_LIMIT * 2;
 
 /**
  * MurmurHash3 (x86, 32 bit) of text.slice(start, end), over UTF-16 code units two to a 32-bit
@@ -48,9 +46,10 @@ export function hashString(text: string, start = 0, end = text.length): number {
 }
 
 export class HyperLogLog {
-  private readonly registers = new Uint8Array(REGISTERS);
+  /** Made when the exact set overflows: a file with thousands of small columns stays small. */
+  private registers: Uint8Array | null = null;
   /** Hashes seen while the set is small (0 marks an empty slot); null once past EXACT_LIMIT. */
-  private exact: Int32Array | null = new Int32Array(EXACT_SLOTS);
+  private exact: Int32Array | null = new Int32Array(16);
   private exactCount = 0;
 
   add(value: string): void {
@@ -59,23 +58,21 @@ export class HyperLogLog {
 
   /** Adds text.slice(start, end) without making that string. */
   addRange(text: string, start: number, end: number): void {
-    // addHash, spelled out: this runs once per CSV cell, and a call less shows.
-    const hash = hashString(text, start, end);
-    const table = this.exact;
-    if (table !== null) {
-      this.addExact(table, hash | 0 || 1);
-      return;
-    }
-    const index = hash >>> RANK_BITS;
-    const rank = Math.clz32((hash << HLL_PRECISION) | (1 << (HLL_PRECISION - 1))) + 1;
-    if (rank > this.registers[index]!) this.registers[index] = rank;
+    this.addHash(hashString(text, start, end));
   }
 
   /** Adds a 32-bit hash (e.g. from hashString). */
   addHash(hash: number): void {
     const table = this.exact;
-    if (table === null) this.addToRegisters(hash);
-    else this.addExact(table, hash | 0 || 1);
+    if (table !== null) {
+      this.addExact(table, hash | 0 || 1);
+      return;
+    }
+    const registers = this.registers as Uint8Array;
+    const index = hash >>> RANK_BITS;
+    // The low bit below the rank bits caps the rank at RANK_BITS + 1 when they are all zero.
+    const rank = Math.clz32((hash << HLL_PRECISION) | (1 << (HLL_PRECISION - 1))) + 1;
+    if (rank > registers[index]!) registers[index] = rank;
   }
 
   /** Adds everything `other` has seen: the estimate of the union. */
@@ -84,55 +81,66 @@ export class HyperLogLog {
       for (const key of other.exact) if (key !== 0) this.addHash(key);
       return;
     }
-    this.leaveExactMode();
+    const registers = this.leaveExactMode();
+    const theirs = other.registers as Uint8Array;
     for (let i = 0; i < REGISTERS; i++) {
-      const r = other.registers[i] ?? 0;
-      if (r > (this.registers[i] ?? 0)) this.registers[i] = r;
+      if (theirs[i]! > registers[i]!) registers[i] = theirs[i]!;
     }
   }
 
   estimate(): number {
     if (this.exact !== null) return this.exactCount;
     const counts = new Array<number>(RANK_BITS + 2).fill(0);
-    for (const r of this.registers) counts[r] = (counts[r] ?? 0) + 1;
+    for (const r of this.registers as Uint8Array) counts[r] = (counts[r] ?? 0) + 1;
     let z = REGISTERS * tau(1 - (counts[RANK_BITS + 1] ?? 0) / REGISTERS);
     for (let k = RANK_BITS; k >= 1; k--) z = 0.5 * (z + (counts[k] ?? 0));
     z += REGISTERS * sigma((counts[0] ?? 0) / REGISTERS);
     return Math.round((ALPHA_INF * REGISTERS * REGISTERS) / z);
   }
 
-  private addToRegisters(hash: number): void {
-    const index = hash >>> RANK_BITS;
-    // The low bit below the rank bits caps the rank at RANK_BITS + 1 when they are all zero.
-    const rank = Math.clz32((hash << HLL_PRECISION) | (1 << (HLL_PRECISION - 1))) + 1;
-    if (rank > (this.registers[index] ?? 0)) this.registers[index] = rank;
-  }
-
-  // While exact, the registers are left alone (the table holds the hashes to fill them from):
-  // one probe per value instead of a probe and a register update.
+  // While exact, there are no registers (the table holds the hashes to fill them from): one
+  // probe per value, and a table that grows with the set.
   private addExact(table: Int32Array, key: number): void {
-    let slot = key & (EXACT_SLOTS - 1);
+    const mask = table.length - 1;
+    let slot = key & mask;
     for (;;) {
       const seen = table[slot];
       if (seen === key) return;
       if (seen === 0) break;
-      slot = (slot + 1) & (EXACT_SLOTS - 1);
+      slot = (slot + 1) & mask;
     }
     if (this.exactCount === EXACT_LIMIT) {
       this.leaveExactMode();
-      this.addToRegisters(key);
+      this.addHash(key);
       return;
     }
     table[slot] = key;
     this.exactCount++;
+    // Kept at most half full.
+    if (this.exactCount * 2 > table.length) this.exact = rehash(table, table.length * 2);
   }
 
-  private leaveExactMode(): void {
+  /** Switches to registers (filled from the exact set) and returns them. */
+  private leaveExactMode(): Uint8Array {
     const table = this.exact;
-    if (table === null) return;
+    if (table === null) return this.registers as Uint8Array;
     this.exact = null;
-    for (const key of table) if (key !== 0) this.addToRegisters(key);
+    this.registers = new Uint8Array(REGISTERS);
+    for (const key of table) if (key !== 0) this.addHash(key);
+    return this.registers;
   }
+}
+
+function rehash(table: Int32Array, size: number): Int32Array {
+  const bigger = new Int32Array(size);
+  const mask = size - 1;
+  for (const key of table) {
+    if (key === 0) continue;
+    let slot = key & mask;
+    while (bigger[slot] !== 0) slot = (slot + 1) & mask;
+    bigger[slot] = key;
+  }
+  return bigger;
 }
 
 function sigma(x: number): number {
