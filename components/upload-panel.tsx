@@ -117,7 +117,6 @@ export function UploadPanel({
             type="file"
             multiple
             className="sr-only"
-            aria-label="Choose files to upload"
             onChange={(event) => {
               if (event.target.files) upload(event.target.files);
               if (inputRef.current) inputRef.current.value = '';

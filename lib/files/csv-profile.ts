@@ -28,7 +28,7 @@ export interface CsvProfileOptions {
   onProgress?(progress: CsvProgress): void;
   /** Problems kept in the summary (all are counted). Default 100. */
   maxProblems?: number;
-  /** Longer records are skipped as problems. Default 1 MiB. */
+  /** Longer records are skipped as problems. Default 1 MiB (of decoded text: = bytes for ASCII). */
   maxRecordBytes?: number;
   /** Cleaned data rows kept for a preview. Default 20. */
   sampleRows?: number;

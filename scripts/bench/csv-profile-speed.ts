@@ -3,8 +3,9 @@ import { profileCsv } from '@/lib/files/csv-profile';
 import { describeMachine } from './bench-machine';
 
 // Throughput of the file.process CSV pipeline (parse + profile + cleaned output) on one core:
-// `npx tsx scripts/bench/csv-profile-speed.ts [megabytes] [--crlf] [--semicolon]`. The input is a realistic 10-column
-// CSV made up on the fly: a pool of distinct ~1 MiB chunks of whole rows, generated before the
+//   npx tsx scripts/bench/csv-profile-speed.ts [megabytes] [--crlf] [--semicolon] [--ascii]
+// The input is a realistic 10-column CSV made up on the fly (some quoted fields, nulls, accented
+// names unless --ascii): a pool of distinct ~1 MiB chunks of whole rows, generated before the
 // clock starts and cycled, so neither a huge file nor the generator's cost enters the figures.
 // The cleaned chunks are encoded to UTF-8 as a storage writer would, then dropped.
 
@@ -12,6 +13,8 @@ const args = process.argv.slice(2);
 const TARGET_MB = Number(args.find((a) => !a.startsWith('--')) ?? 200);
 const LINE_END = args.includes('--crlf') ? '\r\n' : '\n';
 const SEMICOLON = args.includes('--semicolon');
+/** Without accents, decoded text is one byte per character, which V8 handles faster. */
+const ASCII = args.includes('--ascii');
 const POOL_CHUNKS = 8;
 const CHUNK_BYTES = 1024 * 1024;
 const DELIMITER = SEMICOLON ? ';' : ',';
@@ -29,9 +32,20 @@ const HEADER =
     'note',
   ].join(DELIMITER) + LINE_END;
 
-const FIRST = ['Anna', 'Ben', 'Chloé', 'David', 'Emma', 'Felix', 'Grace', 'Hugo', 'Ines', 'Jonas'];
-const LAST = ['Smith', 'Müller', 'García', 'Rossi', 'Nowak', 'Dubois', 'Silva', 'Jensen', 'Kim'];
-const CITIES = ['Berlin', 'München', 'Paris', 'São Paulo', 'Kraków', 'Oslo', 'Lyon', 'Madrid'];
+const plain = (words: string[]) =>
+  ASCII ? words.map((w) => w.normalize('NFD').replace(/[\u0300-\u036f]/g, '')) : words;
+const FIRST = plain(['Anna', 'Ben', 'Chloé', 'David', 'Emma', 'Felix', 'Grace', 'Hugo', 'Ines']);
+const LAST = plain(['Smith', 'Müller', 'García', 'Rossi', 'Nowak', 'Dubois', 'Silva', 'Kim']);
+const CITIES = plain([
+  'Berlin',
+  'München',
+  'Paris',
+  'São Paulo',
+  'Kraków',
+  'Oslo',
+  'Lyon',
+  'Madrid',
+]);
 const COUNTRIES = ['DE', 'DE', 'FR', 'BR', 'PL', 'NO', 'FR', 'ES'];
 const NOTES = ['', 'repeat customer', 'asked for invoice', 'VIP', 'paid by card', 'N/A'];
 

@@ -33,7 +33,7 @@ async function openDashboard(): Promise<Page> {
 
 /** Uploads through the picker, then opens the new task's page from its row. */
 async function uploadAndOpen(page: Page, name: string, mimeType: string, buffer: Buffer) {
-  await page.getByLabel('Choose files to upload').setInputFiles({ name, mimeType, buffer });
+  await page.getByLabel('Choose files', { exact: true }).setInputFiles({ name, mimeType, buffer });
   await page.locator('[data-testid="upload-item"][data-state="done"]', { hasText: name }).waitFor();
   const row = page.locator('[data-testid="task-row"]', { hasText: name }).first();
   await row.waitFor();
@@ -120,7 +120,7 @@ describe('uploads in the browser', () => {
   it('says so when a file is over the limit, without sending it', async () => {
     const page = await openDashboard();
     const big = Buffer.alloc(9 * 1024 * 1024, 97);
-    await page.getByLabel('Choose files to upload').setInputFiles({
+    await page.getByLabel('Choose files', { exact: true }).setInputFiles({
       name: 'too-big.txt',
       mimeType: 'text/plain',
       buffer: big,

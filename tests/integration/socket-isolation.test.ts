@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SubscribeAck, TaskUpdate } from '@/lib/realtime/events';
+import type { SubscribeAck, TaskLogLine, TaskUpdate } from '@/lib/realtime/events';
 import type { TaskView } from '@/lib/tasks/task-view';
 import { revokeApiKey } from '@/server/auth/api-keys';
 import { NO_AUDIT_CONTEXT } from '@/server/audit/audit-service';
@@ -125,5 +125,38 @@ describe('Socket.IO isolation', () => {
       data: { expiresAt: new Date(Date.now() - 1_000) },
     });
     await expect(connectClient(node.url, { token: expiring })).rejects.toThrow('unauthorized');
+  });
+
+  it('sends log lines only to sockets that subscribed to the task and may see it', async () => {
+    const alicePage = await connect({ cookie: alice.cookie });
+    const aliceDashboard = await connect({ cookie: alice.cookie });
+    const bobSocket = await connect({ cookie: bob.cookie });
+    const logsOf = (socket: TestSocket) => {
+      const lines: TaskLogLine[] = [];
+      socket.on('task.log', (line: TaskLogLine) => lines.push(line));
+      return lines;
+    };
+    const onPage = logsOf(alicePage);
+    const onDashboard = logsOf(aliceDashboard);
+    const onBob = logsOf(bobSocket);
+    const task = await createTask(alice.principal, {
+      type: 'diagnostics.simulate',
+      payload: { steps: 4, stepMs: 100 },
+      delayMs: 300,
+    });
+    expect(await subscribe(alicePage, [task.id])).toMatchObject({ ok: true });
+    expect(await subscribe(bobSocket, [task.id])).toEqual({ ok: true, tasks: [] });
+    await bus.waitForUpdate(task.id, isTerminal);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(onPage.map((line) => line.message)).toEqual([
+      'Attempt 1: simulating 4 steps of 100 ms',
+      expect.stringMatching(/^Finished 4 steps in \d+ ms$/),
+    ]);
+    expect(onPage.every((line) => line.taskId === task.id && line.attempt === 1)).toBe(true);
+    // The owner's other sockets (a dashboard) do not get every line of every task.
+    expect(onDashboard).toEqual([]);
+    expect(onBob).toEqual([]);
+    const stored = await getPrisma().taskLog.findMany({ where: { taskId: task.id } });
+    expect(stored.map((line) => line.id).sort()).toEqual(onPage.map((line) => line.id));
   });
 });

@@ -31,9 +31,11 @@ export const diagnosticsSimulate = defineTaskType({
     backoff: { type: 'exponential', delayMs: 500 },
     timeoutMs: 30 * 60_000,
   },
-  async process({ taskId, payload, attempt, signal, reportProgress, storage }) {
+  async process({ taskId, payload, attempt, signal, reportProgress, storage, log }) {
     const failing = payload.failAttempts === undefined || attempt <= payload.failAttempts;
     const started = Date.now();
+    // Two lines per attempt, not one per step: benchmarks run thousands of steps.
+    log(`Attempt ${attempt}: simulating ${payload.steps} steps of ${payload.stepMs} ms`);
     const scratchKey = scratchKeyFor(taskId, attempt);
     if (payload.scratch) {
       await storage.write(
@@ -57,6 +59,7 @@ export const diagnosticsSimulate = defineTaskType({
     } finally {
       if (payload.scratch) await storage.delete(scratchKey);
     }
+    log(`Finished ${payload.steps} steps in ${Date.now() - started} ms`);
     return { result: { steps: payload.steps, elapsedMs: Date.now() - started } };
   },
 });
