@@ -5,7 +5,14 @@ import nextTypescript from 'eslint-config-next/typescript';
 export default defineConfig([
   ...nextVitals,
   ...nextTypescript,
-  globalIgnores(['.next/**', '.data/**', 'node_modules/**', 'lib/generated/**', 'next-env.d.ts']),
+  globalIgnores([
+    '.next/**',
+    '.data/**',
+    'dist/**',
+    'node_modules/**',
+    'lib/generated/**',
+    'next-env.d.ts',
+  ]),
   {
     rules: {
       '@typescript-eslint/no-unused-vars': [

@@ -5,15 +5,17 @@ import { createInterface } from 'node:readline';
 // Prefixes their output, forwards SIGINT/SIGTERM, and if one dies the other is stopped too.
 
 const mode = process.argv[2] === 'prod' ? 'prod' : 'dev';
-// Production runs `node --import tsx` (one process per role, signals reach it directly);
-// development runs `tsx watch`, which restarts the process when its sources change.
+// Production runs the bundles `npm run build` made in dist/ with plain node (one process per
+// role, signals reach it directly); development runs `tsx watch`, which restarts the process
+// when its sources change.
 const command = mode === 'dev' ? 'node_modules/.bin/tsx' : process.execPath;
-const prefixArgs = mode === 'dev' ? ['watch', '--clear-screen=false'] : ['--import', 'tsx'];
+const entry = (name: 'server' | 'worker') =>
+  mode === 'dev' ? ['watch', '--clear-screen=false', `${name}/main.ts`] : [`dist/${name}.mjs`];
 const nodeEnv = mode === 'dev' ? 'development' : 'production';
 
 const processes: Array<{ name: string; args: string[]; colour: string }> = [
-  { name: 'web', args: [...prefixArgs, 'server/main.ts'], colour: '\x1b[36m' },
-  { name: 'worker', args: [...prefixArgs, 'worker/main.ts'], colour: '\x1b[35m' },
+  { name: 'web', args: entry('server'), colour: '\x1b[36m' },
+  { name: 'worker', args: entry('worker'), colour: '\x1b[35m' },
 ];
 
 const children = new Map<string, ChildProcess>();

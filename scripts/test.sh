@@ -30,7 +30,7 @@ run_check lint npx --no-install eslint . --max-warnings 0
 run_check format npx --no-install prettier --check .
 
 echo "== production build (for the end-to-end tier)"
-run_check build env NEXT_TELEMETRY_DISABLED=1 npx --no-install next build
+run_check build env NEXT_TELEMETRY_DISABLED=1 npm run --silent build
 
 for tier in unit integration e2e; do
   echo "== $tier"

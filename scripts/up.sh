@@ -18,10 +18,10 @@ node --import tsx scripts/migrate.ts
 node --import tsx scripts/seed.ts
 
 # Rebuild when there is no build or any source is newer than it.
-if [ ! -f .next/BUILD_ID ] || [ -n "$(find app components lib server public next.config.ts package-lock.json \
+if [ ! -f .next/BUILD_ID ] || [ ! -f dist/worker.mjs ] || [ -n "$(find app components lib server worker public next.config.ts package-lock.json \
   -newer .next/BUILD_ID -type f -not -path 'lib/generated/*' -print -quit 2>/dev/null)" ]; then
-  echo "Building the app (next build)…"
-  NEXT_TELEMETRY_DISABLED=1 npx --no-install next build >/dev/null
+  echo "Building the app (next build, then the server bundles)…"
+  NEXT_TELEMETRY_DISABLED=1 npm run --silent build >/dev/null
 fi
 
 exec node --import tsx scripts/supervise.ts prod

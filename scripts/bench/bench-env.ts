@@ -15,9 +15,12 @@ const HEALTH_TIMEOUT_MS = 30_000;
 const HEALTH_POLL_MS = 100;
 
 export function assertProductionBuild(): void {
-  if (!existsSync(path.join(ROOT, '.next/BUILD_ID'))) {
+  if (
+    !existsSync(path.join(ROOT, '.next/BUILD_ID')) ||
+    !existsSync(path.join(ROOT, 'dist/worker.mjs'))
+  ) {
     throw new BenchSetupError(
-      'No production build found (.next/BUILD_ID is missing). Run `npm run build` first, then run the benchmark again.',
+      'No production build found (.next/BUILD_ID or dist/ is missing). Run `npm run build` first, then run the benchmark again.',
     );
   }
 }
@@ -64,10 +67,11 @@ export async function startBenchEnv(): Promise<BenchEnv> {
   assertProductionBuild();
   await resetServices();
 
-  const web = spawnEntry('web', 'server/main.ts', {});
+  // The production bundles, run as `npm start` runs them.
+  const web = spawnEntry('web', 'dist/server.mjs', {});
   // info only for the worker: we wait for its 'worker started' line, and the cancel benchmark
   // reads its 'cancel signal fired' lines; it logs nothing at info per step or per job.
-  const worker = spawnEntry('worker', 'worker/main.ts', { LOG_LEVEL: 'info' });
+  const worker = spawnEntry('worker', 'dist/worker.mjs', { LOG_LEVEL: 'info' });
   const stop = async () => {
     await Promise.all([web.stop(), worker.stop()]);
   };

@@ -155,7 +155,8 @@ export function spawnEntry(
   installSignalHandlers();
   // `node --import tsx` (as scripts/supervise.ts does in prod): one process per role, so our
   // signals reach the program itself and nothing is orphaned behind a wrapper.
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+  const loader = entry.endsWith('.mjs') ? [] : ['--import', 'tsx'];
+  const child = spawn(process.execPath, [...loader, entry], {
     cwd: ROOT,
     env: childEnv(overrides),
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -149,7 +149,7 @@ const verdict = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
 export function printFileFigures(f: FileFigures): void {
   console.log(
     [
-      `1 GiB CSV (${(f.size / MiB).toFixed(0)} MiB, ${f.rows.toLocaleString('en')} rows)`,
+      `CSV of ${(f.size / MiB).toFixed(0)} MiB (, ${f.rows.toLocaleString('en')} rows)`,
       `  upload over REST: ${f.uploadSeconds.toFixed(1)} s (${(f.size / MiB / f.uploadSeconds).toFixed(0)} MiB/s);` +
         ` web RSS ${mb(f.webRssBefore)} before, max sampled ${mb(f.webRssMax)}, peak (VmHWM) ${mb(f.webPeak)}` +
         `  [peak < 256 MB: ${verdict(f.webPeak < RSS_LIMIT_BYTES)}]`,
@@ -163,6 +163,8 @@ export function printFileFigures(f: FileFigures): void {
 
 if (isEntryPoint(import.meta.url)) {
   runScript(async () => {
-    await withBenchEnv(async (env) => printFileFigures(await measureFileFigures(env)));
+    // `file-figures.ts 256` runs a smaller file (MiB), for a quick look.
+    const mib = Number(process.argv[2] ?? 1024);
+    await withBenchEnv(async (env) => printFileFigures(await measureFileFigures(env, mib * MiB)));
   });
 }

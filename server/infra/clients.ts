@@ -2,6 +2,11 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { Redis, type RedisOptions } from 'ioredis';
 import { PrismaClient } from '@/lib/generated/prisma/client';
 import { getEnv } from '@/lib/env';
+import { restoreFastStringPrototype } from './fast-string-prototype';
+
+// Loading ioredis (imported above, so evaluated before this line) slows every string method
+// in the process until this runs: see fast-string-prototype.ts.
+restoreFastStringPrototype();
 
 // Long-lived clients, created once per process on first use and closed by closeClients().
 // They live on globalThis because Next bundles its own copy of this module next to the

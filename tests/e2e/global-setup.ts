@@ -17,7 +17,10 @@ declare module 'vitest' {
 const root = path.resolve(import.meta.dirname, '../..');
 
 export default async function setup(project: TestProject) {
-  if (!existsSync(path.join(root, '.next/BUILD_ID'))) {
+  if (
+    !existsSync(path.join(root, '.next/BUILD_ID')) ||
+    !existsSync(path.join(root, 'dist/worker.mjs'))
+  ) {
     throw new Error('No production build: run `npm run build` first (npm test does it).');
   }
   const env = project.config.env as Record<string, string>;
@@ -27,9 +30,9 @@ export default async function setup(project: TestProject) {
   const appEnv = { ...env, NODE_ENV: 'production', PORT: '0', LOG_LEVEL: 'warn' };
   const processes: SpawnedProcess[] = [];
   try {
-    const web = spawnEntry('server/main.ts', appEnv);
+    const web = spawnEntry('dist/server.mjs', appEnv);
     processes.push(web);
-    const worker = spawnEntry('worker/main.ts', { ...appEnv, LOG_LEVEL: 'info' });
+    const worker = spawnEntry('dist/worker.mjs', { ...appEnv, LOG_LEVEL: 'info' });
     processes.push(worker);
     const [, url] = await web.waitForOutput(/^TASKDECK_URL=(\S+)$/m);
     await worker.waitForOutput(/worker started/);

@@ -8,7 +8,7 @@ afterAll(async () => {
 });
 
 async function healthOf(env: Record<string, string>) {
-  const web = spawnEntry('server/main.ts', {
+  const web = spawnEntry('dist/server.mjs', {
     NODE_ENV: 'production',
     PORT: '0',
     LOG_LEVEL: 'silent',

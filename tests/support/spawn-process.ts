@@ -27,7 +27,10 @@ export interface SpawnedProcess {
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Runs a TypeScript entry point of ours (server/main.ts, worker/main.ts) as a real process. */
+/**
+ * Runs an entry point of ours as a real process: a TypeScript one (server/main.ts,
+ * worker/main.ts) through tsx, or a production bundle (dist/server.mjs) with plain node.
+ */
 export function spawnEntry(
   entry: string,
   env: Record<string, string | undefined> = {},
@@ -38,7 +41,9 @@ export function spawnEntry(
   // Without vitest's TEST flag: Better Auth relaxes its origin check when it sees one, and the
   // processes under test must behave exactly as in production.
   const { TEST: _test, VITEST: _vitest, ...inherited } = process.env;
-  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
+  // A built bundle (dist/*.mjs) runs as production runs it: plain node, no transpiler.
+  const loader = entry.endsWith('.mjs') ? [] : ['--import', 'tsx'];
+  const child = spawn(process.execPath, [...loader, entry, ...args], {
     cwd: root,
     env: { ...inherited, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

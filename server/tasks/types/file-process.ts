@@ -3,7 +3,6 @@ import { PermanentTaskError } from '@/lib/errors';
 import { formatBytes } from '@/lib/format-bytes';
 import { processCsvFile } from '@/server/files/csv-processing';
 import { digestFile } from '@/server/files/file-digest';
-import { processImage } from '@/server/files/image-processing';
 import { findInputFile } from '@/server/files/task-files';
 import { defineTaskType, taskOutputPrefix, type TaskOutput } from '../task-type';
 
@@ -68,6 +67,8 @@ export const fileProcess = defineTaskType({
           `The image file is ${formatBytes(file.size)}; images up to ${formatBytes(MAX_IMAGE_FILE_BYTES)} are processed.`,
         );
       }
+      // Loaded on first use: sharp and libvips cost a worker that never sees an image ~25 MB.
+      const { processImage } = await import('@/server/files/image-processing');
       const { summary, files } = await processImage({
         storage,
         inputKey: input.storageKey,
