@@ -3,6 +3,13 @@ import type { NextConfig } from 'next';
 const nextConfig: NextConfig = {
   // Native and Node-only packages are loaded from node_modules at run time, not bundled.
   serverExternalPackages: [
+    // Also loaded by the custom server (auth for sockets, validation): loaded from
+    // node_modules, Next's routes share the server's one copy instead of bundling another.
+    'better-auth',
+    '@better-auth/api-key',
+    'zod',
+    'socket.io',
+    'busboy',
     'bullmq',
     'ioredis',
     'pg',

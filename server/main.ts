@@ -3,6 +3,7 @@ import next from 'next';
 import { getEnv } from '@/lib/env';
 import { getLogger } from '@/lib/logger';
 import { CLIENT_IP_HEADER } from '@/server/auth/principal';
+import { isUploadRequest, serveUpload } from '@/server/http/upload-endpoint';
 import { closeClients } from '@/server/infra/clients';
 import { attachSocketServer } from '@/server/realtime/socket-server';
 
@@ -20,7 +21,8 @@ async function main(): Promise<void> {
   httpServer.on('request', (req, res) => {
     // The client address for rate limits and the audit log, set here so no client can forge it.
     req.headers[CLIENT_IP_HEADER] = req.socket.remoteAddress ?? 'unknown';
-    void handle(req, res);
+    if (isUploadRequest(req)) void serveUpload(req, res);
+    else void handle(req, res);
   });
   // Engine.IO wraps the request listener above and answers /socket.io/ itself.
   const realtime = await attachSocketServer(httpServer);

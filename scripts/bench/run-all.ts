@@ -1,5 +1,6 @@
 import { withBenchEnv } from './bench-env';
 import { runScript } from './bench-script';
+import { measureFileFigures, printFileFigures } from './file-figures';
 import { formatVerdict } from './bench-stats';
 import {
   assertCancelsClean,
@@ -63,5 +64,11 @@ runScript(async () => {
     printCancelLatency(cancel);
     printSummary(progress, pickup, cancel);
     assertCancelsClean(cancel);
+  });
+  // Its own fresh environment: the figures of a 1 GiB upload must not carry the memory of the
+  // benchmarks before it.
+  await withBenchEnv(async (env) => {
+    console.log('\n=== Files: a 1 GiB CSV, uploaded and processed ===');
+    printFileFigures(await measureFileFigures(env));
   });
 });

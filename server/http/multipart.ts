@@ -1,5 +1,4 @@
-import { Readable } from 'node:stream';
-import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
+import type { Readable } from 'node:stream';
 import busboy from 'busboy';
 import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '@/lib/errors';
 
@@ -27,7 +26,7 @@ const MULTIPART_OVERHEAD_BYTES = 1024 * 1024;
  * read; bodies that grow past it fail with PayloadTooLargeError mid-stream.
  */
 export async function* readMultipartFiles(
-  request: Request,
+  request: { headers: Headers; body: Readable },
   limits: MultipartLimits,
 ): AsyncGenerator<MultipartFile> {
   const contentType = request.headers.get('content-type') ?? '';
@@ -38,7 +37,6 @@ export async function* readMultipartFiles(
   if (declaredLength > limits.maxBytes + MULTIPART_OVERHEAD_BYTES) {
     throw new PayloadTooLargeError(limits.maxBytes);
   }
-  if (!request.body) throw new ValidationError('The request has no body.');
 
   const parser = busboy({
     headers: { 'content-type': contentType },
@@ -53,8 +51,10 @@ export async function* readMultipartFiles(
     wake?.();
   };
   let tooManyFiles = false;
+  let current: Readable | null = null;
 
   parser.on('file', (_field, stream, info) => {
+    current = stream;
     // The total across files is counted by the consumer, which sees every byte anyway.
     stream.on('limit', () => stream.destroy(new PayloadTooLargeError(limits.maxBytes)));
     push({
@@ -71,8 +71,16 @@ export async function* readMultipartFiles(
   );
   parser.on('close', () => push(null));
 
-  const body = Readable.fromWeb(request.body as NodeReadableStream<Uint8Array>);
-  body.on('error', (error) => push(error));
+  const body = request.body;
+  const abort = (error: Error) => {
+    // A client that goes away mid-file must not leave the reader waiting for the file's end.
+    current?.destroy(error);
+    push(error);
+  };
+  body.on('error', abort);
+  body.on('close', () => {
+    if (!body.readableEnded) abort(new ValidationError('The upload was interrupted.'));
+  });
   body.pipe(parser);
   try {
     for (;;) {
@@ -90,6 +98,5 @@ export async function* readMultipartFiles(
     }
   } finally {
     body.unpipe(parser);
-    body.destroy();
   }
 }

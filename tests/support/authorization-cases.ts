@@ -1,3 +1,6 @@
+import { Readable } from 'node:stream';
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
+import { handleUpload } from '@/server/http/upload-endpoint';
 import { getPrisma } from '@/server/infra/clients';
 import type { TaskView } from '@/lib/tasks/task-view';
 import type { ActionName } from '@/server/actions/action-handlers';
@@ -41,6 +44,8 @@ export interface RouteCase {
   body?: (f: MatrixFixture, prepared: string) => unknown;
   /** A multipart body instead of JSON. */
   form?: () => FormData;
+  /** For an endpoint the web process serves itself, not a file under app/. */
+  invoke?: (request: Request) => Promise<Response>;
   expected: Expected;
 }
 
@@ -166,8 +171,10 @@ export const ROUTES: RouteCase[] = [
     expected: OWNER_ONLY(200),
   },
   {
-    route: 'api/v1/files/route.ts',
+    route: 'server/http/upload-endpoint.ts',
     method: 'POST',
+    invoke: (request) =>
+      handleUpload(request.headers, Readable.fromWeb(request.body as NodeReadableStream)),
     url: () => '/api/v1/files',
     form: () => formData({ file: 'a,b\n1,2\n' }, 'matrix.csv'),
     expected: ANY_USER(201),
