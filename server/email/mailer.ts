@@ -58,6 +58,16 @@ function asAddressList(value: unknown): string[] {
   );
 }
 
+/** The same message whichever transport carries it. */
+function toMailOptions(email: Parameters<Mailer['send']>[0]) {
+  return {
+    to: email.to,
+    subject: email.subject,
+    text: email.text,
+    headers: { ...AUTO_HEADERS, ...email.headers },
+  };
+}
+
 function createSmtpMailer(smtpUrl: string, from: string): Mailer {
   // Not pooled: a pool re-queues messages on its own after a dropped connection, and retries
   // must be the task's, visible in its history with their backoff.
@@ -65,12 +75,7 @@ function createSmtpMailer(smtpUrl: string, from: string): Mailer {
   return {
     transport: 'smtp',
     async send(email) {
-      const info = await transport.sendMail({
-        to: email.to,
-        subject: email.subject,
-        text: email.text,
-        headers: { ...AUTO_HEADERS, ...email.headers },
-      });
+      const info = await transport.sendMail(toMailOptions(email));
       return {
         transport: 'smtp',
         messageId: info.messageId,
@@ -92,12 +97,7 @@ function createDevelopmentMailer(from: string): Mailer {
   return {
     transport: 'development',
     async send(email) {
-      const info = await transport.sendMail({
-        to: email.to,
-        subject: email.subject,
-        text: email.text,
-        headers: { ...AUTO_HEADERS, ...email.headers },
-      });
+      const info = await transport.sendMail(toMailOptions(email));
       const raw = Buffer.isBuffer(info.message) ? info.message : Buffer.from('');
       return { transport: 'development', messageId: info.messageId, raw };
     },

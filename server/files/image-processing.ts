@@ -1,63 +1,26 @@
 import type { Readable } from 'node:stream';
 import sharp, { type Metadata, type Sharp } from 'sharp';
-import { PermanentTaskError } from '@/lib/errors';
 import { deriveOutputName } from '@/lib/files/safe-name';
 import { SNIFF_BYTES, sniffType } from '@/lib/files/sniff-type';
 import type { Storage } from '@/server/storage/storage';
 import type { TaskFileOutput } from '@/server/tasks/task-type';
+import {
+  ImageTooLargeError,
+  MAX_IMAGE_PIXELS,
+  summarize,
+  THUMBNAIL_SIZES,
+  toImageError,
+  UnsupportedImageError,
+  type ImageSummary,
+  type ThumbnailSize,
+} from './image-facts';
+
+export { ImageTooLargeError, MAX_IMAGE_PIXELS, THUMBNAIL_SIZES, UnsupportedImageError };
+export type { ImageSummary };
 
 // Thumbnails and a clean copy of an uploaded image. Outputs carry no metadata (EXIF with its GPS
 // position, ICC, XMP, IPTC): sharp writes none unless asked, and orientation is applied to the
 // pixels first so dropping EXIF does not turn photos sideways.
-
-/** Decoding needs width × height × channels of memory: 50 MP of RGBA is 200 MB. */
-export const MAX_IMAGE_PIXELS = 50_000_000;
-export const THUMBNAIL_SIZES = [128, 512, 1024] as const;
-export type ThumbnailSize = (typeof THUMBNAIL_SIZES)[number];
-
-export interface ImageSummary {
-  /** sharp's decoder name, with AV1 HEIF called 'avif': jpeg, png, webp, gif, tiff, avif. */
-  format: string;
-  /** As displayed, after EXIF orientation; one frame of an animation. */
-  width: number;
-  height: number;
-  /** The EXIF orientation the original had (1–8), null without one. */
-  orientation: number | null;
-  space: string;
-  channels: number;
-  hasAlpha: boolean;
-  /** Pixels per inch, when the file says. */
-  density: number | null;
-  /** Frames of an animated GIF or WebP, pages of a TIFF; 1 for a still image. */
-  pages: number;
-  /** What the original carried; none of it is in any output. */
-  hadExif: boolean;
-  hadIcc: boolean;
-  hadXmp: boolean;
-  hadIptc: boolean;
-}
-
-// Failures no retry can fix (PermanentTaskError): the runner fails the task at once and the user
-// reads the message, under the error's code.
-
-export class ImageTooLargeError extends PermanentTaskError {
-  constructor(message: string) {
-    super('image_too_large', message);
-    this.name = 'ImageTooLargeError';
-  }
-}
-
-/** Not an image sharp can read here (code unsupported_image), or a damaged one (image_unreadable). */
-export class UnsupportedImageError extends PermanentTaskError {
-  constructor(
-    message: string,
-    code: 'unsupported_image' | 'image_unreadable' = 'unsupported_image',
-    options?: { cause?: unknown },
-  ) {
-    super(code, message, options);
-    this.name = 'UnsupportedImageError';
-  }
-}
 
 export interface ProcessImageOptions {
   storage: Storage;
@@ -136,10 +99,6 @@ async function readHead(
   return { head, complete: head.length === size };
 }
 
-function formatOf(metadata: Metadata): string {
-  return metadata.format === 'heif' && metadata.compression === 'av1' ? 'avif' : metadata.format;
-}
-
 /**
  * Pipes the stored file into sharp and reads its header. sharp keeps the whole input in memory
  * (it buffers stream input); clones of the returned instance share that buffer.
@@ -171,47 +130,6 @@ async function openImage(
     // A storage failure may pass on a retry; a file sharp cannot read will not.
     throw signal.aborted || error === sourceError ? error : toImageError(error);
   }
-}
-
-/**
- * sharp's own errors (plain Errors without a system `code`) mean a damaged file or one that is
- * not what its header says: a retry reads the same bytes, so they fail the task at once.
- */
-function toImageError(error: unknown): unknown {
-  if (!(error instanceof Error) || error instanceof PermanentTaskError || 'code' in error) {
-    return error;
-  }
-  if (/pixel limit/i.test(error.message)) {
-    return new ImageTooLargeError(
-      `The image is too large; the limit is ${MAX_IMAGE_PIXELS / 1_000_000} megapixels.`,
-    );
-  }
-  return new UnsupportedImageError(
-    'The image could not be read: it is damaged or not what its header says.',
-    'image_unreadable',
-    { cause: error },
-  );
-}
-
-function summarize(metadata: Metadata): ImageSummary {
-  const pages = metadata.pages ?? 1;
-  const frameHeight = metadata.pageHeight ?? metadata.height;
-  const rotated = (metadata.orientation ?? 1) >= 5;
-  return {
-    format: formatOf(metadata),
-    width: rotated ? frameHeight : metadata.width,
-    height: rotated ? metadata.width : frameHeight,
-    orientation: metadata.orientation ?? null,
-    space: metadata.space,
-    channels: metadata.channels,
-    hasAlpha: metadata.hasAlpha,
-    density: metadata.density ?? null,
-    pages,
-    hadExif: Boolean(metadata.exif?.length),
-    hadIcc: Boolean(metadata.icc?.length) || metadata.hasProfile,
-    hadXmp: Boolean(metadata.xmp?.length),
-    hadIptc: Boolean(metadata.iptc?.length),
-  };
 }
 
 /** Thumbnail sizes below the image's longest side, plus one at its own size if smaller than 1024. */
