@@ -4,10 +4,9 @@ import type { TaskLogLine } from '@/lib/realtime/events';
 import { taskIdSchema } from '@/lib/tasks/task-inputs';
 import type { TaskFile } from '@/lib/generated/prisma/client';
 import type { Principal } from '@/server/auth/principal';
-import { recordAudit, type AuditContext } from '@/server/audit/audit-service';
+import type { AuditContext } from '@/server/audit/audit-service';
 import { getPrisma } from '@/server/infra/clients';
-import { getStorage } from '@/server/storage/storage';
-import { findVisibleTask } from '@/server/tasks/task-service';
+import { findVisibleTask, openTaskStoredFile } from '@/server/tasks/task-service';
 
 /** Log lines shown on a task's page; older ones stay in the table but are not sent. */
 const MAX_LOG_LINES = 1_000;
@@ -48,15 +47,7 @@ export async function openTaskFile(
     ? await getPrisma().taskFile.findFirst({ where: { id: fileId, taskId: task.id } })
     : null;
   if (!file) throw new NotFoundError('This task has no such file.');
-  const { stream, size } = await getStorage().read(file.storageKey);
-  if (principal.kind === 'user' && task.ownerId !== principal.userId) {
-    // An admin reading another user's file.
-    await recordAudit(principal, 'task.result_download', { type: 'task', id: task.id }, context, {
-      ownerId: task.ownerId,
-      file: file.name,
-    });
-  }
-  return { stream, size, name: file.name, contentType: file.contentType };
+  return openTaskStoredFile(principal, task, { ...file, key: file.storageKey }, context);
 }
 
 /** The processor's side: the file a task was created with. */

@@ -4,6 +4,7 @@ import { getEnv } from '@/lib/env';
 import { authenticateRequest, requireUser } from '@/server/auth/principal';
 import { uploadFiles } from '@/server/files/upload-service';
 import { readMultipartFiles } from './multipart';
+import { toWebHeaders } from './node-headers';
 import { errorToProblem } from './problem';
 
 /**
@@ -38,17 +39,8 @@ export async function handleUpload(headers: Headers, body: Readable): Promise<Re
   }
 }
 
-function toHeaders(req: IncomingMessage): Headers {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (Array.isArray(value)) for (const item of value) headers.append(name, item);
-    else if (value !== undefined) headers.set(name, value);
-  }
-  return headers;
-}
-
 export async function serveUpload(req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const response = await handleUpload(toHeaders(req), req);
+  const response = await handleUpload(toWebHeaders(req.headers), req);
   const body = Buffer.from(await response.arrayBuffer());
   const headers: Record<string, string> = Object.fromEntries(response.headers);
   headers['content-length'] = String(body.length);

@@ -20,6 +20,7 @@ import {
 } from '@/server/auth/principal';
 import { closeRedisConnection, createRedisConnection } from '@/server/infra/clients';
 import { redisKey } from '@/server/infra/queues';
+import { toWebHeaders } from '@/server/http/node-headers';
 import { getVisibleTasks } from '@/server/tasks/task-service';
 import { subscribeBusMessages } from './event-bus';
 
@@ -101,7 +102,7 @@ export async function attachSocketServer(httpServer: HttpServer): Promise<{
   // `auth: { token }` (browsers cannot set headers on WebSocket upgrades).
   io.use(async (socket, next) => {
     try {
-      const headers = toHeaders(socket.handshake.headers);
+      const headers = toWebHeaders(socket.handshake.headers);
       headers.set(CLIENT_IP_HEADER, socket.handshake.address);
       const token: unknown = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
       if (typeof token === 'string' && token) headers.set('authorization', `Bearer ${token}`);
@@ -137,13 +138,4 @@ export async function attachSocketServer(httpServer: HttpServer): Promise<{
       });
     },
   };
-}
-
-function toHeaders(incoming: Record<string, string | string[] | undefined>): Headers {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(incoming)) {
-    if (Array.isArray(value)) for (const item of value) headers.append(name, item);
-    else if (value !== undefined) headers.set(name, value);
-  }
-  return headers;
 }

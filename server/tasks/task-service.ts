@@ -63,19 +63,32 @@ export async function listTasks(principal: Principal, query: ListTasksQuery): Pr
   return toKeysetPage(rows, query.limit, toTaskView);
 }
 
-export async function openTaskResult(principal: Principal, id: string, context: AuditContext) {
-  const task = await findVisibleTask(principal, id);
-  const file = task.status === 'succeeded' ? readResultFile(task.result) : null;
-  if (!file) throw new NotFoundError('This task has no file to download.');
+/**
+ * Opens a stored file of a task the principal may see (the caller checked that), recording in
+ * the audit log when an admin reads another user's file.
+ */
+export async function openTaskStoredFile(
+  principal: Principal,
+  task: { id: string; ownerId: string | null },
+  file: { key: string; name: string; contentType: string },
+  context: AuditContext,
+) {
   const { stream, size } = await getStorage().read(file.key);
   if (principal.kind === 'user' && task.ownerId !== principal.userId) {
-    // An admin reading another user's output.
-    await recordAudit(principal, 'task.result_download', { type: 'task', id }, context, {
+    await recordAudit(principal, 'task.result_download', { type: 'task', id: task.id }, context, {
       ownerId: task.ownerId,
       file: file.name,
     });
   }
   return { stream, size, name: file.name, contentType: file.contentType };
+}
+
+/** The task's main output (the first of its files). */
+export async function openTaskResult(principal: Principal, id: string, context: AuditContext) {
+  const task = await findVisibleTask(principal, id);
+  const file = task.status === 'succeeded' ? readResultFile(task.result) : null;
+  if (!file) throw new NotFoundError('This task has no file to download.');
+  return openTaskStoredFile(principal, task, file, context);
 }
 
 export interface TaskTransitionView {
