@@ -8,18 +8,30 @@ export interface NavLink {
   label: string;
 }
 
-function isCurrent(pathname: string, href: string): boolean {
-  return href === '/' ? pathname === '/' : pathname === href || pathname.startsWith(`${href}/`);
+function isCurrent(pathname: string, href: string, exact: readonly string[]): boolean {
+  if (href === '/' || exact.includes(href)) return pathname === href;
+  return pathname === href || pathname.startsWith(`${href}/`);
 }
 
-/** The header's links, the current page's marked for assistive technology and by colour. */
-export function NavLinks({ links }: { links: NavLink[] }) {
+/**
+ * A row of links, the current page's marked for assistive technology and by colour. Links in
+ * `exact` are current only on their own page (the admin overview, not every admin page).
+ */
+export function NavLinks({
+  links,
+  label = 'Main',
+  exact = [],
+}: {
+  links: NavLink[];
+  label?: string;
+  exact?: readonly string[];
+}) {
   const pathname = usePathname();
   return (
-    <nav aria-label="Main">
+    <nav aria-label={label}>
       <ul className="flex flex-wrap items-center gap-1 text-sm">
         {links.map((link) => {
-          const current = isCurrent(pathname, link.href);
+          const current = isCurrent(pathname, link.href, exact);
           return (
             <li key={link.href}>
               <Link

@@ -10,19 +10,12 @@ export function SiteHeader({ principal }: { principal: Principal }) {
       ? [
           { href: '/', label: 'Tasks' },
           { href: '/settings/api-keys', label: 'API keys' },
-          ...(admin
-            ? [
-                { href: '/admin/queues', label: 'Queues' },
-                { href: '/admin/dead-letters', label: 'Dead letters' },
-                { href: '/admin/users', label: 'Users' },
-                { href: '/admin/audit', label: 'Audit log' },
-              ]
-            : []),
+          ...(admin ? [{ href: '/admin', label: 'Admin' }] : []),
         ]
       : [];
   return (
     <header className="border-b border-slate-200 bg-white">
-      <div className="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-x-6 gap-y-3 px-6 py-4">
+      <div className="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-x-6 gap-y-3 px-6 py-4">
         <div className="flex flex-wrap items-center gap-6">
           <Link href="/" className="text-lg font-semibold tracking-tight">
             Taskdeck

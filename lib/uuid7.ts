@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 let lastMs = 0;
 let counter = 0;
@@ -23,6 +23,22 @@ export function uuid7(now: number = Date.now()): string {
   bytes.writeUIntBE(lastMs, 0, 6);
   bytes[6] = 0x70 | (counter >> 8);
   bytes[7] = counter & 0xff;
+  return formatUuid7(bytes);
+}
+
+/**
+ * A UUIDv7 for time `ms` whose other bits come from `seed`: the same seed and time always give
+ * the same id. A schedule's run uses it, so a run created twice (two processes, a retried
+ * job) collides on the primary key instead of running twice.
+ */
+export function uuid7From(ms: number, seed: string): string {
+  const bytes = createHash('sha256').update(seed).digest().subarray(0, 16);
+  bytes.writeUIntBE(ms, 0, 6);
+  bytes[6] = 0x70 | ((bytes[6] ?? 0) & 0x0f);
+  return formatUuid7(bytes);
+}
+
+function formatUuid7(bytes: Buffer): string {
   bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
   const hex = bytes.toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;

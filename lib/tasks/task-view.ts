@@ -59,7 +59,14 @@ export interface TaskView {
   finishedAt: string | null;
   /** Where the task's output file can be downloaded, once there is one. */
   resultUrl: string | null;
+  /** The schedule that started it, if one did. */
+  scheduleId: string | null;
+  scheduleTrigger: ScheduleTrigger | null;
 }
+
+/** How a schedule started a task: its time came, an admin ran it now, or a missed run caught up. */
+export const SCHEDULE_TRIGGERS = ['schedule', 'run_now', 'catch_up'] as const;
+export type ScheduleTrigger = (typeof SCHEDULE_TRIGGERS)[number];
 
 export function isTerminalStatus(status: TaskStatus): boolean {
   return TERMINAL_STATUSES.has(status);

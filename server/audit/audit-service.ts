@@ -26,6 +26,14 @@ export const AUDIT_ACTIONS = [
   'tasks.bulk_retry',
   'queue.pause',
   'queue.resume',
+  'task.run_by_hand',
+  'tasks.bulk_delete',
+  'schedule.create',
+  'schedule.update',
+  'schedule.delete',
+  'schedule.pause',
+  'schedule.resume',
+  'schedule.run_now',
   'auth.rate_limited',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -1,6 +1,6 @@
 import type { Task } from '@/lib/generated/prisma/client';
 import type { TaskUpdate } from '@/lib/realtime/events';
-import type { TaskErrorView, TaskView } from '@/lib/tasks/task-view';
+import type { ScheduleTrigger, TaskErrorView, TaskView } from '@/lib/tasks/task-view';
 import type { TaskFileOutput } from './task-type';
 
 /** The task's main output, as kept in its result. */
@@ -48,6 +48,8 @@ export function toTaskView(task: Task): TaskView {
     finishedAt: iso(task.finishedAt),
     resultUrl:
       task.status === 'succeeded' && readResultFile(task.result) ? resultUrlFor(task.id) : null,
+    scheduleId: task.scheduleId,
+    scheduleTrigger: (task.scheduleTrigger as ScheduleTrigger | null) ?? null,
   };
 }
 

@@ -6,7 +6,7 @@ import {
   toFieldErrors,
 } from '@/lib/errors';
 import type { CreateTaskInput } from '@/lib/tasks/task-inputs';
-import type { TaskPriority, TaskView } from '@/lib/tasks/task-view';
+import type { ScheduleTrigger, TaskPriority, TaskView } from '@/lib/tasks/task-view';
 import { uuid7 } from '@/lib/uuid7';
 import type { Prisma, Task } from '@/lib/generated/prisma/client';
 import { requireUser, type UserPrincipal, type Principal } from '@/server/auth/principal';
@@ -28,7 +28,7 @@ export interface SubmittedTask {
   replayed: boolean;
 }
 
-function resolveType(name: string): TaskType {
+export function resolveType(name: string): TaskType {
   const type = findTaskType(name);
   if (type) return type;
   const known = listTaskTypes()
@@ -89,13 +89,7 @@ export async function submitTask(
   const type = resolveType(input.type);
   checkAccess(user, type);
   checkPriority(user, input.priority);
-  const parsed = type.schema.safeParse(input.payload ?? {});
-  if (!parsed.success) {
-    throw new ValidationError(
-      `The payload is not valid for ${type.name}.`,
-      toFieldErrors(parsed.error.issues, ['payload']),
-    );
-  }
+  const payload = parsePayload(type, input.payload ?? {});
   const priority = input.priority ?? 'normal';
   const runAt =
     input.runAt !== undefined
@@ -107,7 +101,7 @@ export async function submitTask(
 
   const key = options.idempotencyKey;
   const hash = key
-    ? fingerprint([type.name, parsed.data, priority, input.delayMs ?? null, input.runAt ?? null])
+    ? fingerprint([type.name, payload, priority, input.delayMs ?? null, input.runAt ?? null])
     : null;
   if (key && hash) {
     const replay = await findReplay(user.userId, key, hash);
@@ -118,7 +112,7 @@ export async function submitTask(
     const task = await recordTask({
       type,
       ownerId: user.userId,
-      payload: parsed.data,
+      payload,
       priority,
       runAt: delayed ? runAt : null,
       idempotency: key && hash ? { key, hash } : null,
@@ -148,12 +142,14 @@ export interface TaskInputFile {
 interface RecordTaskInput {
   id?: string;
   type: TaskType;
-  ownerId: string;
+  /** Null for the runs of built-in schedules: only admins see them. */
+  ownerId: string | null;
   payload: unknown;
   priority: TaskPriority;
   runAt: Date | null;
   idempotency: { key: string; hash: string } | null;
   inputs?: TaskInputFile[];
+  schedule?: { id: string; trigger: ScheduleTrigger };
 }
 
 /** Inserts the task (with its first transition and input files) and enqueues its job. */
@@ -175,6 +171,8 @@ async function recordTask(input: RecordTaskInput): Promise<TaskView> {
         ownerId: input.ownerId,
         jobId: id,
         runAt: input.runAt,
+        scheduleId: input.schedule?.id ?? null,
+        scheduleTrigger: input.schedule?.trigger ?? null,
         idempotencyKey: input.idempotency?.key ?? null,
         idempotencyHash: input.idempotency?.hash ?? null,
         revision: 1,
@@ -204,6 +202,57 @@ async function recordTask(input: RecordTaskInput): Promise<TaskView> {
   return view;
 }
 
+/** Parses a payload with its type's schema; a ValidationError names the fields under `payload`. */
+export function parsePayload(type: TaskType, payload: unknown): unknown {
+  const parsed = type.schema.safeParse(payload);
+  if (!parsed.success) {
+    throw new ValidationError(
+      `The payload is not valid for ${type.name}.`,
+      toFieldErrors(parsed.error.issues, ['payload']),
+    );
+  }
+  return parsed.data;
+}
+
+export interface ScheduledRunInput {
+  /** Made from the schedule and the run's due time, so the same run is never made twice. */
+  id: string;
+  typeName: string;
+  ownerId: string | null;
+  payload: unknown;
+  priority: TaskPriority;
+  schedule: { id: string; trigger: ScheduleTrigger };
+}
+
+/**
+ * Records and enqueues one run of a schedule (the schedule service checked who may). A run
+ * that already exists (its id was taken) is returned as it is, with `created: false`.
+ */
+export async function createScheduledTask(
+  input: ScheduledRunInput,
+): Promise<{ task: TaskView; created: boolean }> {
+  const type = resolveType(input.typeName);
+  const payload = parsePayload(type, input.payload);
+  try {
+    const task = await recordTask({
+      id: input.id,
+      type,
+      ownerId: input.ownerId,
+      payload,
+      priority: input.priority,
+      runAt: null,
+      idempotency: null,
+      schedule: input.schedule,
+    });
+    return { task, created: true };
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    const existing = await getPrisma().task.findUnique({ where: { id: input.id } });
+    if (!existing) throw error;
+    return { task: toTaskView(existing), created: false };
+  }
+}
+
 /**
  * Creates a task of an internal type (no access check; the caller is our own service acting
  * for `ownerId`). The payload is still validated by the type's schema.
@@ -215,18 +264,11 @@ export async function createInternalTask(
   options: { id?: string; inputs?: TaskInputFile[]; priority?: TaskPriority } = {},
 ): Promise<TaskView> {
   const type = resolveType(typeName);
-  const parsed = type.schema.safeParse(payload);
-  if (!parsed.success) {
-    throw new ValidationError(
-      `The payload is not valid for ${type.name}.`,
-      toFieldErrors(parsed.error.issues, ['payload']),
-    );
-  }
   return recordTask({
     id: options.id,
     type,
     ownerId,
-    payload: parsed.data,
+    payload: parsePayload(type, payload),
     priority: options.priority ?? 'normal',
     runAt: null,
     idempotency: null,

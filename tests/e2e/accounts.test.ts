@@ -138,7 +138,7 @@ describe('accounts', () => {
     await signIn(page, admin);
     await page.getByTestId('admin-badge').waitFor();
     const nav = page.getByRole('navigation', { name: 'Main' });
-    for (const name of ['Tasks', 'API keys', 'Users', 'Audit log']) {
+    for (const name of ['Tasks', 'API keys', 'Admin']) {
       await nav.getByRole('link', { name }).waitFor();
     }
     const aliceRow = page.locator(`[data-task-id="${aliceTask}"]`);
@@ -149,7 +149,12 @@ describe('accounts', () => {
     expect(await bobRow.getByTestId('task-owner').textContent()).toBe(`Owner: ${bob.email}`);
 
     // The users page lists both, with their roles.
-    await nav.getByRole('link', { name: 'Users' }).click();
+    await nav.getByRole('link', { name: 'Admin' }).click();
+    await page.waitForURL(`${baseUrl}/admin`);
+    await page
+      .getByRole('navigation', { name: 'Admin' })
+      .getByRole('link', { name: 'Users' })
+      .click();
     await page.waitForURL(`${baseUrl}/admin/users`);
     expect(await page.getByLabel(`Role of ${alice.email}`).inputValue()).toBe('user');
     expect(await page.getByLabel(`Role of ${admin.email}`).inputValue()).toBe('admin');
@@ -202,6 +207,7 @@ describe('accounts', () => {
     const admin = await createTestUser('admin');
     const adminPage = await openPage();
     await signIn(adminPage, admin);
+    await adminPage.goto(`${baseUrl}/admin`);
     await adminPage.getByRole('link', { name: 'Audit log' }).click();
     await adminPage.waitForURL(`${baseUrl}/admin/audit`);
     for (const action of ['api_key.create', 'api_key.revoke']) {

@@ -56,7 +56,13 @@ describe('admin operations', () => {
       expect(signedOut.status, path).toBe(404);
     }
     const page = await openAs(admin, '/');
-    const nav = page.getByRole('navigation', { name: 'Main' });
+    // The header links the admin section; its own navigation links each admin page.
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Admin' })
+      .click();
+    await page.waitForURL(`${baseUrl}/admin`);
+    const nav = page.getByRole('navigation', { name: 'Admin' });
     await nav.getByRole('link', { name: 'Queues' }).click();
     await page.waitForURL(`${baseUrl}/admin/queues`);
     await nav.getByRole('link', { name: 'Dead letters' }).click();

@@ -86,6 +86,23 @@ describe('reportPayloadSchema', () => {
       expect(parse({ from: '2026-03-01' })).toEqual({ from: '2026-03-01', to: '2026-03-15' });
     });
 
+    it('covers the last `days` days ending today, or ending at to', () => {
+      vi.useFakeTimers({ toFake: ['Date'] });
+      vi.setSystemTime(new Date('2026-03-15T12:00:00.000Z'));
+      expect(parse({ days: 7 })).toEqual({ from: '2026-03-09', to: '2026-03-15' });
+      expect(parse({ days: 1 })).toEqual({ from: '2026-03-15', to: '2026-03-15' });
+      expect(parse({ days: 7, to: '2026-03-01' })).toEqual({
+        from: '2026-02-23',
+        to: '2026-03-01',
+      });
+    });
+
+    it('refuses days together with from, on the days field', () => {
+      const issues = issuesOf({ from: '2026-03-01', days: 7 });
+      expect(issues.map((issue) => issue.path)).toEqual([['days']]);
+      expect(issues[0]?.message).toBe('Give from or days, not both');
+    });
+
     it('keeps explicit dates as given', () => {
       expect(parse({ from: '2026-01-01', to: '2026-01-31' })).toEqual({
         from: '2026-01-01',

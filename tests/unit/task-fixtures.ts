@@ -33,6 +33,8 @@ export function makeTask(overrides: Partial<TaskView> = {}): TaskView {
     startedAt: '2026-01-30T10:00:01.000Z',
     finishedAt: null,
     resultUrl: null,
+    scheduleId: null,
+    scheduleTrigger: null,
     ...overrides,
   };
 }

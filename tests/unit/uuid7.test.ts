@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { uuid7 } from '@/lib/uuid7';
+import { uuid7, uuid7From } from '@/lib/uuid7';
 
 const FORMAT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -116,5 +116,27 @@ describe('uuid7', () => {
     const now = 1_750_000_000_000;
     const ids = Array.from({ length: 2000 }, () => uuid7(now));
     for (let i = 1; i < ids.length; i += 1) expect((ids[i] ?? '') > (ids[i - 1] ?? '')).toBe(true);
+  });
+});
+
+describe('uuid7From', () => {
+  const UUID7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+  it('gives the same id for the same time and seed, a valid UUIDv7 carrying the time', () => {
+    const ms = Date.UTC(2026, 10, 21, 3, 0, 0);
+    const id = uuid7From(ms, 'schedule-a');
+    expect(id).toMatch(UUID7);
+    expect(uuid7From(ms, 'schedule-a')).toBe(id);
+    expect(parseInt(id.replace(/-/g, '').slice(0, 12), 16)).toBe(ms);
+  });
+
+  it('differs by seed and by time', () => {
+    const ms = Date.UTC(2026, 10, 21, 3, 0, 0);
+    const ids = new Set([
+      uuid7From(ms, 'schedule-a'),
+      uuid7From(ms, 'schedule-b'),
+      uuid7From(ms + 1, 'schedule-a'),
+    ]);
+    expect(ids.size).toBe(3);
   });
 });

@@ -25,14 +25,23 @@ export const reportPayloadSchema = z
     format: z.enum(REPORT_FORMATS, { message: 'Choose csv or pdf' }).optional(),
     from: isoDate.optional(),
     to: isoDate.optional(),
+    /**
+     * Without `from`: the range is this many days ending at `to` (today by default). A schedule
+     * uses it to report on "the last 7 days" of each run.
+     */
+    days: z.number().int().min(1).max(MAX_RANGE_DAYS).optional(),
   })
   .strict()
-  .transform(({ kind, format, from, to }) => {
+  .refine((input) => input.from === undefined || input.days === undefined, {
+    message: 'Give from or days, not both',
+    path: ['days'],
+  })
+  .transform(({ kind, format, from, to, days }) => {
     const end = to ?? todayUtc();
     return {
       kind: kind ?? 'activity',
       format: format ?? 'csv',
-      from: from ?? daysBefore(end, 29),
+      from: from ?? daysBefore(end, (days ?? 30) - 1),
       to: end,
     };
   })
