@@ -7,7 +7,14 @@ import { defineConfig } from 'vitest/config';
 const root = path.resolve(import.meta.dirname);
 const alias = [{ find: /^@\//, replacement: `${root}/` }];
 
-function serviceEnv(name: string): Record<string, string> {
+// Lets several checkouts or agents run tiers at once on one machine: each suffix gets its own
+// databases, queue prefixes and storage (e.g. TASKDECK_TEST_SUFFIX=_b).
+const suffix = /^[a-z0-9_]*$/.test(process.env.TASKDECK_TEST_SUFFIX ?? '')
+  ? (process.env.TASKDECK_TEST_SUFFIX ?? '')
+  : '';
+
+function serviceEnv(tier: string): Record<string, string> {
+  const name = `${tier}${suffix}`;
   return {
     NODE_ENV: 'test',
     DATABASE_URL: `postgresql://postgres@127.0.0.1:5432/taskdeck_${name}`,

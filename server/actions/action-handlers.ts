@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { toFieldErrors, ValidationError } from '@/lib/errors';
+import { formObject, parseActionInput as parse } from './parse-action-input';
 import { createApiKey, revokeApiKey } from '@/server/auth/api-keys';
 import { requireUser, type Principal } from '@/server/auth/principal';
 import { roleSchema, setUserRole } from '@/server/auth/user-service';
@@ -15,18 +15,8 @@ import { listTasks } from '@/server/tasks/task-service';
 
 // Every server action's logic, by name: parse, then call one service. The 'use server' files in
 // app/ only resolve the caller and dispatch here, so the authorization matrix test can run
-// each action as any principal.
-
-function parse<Schema extends z.ZodType>(schema: Schema, input: unknown): z.output<Schema> {
-  const parsed = schema.safeParse(input);
-  if (!parsed.success) {
-    throw new ValidationError('Check the highlighted fields.', toFieldErrors(parsed.error.issues));
-  }
-  return parsed.data;
-}
-
-const formObject = (formData: unknown) =>
-  formData instanceof FormData ? Object.fromEntries(formData) : formData;
+// each action as any principal. Areas with several actions keep them in their own file
+// (server/actions/*-actions.ts), spread in below.
 
 const reportFormSchema = z.object({
   kind: z.enum(REPORT_KINDS, { message: 'Choose a report' }).optional(),
@@ -56,7 +46,7 @@ const queuePauseSchema = z.object({ name: z.string().min(1).max(100), paused: z.
 const roleChangeSchema = z.object({ userId: z.string().min(1).max(64), role: roleSchema });
 const completionEmailsSchema = z.object({ enabled: z.boolean() });
 
-export const actionHandlers = {
+const coreActionHandlers = {
   async requestReport(principal: Principal, _context: AuditContext, formData: unknown) {
     requireUser(principal);
     const { kind, format, from, to, priority, submissionId } = parse(
@@ -135,6 +125,10 @@ export const actionHandlers = {
     requireUser(principal);
     return setCompletionEmails(principal, parse(completionEmailsSchema, { enabled }).enabled);
   },
+};
+
+export const actionHandlers = {
+  ...coreActionHandlers,
 };
 
 export type ActionName = keyof typeof actionHandlers;
