@@ -19,7 +19,7 @@ function serviceEnv(tier: string): Record<string, string> {
     NODE_ENV: 'test',
     DATABASE_URL: `postgresql://postgres@127.0.0.1:5432/taskdeck_${name}`,
     REDIS_URL: 'redis://127.0.0.1:6379',
-    QUEUE_PREFIX: `{taskdeck-${name}}`,
+    QUEUE_PREFIX: `{taskdeck-${name.replaceAll('_', '-')}}`,
     STORAGE_DIR: path.join(root, `.data/${name}-storage`),
     LOG_LEVEL: 'silent',
     WORKER_HEARTBEAT_MS: '1000',

@@ -27,6 +27,8 @@ const envSchema = z.object({
   CANCEL_DEADLINE_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   WORKER_HEARTBEAT_MS: z.coerce.number().int().min(100).default(5_000),
+  /** How often a web process pushes the admin overview to the admins watching it. */
+  ADMIN_OVERVIEW_INTERVAL_MS: z.coerce.number().int().min(250).max(60_000).default(2_000),
   NEXT_DEV: booleanish.optional(),
   /** Signs session cookies. Required in production; `npm start` generates one. */
   AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
@@ -43,6 +45,11 @@ const envSchema = z.object({
   UPLOAD_MAX_FILES: z.coerce.number().int().min(1).max(1000).default(20),
   /** maintenance.cleanup removes finished tasks, their uploads and outputs older than this. */
   RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /**
+   * How often each web process checks that BullMQ's job schedulers match the schedules table,
+   * healing a lost Redis or a change whose sync failed. Changes sync at once besides.
+   */
+  SCHEDULE_SYNC_INTERVAL_MS: z.coerce.number().int().min(1_000).default(60_000),
   /** smtp://user:pass@host:port (or smtps://). Unset: emails are written to storage instead. */
   SMTP_URL: z.url().optional(),
   EMAIL_FROM: z.string().min(3).default('Taskdeck <taskdeck@localhost>'),

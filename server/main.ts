@@ -6,6 +6,7 @@ import { CLIENT_IP_HEADER } from '@/server/auth/principal';
 import { isUploadRequest, serveUpload } from '@/server/http/upload-endpoint';
 import { closeClients } from '@/server/infra/clients';
 import { attachSocketServer } from '@/server/realtime/socket-server';
+import { startScheduleSync } from '@/server/schedules/schedule-sync';
 
 // The web process: Next.js and Socket.IO on one HTTP server and one port.
 
@@ -26,6 +27,9 @@ async function main(): Promise<void> {
   });
   // Engine.IO wraps the request listener above and answers /socket.io/ itself.
   const realtime = await attachSocketServer(httpServer);
+  // Postgres holds the schedules; BullMQ's job schedulers are brought in line at start and
+  // checked again now and then (server/schedules/schedule-sync.ts).
+  const stopScheduleSync = startScheduleSync(env.SCHEDULE_SYNC_INTERVAL_MS);
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -44,6 +48,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'web server stopping');
     const forceExit = setTimeout(() => process.exit(1), env.SHUTDOWN_TIMEOUT_MS).unref();
+    stopScheduleSync();
     await realtime.close(); // closes the sockets and the HTTP server
     await app.close();
     await closeClients();

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { getEnv } from '@/lib/env';
 import { getLogger } from '@/lib/logger';
 import { closeClients } from '@/server/infra/clients';
+import { startScheduleWorker } from './schedule-worker';
 import { startTaskWorker } from './task-worker';
 
 // The worker process: `tsx worker/main.ts [--queues reports,diagnostics] [--concurrency 4]`.
@@ -24,6 +25,7 @@ async function main(): Promise<void> {
     queues: parseQueues(values.queues ?? env.WORKER_QUEUES),
     concurrency: values.concurrency ? Number(values.concurrency) : undefined,
   });
+  const schedules = await startScheduleWorker();
   logger.info({ id: worker.id, queues: worker.queues }, 'worker started');
 
   let stopping = false;
@@ -31,7 +33,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'worker stopping: no new jobs, waiting for active ones');
-    await worker.stop(env.SHUTDOWN_TIMEOUT_MS);
+    await Promise.all([worker.stop(env.SHUTDOWN_TIMEOUT_MS), schedules.stop()]);
     await closeClients();
     logger.info('worker stopped');
     process.exit(0);

@@ -19,6 +19,8 @@ CREATE TABLE "schedules" (
     "last_run_at" TIMESTAMPTZ(3),
     "skipped_runs" INTEGER NOT NULL DEFAULT 0,
     "last_skipped_at" TIMESTAMPTZ(3),
+    "last_error" VARCHAR(500),
+    "last_error_at" TIMESTAMPTZ(3),
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updated_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
