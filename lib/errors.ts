@@ -151,6 +151,15 @@ export function isAppError(error: unknown): error is AppError {
 }
 
 /** Turns zod issues into field errors with dotted paths. */
+/** Field errors by path, for a form; several for one path are joined in order. */
+export function toFieldErrorMap(fieldErrors: readonly FieldError[]): Record<string, string> {
+  const map: Record<string, string> = {};
+  for (const { path, message } of fieldErrors) {
+    map[path] = map[path] ? `${map[path]} ${message}` : message;
+  }
+  return map;
+}
+
 export function toFieldErrors(
   issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>,
   prefix: string[] = [],

@@ -1,0 +1,108 @@
+'use client';
+
+import Link from 'next/link';
+import { useRouter } from 'next/navigation';
+import { useState, useTransition } from 'react';
+import { deleteSchedule, runScheduleNow, setScheduleEnabled } from '@/app/admin/schedules/actions';
+import type { ScheduleView } from '@/lib/schedules/schedule-view';
+import { primaryButtonClass } from '../../styles';
+import { ConfirmDialog } from '../tasks/confirm-dialog';
+
+const secondaryButtonClass =
+  'rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-50 disabled:cursor-not-allowed disabled:opacity-60';
+
+/** Run now, pause or resume, edit and delete one schedule. */
+export function ScheduleControls({ schedule }: { schedule: ScheduleView }) {
+  const router = useRouter();
+  const [pending, startTransition] = useTransition();
+  const [notice, setNotice] = useState<{ text: string; taskId?: string } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [confirmingDelete, setConfirmingDelete] = useState(false);
+
+  function run() {
+    setError(null);
+    startTransition(async () => {
+      const result = await runScheduleNow(schedule.id);
+      if (result.ok) {
+        setNotice({ text: 'Run started', taskId: result.data.id });
+        router.refresh();
+      } else setError(result.message);
+    });
+  }
+
+  function toggle() {
+    setError(null);
+    startTransition(async () => {
+      const result = await setScheduleEnabled(schedule.id, !schedule.enabled);
+      if (result.ok) {
+        setNotice({ text: result.data.enabled ? 'Schedule resumed' : 'Schedule paused' });
+        router.refresh();
+      } else setError(result.message);
+    });
+  }
+
+  function remove() {
+    startTransition(async () => {
+      const result = await deleteSchedule(schedule.id);
+      if (result.ok) {
+        router.push('/admin/schedules');
+        router.refresh();
+      } else {
+        setConfirmingDelete(false);
+        setError(result.message);
+      }
+    });
+  }
+
+  return (
+    <div className="space-y-2">
+      <div className="flex flex-wrap gap-2">
+        <button type="button" onClick={run} disabled={pending} className={primaryButtonClass}>
+          Run now
+        </button>
+        <button type="button" onClick={toggle} disabled={pending} className={secondaryButtonClass}>
+          {schedule.enabled ? 'Pause' : 'Resume'}
+        </button>
+        <Link href={`/admin/schedules/${schedule.id}/edit`} className={secondaryButtonClass}>
+          Edit
+        </Link>
+        <button
+          type="button"
+          onClick={() => setConfirmingDelete(true)}
+          disabled={pending}
+          className={`${secondaryButtonClass} text-red-700 hover:bg-red-50`}
+        >
+          Delete
+        </button>
+      </div>
+      {notice ? (
+        <p role="status" className="text-sm text-emerald-800">
+          {notice.text}
+          {notice.taskId ? (
+            <>
+              {': '}
+              <Link href={`/tasks/${notice.taskId}`} className="font-medium underline">
+                open the task
+              </Link>
+            </>
+          ) : null}
+        </p>
+      ) : null}
+      {error ? (
+        <p role="alert" className="text-sm text-red-700">
+          {error}
+        </p>
+      ) : null}
+      <ConfirmDialog
+        open={confirmingDelete}
+        title={`Delete the schedule "${schedule.name}"?`}
+        danger
+        pending={pending}
+        onConfirm={remove}
+        onClose={() => setConfirmingDelete(false)}
+      >
+        It stops running. Its past runs stay in the task list, no longer linked to it.
+      </ConfirmDialog>
+    </div>
+  );
+}

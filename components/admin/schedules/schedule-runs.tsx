@@ -1,0 +1,116 @@
+'use client';
+
+import Link from 'next/link';
+import { useCallback, useState, useTransition } from 'react';
+import { loadScheduleRuns } from '@/app/admin/schedules/actions';
+import { formatDuration } from '@/lib/tasks/eta';
+import type { ScheduleTrigger, TaskView } from '@/lib/tasks/task-view';
+import { DataTable } from '../../data-table';
+import { StatusBadge } from '../../status-badge';
+import { useLiveTasks } from '../../use-live-tasks';
+import { useNow } from '../../use-now';
+
+const TRIGGER_LABELS: Record<ScheduleTrigger, string> = {
+  schedule: 'On schedule',
+  run_now: 'Run now',
+  catch_up: 'Missed run, caught up',
+};
+
+function durationOf(task: TaskView, now: number | null): string {
+  if (!task.startedAt) return '—';
+  const end = task.finishedAt ? Date.parse(task.finishedAt) : now;
+  return end === null ? '—' : formatDuration(Math.max(0, end - Date.parse(task.startedAt)));
+}
+
+/** The schedule's runs, newest first, kept live: new runs appear and move as they happen. */
+export function ScheduleRuns({
+  scheduleId,
+  initialRuns,
+  initialCursor,
+}: {
+  scheduleId: string;
+  initialRuns: TaskView[];
+  initialCursor: string | null;
+}) {
+  const accept = useCallback((task: TaskView) => task.scheduleId === scheduleId, [scheduleId]);
+  const { tasks, connection, addTasks } = useLiveTasks(initialRuns, accept);
+  const [cursor, setCursor] = useState(initialCursor);
+  const [error, setError] = useState<string | null>(null);
+  const [loading, startLoading] = useTransition();
+  const now = useNow();
+
+  function loadMore() {
+    if (!cursor) return;
+    startLoading(async () => {
+      const result = await loadScheduleRuns(scheduleId, cursor);
+      if (result.ok) {
+        addTasks(result.data.data);
+        setCursor(result.data.nextCursor);
+        setError(null);
+      } else setError(result.message);
+    });
+  }
+
+  return (
+    <section aria-labelledby="runs-heading">
+      <div className="mb-3 flex items-center justify-between">
+        <h2 id="runs-heading" className="text-lg font-semibold">
+          Run history
+        </h2>
+        <span data-testid="connection" data-state={connection} className="text-xs text-slate-500">
+          {connection === 'live' ? 'Live' : connection === 'offline' ? 'Offline' : 'Connecting…'}
+        </span>
+      </div>
+      {tasks.length === 0 ? (
+        <p className="rounded-lg border border-dashed border-slate-300 bg-white px-4 py-6 text-center text-sm text-slate-500">
+          No runs yet. Runs appear here as they start, also those made with Run now.
+        </p>
+      ) : (
+        <DataTable columns={['Started', 'How', 'Outcome', 'Duration', 'Task']}>
+          {tasks.map((task) => (
+            <tr key={task.id} data-testid="schedule-run" data-task-id={task.id}>
+              <td className="whitespace-nowrap px-3 py-2 tabular-nums text-slate-700">
+                {task.createdAt.slice(0, 19).replace('T', ' ')} UTC
+              </td>
+              <td data-testid="run-trigger" className="px-3 py-2 text-slate-600">
+                {task.scheduleTrigger ? TRIGGER_LABELS[task.scheduleTrigger] : '—'}
+              </td>
+              <td className="px-3 py-2">
+                <StatusBadge status={task.status} />
+                {task.error ? (
+                  <span className="ml-2 text-xs text-red-700">{task.error.message}</span>
+                ) : null}
+              </td>
+              <td className="whitespace-nowrap px-3 py-2 tabular-nums text-slate-600">
+                {durationOf(task, now)}
+              </td>
+              <td className="px-3 py-2">
+                <Link
+                  href={`/tasks/${task.id}`}
+                  className="font-mono text-xs text-blue-700 underline"
+                >
+                  {task.id.slice(0, 8)}
+                </Link>
+              </td>
+            </tr>
+          ))}
+        </DataTable>
+      )}
+      {cursor ? (
+        <button
+          type="button"
+          onClick={loadMore}
+          disabled={loading}
+          className="mt-3 rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50 disabled:opacity-60"
+        >
+          {loading ? 'Loading…' : 'Older runs'}
+        </button>
+      ) : null}
+      {error ? (
+        <p role="alert" className="mt-2 text-sm text-red-700">
+          {error}
+        </p>
+      ) : null}
+    </section>
+  );
+}
