@@ -1,4 +1,4 @@
-/** "Mon 24 Nov 2026, 03:00:00", read in the schedule's own time zone. */
+/** "Mon, 23 Nov 2026, 03:00:00", read in the schedule's own time zone. */
 export function formatRunTime(iso: string | Date, timeZone: string): string {
   const date = typeof iso === 'string' ? new Date(iso) : iso;
   return new Intl.DateTimeFormat('en-GB', {
