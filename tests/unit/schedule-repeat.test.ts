@@ -154,7 +154,7 @@ describe('the form draft of "when"', () => {
 describe('run times', () => {
   it('show in the schedule zone and as a countdown', () => {
     expect(formatRunTime('2026-11-24T02:00:00Z', 'Europe/Berlin')).toBe(
-      'Tue 24 Nov 2026, 03:00:00',
+      'Tue, 24 Nov 2026, 03:00:00',
     );
     const now = Date.parse('2026-11-21T10:00:00Z');
     expect(formatTimeUntil('2026-11-21T10:00:00Z', now)).toBe('now');
