@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { scheduleActionHandlers } from './schedule-actions';
 import { formObject, parseActionInput as parse } from './parse-action-input';
+import { runTaskActionHandlers } from './run-task-actions';
 import { createApiKey, revokeApiKey } from '@/server/auth/api-keys';
 import { requireUser, type Principal } from '@/server/auth/principal';
 import { roleSchema, setUserRole } from '@/server/auth/user-service';
@@ -129,6 +131,8 @@ const coreActionHandlers = {
 
 export const actionHandlers = {
   ...coreActionHandlers,
+  ...runTaskActionHandlers,
+  ...scheduleActionHandlers,
 };
 
 export type ActionName = keyof typeof actionHandlers;
