@@ -3,7 +3,7 @@
 import Link from 'next/link';
 import { useState, useSyncExternalStore, useTransition, type FormEvent } from 'react';
 import { runTaskByHand } from '@/app/admin/run/actions';
-import type { FieldError } from '@/lib/errors';
+import { toFieldErrorMap } from '@/lib/errors';
 import { defaultPayloadOf } from '@/lib/schema-form/field-values';
 import { formatDuration } from '@/lib/tasks/eta';
 import { toStartInput, type StartChoice } from '@/lib/tasks/run-start';
@@ -32,15 +32,6 @@ function useHydrated(): boolean {
     () => true,
     () => false,
   );
-}
-
-/** The server's field errors by path; several for one path are read one after the other. */
-function toErrorMap(fieldErrors: FieldError[]): Record<string, string> {
-  const map: Record<string, string> = {};
-  for (const { path, message } of fieldErrors) {
-    map[path] = map[path] ? `${map[path]} ${message}` : message;
-  }
-  return map;
 }
 
 /** A control holding no valid value (setCustomValidity), found without native validation. */
@@ -114,7 +105,7 @@ export function RunTaskForm({
         setMessage(null);
       } else {
         setRan(null);
-        setErrors(toErrorMap(result.fieldErrors));
+        setErrors(toFieldErrorMap(result.fieldErrors));
         setMessage(result.message);
       }
     });

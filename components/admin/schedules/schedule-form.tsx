@@ -11,8 +11,7 @@ import {
   type RepeatSpec,
 } from '@/lib/schedules/schedule-spec';
 import type { ScheduleView } from '@/lib/schedules/schedule-view';
-import { buildFormModel } from '@/lib/schema-form/field-model';
-import { buildDefaultPayload } from '@/lib/schema-form/field-values';
+import { defaultPayloadOf } from '@/lib/schema-form/field-values';
 import type { TaskTypeForm } from '@/lib/tasks/task-type-form';
 import { TASK_PRIORITIES, type TaskPriority } from '@/lib/tasks/task-view';
 import { PayloadEditor } from '../../schema-form/payload-editor';
@@ -32,8 +31,8 @@ const POLICY_HELP: Record<MissedRunPolicy, string> = {
   skip: 'Runs missed while Taskdeck was down are skipped and counted; the schedule goes on at its next time.',
 };
 
-function defaultPayloadOf(type: TaskTypeForm | undefined): Record<string, unknown> {
-  return type ? buildDefaultPayload(buildFormModel(type.jsonSchema).fields) : {};
+function defaultPayloadOfType(type: TaskTypeForm | undefined): Record<string, unknown> {
+  return type ? defaultPayloadOf(type.jsonSchema) : {};
 }
 
 export function ScheduleForm({
@@ -50,7 +49,7 @@ export function ScheduleForm({
   const [typeName, setTypeName] = useState(schedule?.taskType ?? types[0]?.name ?? '');
   const type = types.find((candidate) => candidate.name === typeName);
   const [payload, setPayload] = useState<Record<string, unknown>>(
-    () => schedule?.payload ?? defaultPayloadOf(type),
+    () => schedule?.payload ?? defaultPayloadOfType(type),
   );
   const [priority, setPriority] = useState<TaskPriority>(schedule?.priority ?? 'normal');
   const [repeat, setRepeat] = useState<RepeatDraft>(() => toRepeatDraft(schedule?.repeat));
@@ -63,7 +62,7 @@ export function ScheduleForm({
 
   function chooseType(next: string) {
     setTypeName(next);
-    setPayload(defaultPayloadOf(types.find((candidate) => candidate.name === next)));
+    setPayload(defaultPayloadOfType(types.find((candidate) => candidate.name === next)));
     setErrors({});
   }
 
