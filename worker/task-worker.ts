@@ -9,6 +9,8 @@ import { listQueueNames } from '@/server/tasks/registry';
 import {
   clearBackstops,
   handleCancelRequest,
+  listCurrentJobs,
+  onCurrentJobsChange,
   resyncCancelRequests,
   sweepAbandonedCancels,
 } from '@/server/tasks/running-tasks';
@@ -22,6 +24,8 @@ import {
 } from '@/server/workers/worker-presence';
 
 const HAND_BACK_GRACE_MS = 5_000;
+/** The least time between two heartbeats made because a job started or ended. */
+const CHANGE_BEAT_GAP_MS = 500;
 
 function settlesWithin(promise: Promise<unknown>, ms: number): Promise<'done' | 'timeout'> {
   return Promise.race([
@@ -106,20 +110,43 @@ export async function startTaskWorker(options: TaskWorkerOptions = {}): Promise<
     concurrency,
     startedAt: new Date().toISOString(),
   };
-  const beat = () =>
-    recordWorkerHeartbeat(info).catch((error: unknown) =>
+  let stopped = false;
+  let lastBeatAt = 0;
+  let soon: NodeJS.Timeout | null = null;
+  const beat = () => {
+    if (stopped) return Promise.resolve();
+    lastBeatAt = Date.now();
+    // Attempts are tracked per process; several in-process workers (tests) share them by queue.
+    const currentJobs = listCurrentJobs().filter((job) => queues.includes(job.queue));
+    return recordWorkerHeartbeat({ ...info, currentJobs }).catch((error: unknown) =>
       logger.warn({ err: error }, 'heartbeat failed'),
     );
+  };
+  // A job that starts or ends is announced without waiting for the next beat, but a burst of
+  // short jobs makes one extra beat per CHANGE_BEAT_GAP_MS, not one per job.
+  const beatSoon = () => {
+    if (soon || stopped) return;
+    const wait = Math.max(0, lastBeatAt + CHANGE_BEAT_GAP_MS - Date.now());
+    soon = setTimeout(() => {
+      soon = null;
+      void beat();
+    }, wait);
+    soon.unref();
+  };
   await beat();
   const heartbeat = setInterval(beat, env.WORKER_HEARTBEAT_MS);
   heartbeat.unref();
+  const stopWatchingJobs = onCurrentJobsChange(beatSoon);
 
   return {
     id,
     queues,
     workers,
     async stop(timeoutMs) {
+      stopped = true;
+      stopWatchingJobs();
       clearInterval(heartbeat);
+      if (soon) clearTimeout(soon);
       await removeWorker(id).catch(() => undefined);
       const closed = Promise.all(workers.map((worker) => worker.close()));
       if ((await settlesWithin(closed, timeoutMs)) === 'timeout') {

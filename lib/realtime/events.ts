@@ -1,5 +1,6 @@
 // The realtime contract: event names and payloads shared by the worker (publisher),
 // the Socket.IO server (relay) and the browser (consumer).
+import type { AdminOverview } from '@/lib/admin/admin-overview';
 import type { TaskErrorView, TaskPriority, TaskStatus, TaskView } from '@/lib/tasks/task-view';
 
 /**
@@ -42,26 +43,36 @@ export const SERVER_EVENTS = {
   taskCreated: 'task.created',
   taskUpdated: 'task.updated',
   taskLog: 'task.log',
+  adminOverview: 'admin.overview',
 } as const;
 
 export const CLIENT_EVENTS = {
   subscribe: 'tasks.subscribe',
   unsubscribe: 'tasks.unsubscribe',
+  adminOverviewSubscribe: 'admin.overview.subscribe',
+  adminOverviewUnsubscribe: 'admin.overview.unsubscribe',
 } as const;
 
 export type SubscribeAck = { ok: true; tasks: TaskView[] } | { ok: false; error: string };
+
+export type AdminOverviewAck = { ok: true; overview: AdminOverview } | { ok: false; error: string };
 
 export interface ServerToClientEvents {
   'task.created': (task: TaskView) => void;
   'task.updated': (update: TaskUpdate) => void;
   /** Only to sockets that subscribed to the task (its page), not to whole dashboards. */
   'task.log': (line: TaskLogLine) => void;
+  /** Every few seconds, to admins' sockets that subscribed to the overview. */
+  'admin.overview': (overview: AdminOverview) => void;
 }
 
 export interface ClientToServerEvents {
   /** Joins the rooms of these tasks; the ack carries their current state (unknown ids are left out). */
   'tasks.subscribe': (taskIds: string[], ack: (result: SubscribeAck) => void) => void;
   'tasks.unsubscribe': (taskIds: string[]) => void;
+  /** Admins only: the ack carries the first snapshot; others get { ok: false } and join nothing. */
+  'admin.overview.subscribe': (ack: (result: AdminOverviewAck) => void) => void;
+  'admin.overview.unsubscribe': () => void;
 }
 
 /** What travels over Redis pub/sub from any process to every Socket.IO node. */

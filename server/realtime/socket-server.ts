@@ -8,6 +8,7 @@ import {
   type ClientToServerEvents,
   type ServerToClientEvents,
 } from '@/lib/realtime/events';
+import { getEnv } from '@/lib/env';
 import { getLogger } from '@/lib/logger';
 import { taskIdListSchema } from '@/lib/tasks/task-inputs';
 import {
@@ -22,6 +23,7 @@ import { closeRedisConnection, createRedisConnection } from '@/server/infra/clie
 import { redisKey } from '@/server/infra/queues';
 import { toWebHeaders } from '@/server/http/node-headers';
 import { getVisibleTasks } from '@/server/tasks/task-service';
+import { createAdminOverviewFeed } from './admin-overview-feed';
 import { subscribeBusMessages } from './event-bus';
 
 interface SocketData {
@@ -29,7 +31,7 @@ interface SocketData {
 }
 
 export type TaskdeckServer = Server<ClientToServerEvents, ServerToClientEvents, never, SocketData>;
-type TaskdeckSocket = Socket<ClientToServerEvents, ServerToClientEvents, never, SocketData>;
+export type TaskdeckSocket = Socket<ClientToServerEvents, ServerToClientEvents, never, SocketData>;
 
 export const SOCKET_PATH = '/socket.io/';
 
@@ -115,6 +117,8 @@ export async function attachSocketServer(httpServer: HttpServer): Promise<{
     }
   });
 
+  const overviewFeed = createAdminOverviewFeed(io, getEnv().ADMIN_OVERVIEW_INTERVAL_MS);
+
   io.on('connection', (socket) => {
     const { principal } = socket.data;
     if (principal.kind === 'user') {
@@ -125,6 +129,7 @@ export async function attachSocketServer(httpServer: HttpServer): Promise<{
       );
     }
     handlersFor(socket);
+    overviewFeed.handle(socket);
   });
 
   const subscriber = await subscribeBusMessages((message) => relay(io, message));
@@ -132,6 +137,7 @@ export async function attachSocketServer(httpServer: HttpServer): Promise<{
   return {
     io,
     async close() {
+      overviewFeed.close();
       await closeRedisConnection(subscriber);
       await new Promise<void>((resolve) => {
         io.close(() => resolve());

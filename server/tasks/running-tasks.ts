@@ -1,6 +1,7 @@
 import { getEnv } from '@/lib/env';
 import { getLogger } from '@/lib/logger';
 import { nowMs } from '@/lib/realtime/events';
+import type { CurrentJob } from '@/lib/admin/admin-overview';
 import { getPrisma } from '@/server/infra/clients';
 import { readCancelRequests, type CancelRequest } from './cancel-relay';
 import { endCancelling } from './task-transitions';
@@ -18,26 +19,53 @@ export class TaskCancelledError extends Error {
 interface RunningAttempt {
   controller: AbortController;
   revision: number | null;
+  /** Set once the attempt has begun: a job that turns out to have nothing to run never shows. */
+  job: CurrentJob | null;
 }
 
 const running = new Map<string, RunningAttempt>();
 const backstops = new Map<string, NodeJS.Timeout>();
+const changeListeners = new Set<() => void>();
 
 /** A worker that holds no job of a cancelled task marks it cancelled this long after the deadline. */
 const BACKSTOP_GRACE_MS = 2_000;
 
 export function registerRunning(taskId: string, controller: AbortController): RunningAttempt {
-  const entry: RunningAttempt = { controller, revision: null };
+  const entry: RunningAttempt = { controller, revision: null, job: null };
   running.set(taskId, entry);
   return entry;
 }
 
+function notifyChange(): void {
+  for (const listener of changeListeners) listener();
+}
+
+/** The attempt is running its processor now: it counts among this process's current jobs. */
+export function markAttemptStarted(entry: RunningAttempt, revision: number, job: CurrentJob): void {
+  entry.revision = revision;
+  entry.job = job;
+  notifyChange();
+}
+
 export function unregisterRunning(taskId: string, entry: RunningAttempt): void {
-  if (running.get(taskId) === entry) running.delete(taskId);
+  if (running.get(taskId) !== entry) return;
+  running.delete(taskId);
+  if (entry.job) notifyChange();
 }
 
 export function listRunningTaskIds(): string[] {
   return [...running.keys()];
+}
+
+/** The attempts this process is running right now, for the worker's heartbeat. */
+export function listCurrentJobs(): CurrentJob[] {
+  return [...running.values()].flatMap((entry) => (entry.job ? [entry.job] : []));
+}
+
+/** Calls the listener whenever an attempt starts or ends; returns the unsubscribe. */
+export function onCurrentJobsChange(listener: () => void): () => void {
+  changeListeners.add(listener);
+  return () => changeListeners.delete(listener);
 }
 
 function signalCancel(entry: RunningAttempt, request: CancelRequest): void {

@@ -19,6 +19,7 @@ import { computeBackoffMs } from './backoff';
 import { ProgressReporter } from './progress-reporter';
 import { findTaskType } from './registry';
 import {
+  markAttemptStarted,
   registerRunning,
   resyncCancelRequests,
   TaskCancelledError,
@@ -236,7 +237,12 @@ export async function runTaskJob(
       throw new DelayedError();
     }
     if (!task) return;
-    entry.revision = task.revision;
+    markAttemptStarted(entry, task.revision, {
+      taskId: task.id,
+      type: task.type,
+      queue: task.queue,
+      startedAt: (task.startedAt ?? new Date()).toISOString(),
+    });
     await resyncCancelRequests([taskId]);
     const type = findTaskType(task.type);
     const reporter = new ProgressReporter(task.id, task.ownerId, task.attempts, task.revision);

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { getRedis } from '@/server/infra/clients';
+import type { WorkerView } from '@/lib/admin/admin-overview';
 import { redisKey } from '@/server/infra/queues';
 
 // Workers announce themselves in a sorted set scored by their last heartbeat, with details in
@@ -7,16 +8,8 @@ import { redisKey } from '@/server/infra/queues';
 
 const STALE_AFTER_BEATS = 3;
 
-export interface WorkerInfo {
-  id: string;
-  hostname: string;
-  pid: number;
-  queues: string[];
-  /** Jobs at once, per queue. */
-  concurrency: Record<string, number>;
-  startedAt: string;
-  lastBeatAt: string;
-}
+/** What a worker announces: who it is, what it serves, and the tasks it is running. */
+export type WorkerInfo = WorkerView;
 
 export async function recordWorkerHeartbeat(info: Omit<WorkerInfo, 'lastBeatAt'>): Promise<void> {
   const now = Date.now();
@@ -36,6 +29,12 @@ export async function removeWorker(id: string): Promise<void> {
     .exec();
 }
 
+function readWorkerInfo(value: string): WorkerInfo {
+  const info = JSON.parse(value) as Omit<WorkerInfo, 'currentJobs'> & Partial<WorkerInfo>;
+  // A worker of an older version announces no current jobs.
+  return { ...info, currentJobs: info.currentJobs ?? [] };
+}
+
 export async function listLiveWorkers(heartbeatMs: number): Promise<WorkerInfo[]> {
   const redis = getRedis();
   const cutoff = Date.now() - heartbeatMs * STALE_AFTER_BEATS;
@@ -51,7 +50,7 @@ export async function listLiveWorkers(heartbeatMs: number): Promise<WorkerInfo[]
   const ids = await redis.zrangebyscore(redisKey('workers'), cutoff, '+inf');
   if (ids.length === 0) return [];
   const raw = await redis.hmget(redisKey('workers', 'info'), ...ids);
-  return raw.flatMap((value) => (value ? [JSON.parse(value) as WorkerInfo] : []));
+  return raw.flatMap((value) => (value ? [readWorkerInfo(value)] : []));
 }
 
 export function describeThisHost(): { hostname: string; pid: number } {

@@ -2,12 +2,16 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { io as connect, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents } from '@/lib/realtime/events';
-import { attachSocketServer } from '@/server/realtime/socket-server';
+import { attachSocketServer, type TaskdeckServer } from '@/server/realtime/socket-server';
 
 export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 /** A web node without Next: the real Socket.IO server on a real HTTP port. */
-export async function startSocketNode(): Promise<{ url: string; close(): Promise<void> }> {
+export async function startSocketNode(): Promise<{
+  url: string;
+  io: TaskdeckServer;
+  close(): Promise<void>;
+}> {
   const httpServer: Server = createServer((_req, res) => {
     res.statusCode = 404;
     res.end();
@@ -15,7 +19,7 @@ export async function startSocketNode(): Promise<{ url: string; close(): Promise
   const realtime = await attachSocketServer(httpServer);
   await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
   const { port } = httpServer.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, close: () => realtime.close() };
+  return { url: `http://127.0.0.1:${port}`, io: realtime.io, close: () => realtime.close() };
 }
 
 /** Connects as a browser would (session cookie) or an integration would (API key token). */

@@ -1,0 +1,48 @@
+'use client';
+
+import type { ReactNode } from 'react';
+import type { AdminOverview } from '@/lib/admin/admin-overview';
+import { ConnectionIndicator } from './connection-indicator';
+import { DurationsTable } from './durations-table';
+import { QueuesTable } from './queues-table';
+import { ThroughputSection } from './throughput-section';
+import { useAdminOverview } from './use-admin-overview';
+import { WorkersTable } from './workers-table';
+
+function Section({ id, title, children }: { id: string; title: string; children: ReactNode }) {
+  return (
+    <section aria-labelledby={`${id}-heading`}>
+      <h2 id={`${id}-heading`} className="mb-3 text-sm font-semibold uppercase text-slate-500">
+        {title}
+      </h2>
+      {children}
+    </section>
+  );
+}
+
+/** The whole system at a glance, re-rendered with every snapshot the server pushes. */
+export function AdminOverviewView({ initial }: { initial: AdminOverview }) {
+  const { overview, connection, refused } = useAdminOverview(initial);
+  return (
+    <div className="space-y-10">
+      <div className="-mt-4 flex justify-end">
+        <ConnectionIndicator connection={connection} generatedAt={overview.generatedAt} />
+      </div>
+      {refused ? (
+        <p role="alert" className="rounded-md bg-red-50 p-3 text-sm text-red-800">
+          Live updates are off: {refused} The figures below are from when the page loaded.
+        </p>
+      ) : null}
+      <Section id="queues" title="Queues">
+        <QueuesTable queues={overview.queues} />
+      </Section>
+      <ThroughputSection throughput={overview.throughput} />
+      <Section id="durations" title="Run times, last 24 hours">
+        <DurationsTable durations={overview.durations} />
+      </Section>
+      <Section id="workers" title={`Workers (${overview.workers.length})`}>
+        <WorkersTable workers={overview.workers} />
+      </Section>
+    </div>
+  );
+}

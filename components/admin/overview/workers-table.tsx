@@ -1,0 +1,87 @@
+'use client';
+
+import Link from 'next/link';
+import { DataTable } from '@/components/data-table';
+import { cardClass } from '@/components/styles';
+import { useNow } from '@/components/use-now';
+import type { CurrentJob, WorkerView } from '@/lib/admin/admin-overview';
+import { describeQueueConcurrency, formatAgo } from '@/lib/admin/overview-format';
+import { formatDuration } from '@/lib/tasks/eta';
+
+/** Time since an instant, ticking with the page's clock; the UTC time until the page is live. */
+function Since({ iso, suffix }: { iso: string; suffix: 'ago' | 'running' }) {
+  const now = useNow();
+  if (now === null) return <span>{iso.slice(11, 19)} UTC</span>;
+  const elapsed = Math.max(0, now - Date.parse(iso));
+  return (
+    <span title={`${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`}>
+      {suffix === 'ago' ? formatAgo(elapsed) : `${formatDuration(elapsed)}`}
+    </span>
+  );
+}
+
+function CurrentJobs({ jobs }: { jobs: CurrentJob[] }) {
+  if (jobs.length === 0) return <span className="text-slate-400">idle</span>;
+  return (
+    <ul className="space-y-0.5">
+      {jobs.map((job) => (
+        <li key={job.taskId} data-testid="worker-job" data-task-id={job.taskId}>
+          <Link href={`/tasks/${job.taskId}`} className="font-mono text-blue-700 hover:underline">
+            {job.type}
+          </Link>{' '}
+          {/* Ids are UUIDv7: their start is the creation time, their end tells tasks apart. */}
+          <span className="text-xs text-slate-500" title={job.taskId}>
+            …{job.taskId.slice(-8)} · <Since iso={job.startedAt} suffix="running" />
+          </span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** The worker processes whose heartbeat is recent, with what each is running right now. */
+export function WorkersTable({ workers }: { workers: WorkerView[] }) {
+  if (workers.length === 0) {
+    return (
+      <div data-testid="workers-empty" className={`${cardClass} border-dashed p-6 text-center`}>
+        <p className="font-medium">No workers online</p>
+        <p className="mt-1 text-sm text-slate-500">
+          Queued tasks wait until one starts. Run <code>npm run worker</code> for every queue, or{' '}
+          <code>npm run worker -- --queues diagnostics</code> for some (<code>npm start</code> runs
+          one beside the web process).
+        </p>
+      </div>
+    );
+  }
+  return (
+    <DataTable columns={['Host', 'PID', 'Queues', 'Current jobs', 'Last heartbeat']} alignTop>
+      {workers.map((worker) => (
+        <tr key={worker.id} data-testid="worker-row" data-worker-id={worker.id}>
+          <td className="px-3 py-2 font-mono">{worker.hostname}</td>
+          <td data-testid="worker-pid" className="px-3 py-2 font-mono tabular-nums">
+            {worker.pid}
+          </td>
+          <td className="px-3 py-2">
+            <ul data-testid="worker-queues">
+              {worker.queues.map((queue) => (
+                <li key={queue} className="whitespace-nowrap font-mono text-xs">
+                  {describeQueueConcurrency(queue, worker.concurrency[queue])}
+                </li>
+              ))}
+            </ul>
+          </td>
+          <td
+            className="px-3 py-2"
+            data-testid="worker-jobs"
+            data-count={worker.currentJobs.length}
+          >
+            <CurrentJobs jobs={worker.currentJobs} />
+          </td>
+          <td data-testid="worker-heartbeat" className="whitespace-nowrap px-3 py-2 text-slate-600">
+            <Since iso={worker.lastBeatAt} suffix="ago" />
+          </td>
+        </tr>
+      ))}
+    </DataTable>
+  );
+}

@@ -1,0 +1,77 @@
+// The admin overview snapshot: computed by each web node, pushed over Socket.IO and rendered
+// by the browser, so it holds plain JSON only.
+
+/** A task a worker process is running right now, as its heartbeat announces it. */
+export interface CurrentJob {
+  taskId: string;
+  type: string;
+  queue: string;
+  startedAt: string;
+}
+
+export interface WorkerView {
+  id: string;
+  hostname: string;
+  pid: number;
+  queues: string[];
+  /** Jobs at once, per queue. */
+  concurrency: Record<string, number>;
+  startedAt: string;
+  lastBeatAt: string;
+  currentJobs: CurrentJob[];
+}
+
+export interface QueueCounts {
+  waiting: number;
+  active: number;
+  delayed: number;
+  failed: number;
+  completed: number;
+}
+
+export interface OverviewQueue {
+  name: string;
+  description: string;
+  paused: boolean;
+  concurrency: number;
+  counts: QueueCounts;
+}
+
+/** Tasks that reached an end in one bucket of time, by how they ended. */
+export interface FinishedCounts {
+  succeeded: number;
+  failed: number;
+  cancelled: number;
+}
+
+/**
+ * Buckets of `bucketMs` from `start`, aligned to the bucket size; the last one is the bucket
+ * now falls in, so it is still filling up.
+ */
+export interface ThroughputWindow {
+  start: string;
+  bucketMs: number;
+  buckets: FinishedCounts[];
+  totals: FinishedCounts;
+  /** failed / (succeeded + failed); null when nothing succeeded or failed. */
+  failureRate: number | null;
+}
+
+export interface DurationStat {
+  type: string;
+  /** Successful runs it is computed from. */
+  count: number;
+  p50Ms: number;
+  p95Ms: number;
+}
+
+export interface AdminOverview {
+  generatedAt: string;
+  /** How often the server pushes a new snapshot. */
+  refreshMs: number;
+  queues: OverviewQueue[];
+  throughput: { hour: ThroughputWindow; day: ThroughputWindow };
+  /** Run times of the tasks that succeeded in the day window, per type. */
+  durations: DurationStat[];
+  workers: WorkerView[];
+}

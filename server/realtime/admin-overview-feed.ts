@@ -1,0 +1,105 @@
+import { ForbiddenError, UnauthorizedError } from '@/lib/errors';
+import { getLogger } from '@/lib/logger';
+import { CLIENT_EVENTS, SERVER_EVENTS } from '@/lib/realtime/events';
+import { getAdminOverview } from '@/server/admin/overview-service';
+import { isAdmin, type Principal } from '@/server/auth/principal';
+import type { TaskdeckServer, TaskdeckSocket } from './socket-server';
+
+// The admin overview, pushed to the admins watching it. Each web node computes its own
+// snapshots, only while one of its own sockets watches, and emits them to its local room:
+// every node reads the same Redis and Postgres, so no node-to-node traffic is needed.
+
+export const ADMIN_OVERVIEW_ROOM = 'admin:overview';
+
+export interface AdminOverviewFeed {
+  /** Wires a connected socket's subscribe and unsubscribe events. */
+  handle(socket: TaskdeckSocket): void;
+  close(): void;
+}
+
+export function createAdminOverviewFeed(io: TaskdeckServer, intervalMs: number): AdminOverviewFeed {
+  const logger = getLogger();
+  const adapter = io.of('/').adapter;
+  let timer: NodeJS.Timeout | null = null;
+  let computing = false;
+  let failing = false;
+  let closed = false;
+
+  /** The snapshot is computed as one of the admins watching, so requireAdmin always applies. */
+  function findWatcher(): Principal | null {
+    for (const id of adapter.rooms.get(ADMIN_OVERVIEW_ROOM) ?? []) {
+      const principal = io.of('/').sockets.get(id)?.data.principal;
+      if (principal && isAdmin(principal)) return principal;
+    }
+    return null;
+  }
+
+  async function push(): Promise<void> {
+    // A slow database must not stack snapshots up: skip a tick while one is being computed.
+    if (computing || closed) return;
+    const watcher = findWatcher();
+    if (!watcher) return;
+    computing = true;
+    try {
+      const overview = await getAdminOverview(watcher);
+      if (!closed) io.local.to(ADMIN_OVERVIEW_ROOM).emit(SERVER_EVENTS.adminOverview, overview);
+      if (failing) logger.info('admin overview snapshots work again');
+      failing = false;
+    } catch (error) {
+      // Once per outage, not every tick; watchers see the snapshot's time stop moving.
+      if (!failing) logger.error({ err: error }, 'could not compute the admin overview');
+      failing = true;
+    } finally {
+      computing = false;
+    }
+  }
+
+  function start(): void {
+    if (timer || closed) return;
+    timer = setInterval(() => void push(), intervalMs);
+    timer.unref();
+  }
+
+  function stop(): void {
+    if (timer) clearInterval(timer);
+    timer = null;
+  }
+
+  // The in-memory part of the adapter reports this node's rooms: the first watcher starts the
+  // interval, the last one to leave (or disconnect) stops it.
+  adapter.on('create-room', (room: string) => {
+    if (room === ADMIN_OVERVIEW_ROOM) start();
+  });
+  adapter.on('delete-room', (room: string) => {
+    if (room === ADMIN_OVERVIEW_ROOM) stop();
+  });
+
+  return {
+    handle(socket) {
+      socket.on(CLIENT_EVENTS.adminOverviewSubscribe, async (ack) => {
+        if (typeof ack !== 'function') return;
+        try {
+          const overview = await getAdminOverview(socket.data.principal);
+          // Gone while the snapshot was read: joining now would keep the interval running.
+          if (!socket.connected) return;
+          await socket.join(ADMIN_OVERVIEW_ROOM);
+          ack({ ok: true, overview });
+        } catch (error) {
+          if (error instanceof ForbiddenError || error instanceof UnauthorizedError) {
+            ack({ ok: false, error: 'Only admins can watch the overview.' });
+            return;
+          }
+          logger.error({ err: error, socket: socket.id }, 'admin overview subscribe failed');
+          ack({ ok: false, error: 'Could not read the overview right now.' });
+        }
+      });
+      socket.on(CLIENT_EVENTS.adminOverviewUnsubscribe, () => {
+        void socket.leave(ADMIN_OVERVIEW_ROOM);
+      });
+    },
+    close() {
+      closed = true;
+      stop();
+    },
+  };
+}
