@@ -82,7 +82,7 @@ export function RepeatFields({
             checked={draft.kind === 'cron'}
             onChange={() => set({ kind: 'cron' })}
           />
-          Cron pattern
+          Cron schedule
         </label>
         <label className="flex items-center gap-2">
           <input
