@@ -1,5 +1,6 @@
 'use server';
 
+import type { BulkTaskAction } from '@/lib/tasks/task-inputs';
 import { runAction } from '@/server/http/action';
 
 export async function requestReport(formData: FormData) {
@@ -18,7 +19,7 @@ export async function retryTask(id: string) {
   return runAction('retryTask', id);
 }
 
-export async function runBulkTaskAction(action: 'cancel' | 'retry', ids: string[]) {
+export async function runBulkTaskAction(action: BulkTaskAction['action'], ids: string[]) {
   return runAction('runBulkTaskAction', action, ids);
 }
 

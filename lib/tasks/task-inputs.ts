@@ -25,16 +25,67 @@ export const createTaskInputSchema = z
 
 export type CreateTaskInput = z.infer<typeof createTaskInputSchema>;
 
+/** A query parameter left empty (a filter form's blank field) means "not given". */
+const blankAsAbsent = (value: unknown) =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+const optionalText = (max: number) =>
+  z.preprocess(blankAsAbsent, z.string().trim().min(1).max(max).optional());
+
+/** `failed` or `failed,cancelled`: one status or several, any of which matches. */
+const statusListSchema = z
+  .string()
+  .max(200)
+  .transform((value) => [...new Set(value.split(',').map((part) => part.trim()))])
+  .pipe(
+    z
+      .array(z.enum(TASK_STATUSES, { message: `Use one of ${TASK_STATUSES.join(', ')}` }))
+      .min(1)
+      .max(TASK_STATUSES.length),
+  );
+
+/** ISO 8601; without an offset (a datetime-local field) it is read as UTC. */
+const createdBoundSchema = z.iso.datetime({
+  offset: true,
+  local: true,
+  message: 'Use a date and time like 2026-01-31T14:05:00Z',
+});
+
+/**
+ * Listing tasks (REST `GET /api/v1/tasks`, the admin task list): filters, all optional and
+ * combined with AND, and a keyset page. `owner` (a user id or exact email) is for admins; `q` is
+ * a task id, or at least 3 characters to find in the payload.
+ */
 export const listTasksQuerySchema = z
   .object({
-    status: z.enum(TASK_STATUSES).optional(),
-    type: z.string().min(1).max(100).optional(),
-    cursor: z.string().min(1).max(200).optional(),
+    status: z.preprocess(blankAsAbsent, statusListSchema.optional()),
+    type: optionalText(100),
+    owner: optionalText(320),
+    queue: optionalText(100),
+    /** Created at or after this time. */
+    from: z.preprocess(blankAsAbsent, createdBoundSchema.optional()),
+    /** Created before this time. */
+    to: z.preprocess(blankAsAbsent, createdBoundSchema.optional()),
+    q: optionalText(200),
+    cursor: optionalText(200),
     limit: z.coerce.number().int().min(1).max(100).default(25),
   })
-  .strict();
+  .strict()
+  .refine(
+    (query) =>
+      !query.from || !query.to || readCreatedBound(query.from) < readCreatedBound(query.to),
+    {
+      message: 'The start of the range must be before its end',
+      path: ['to'],
+    },
+  );
 
 export type ListTasksQuery = z.infer<typeof listTasksQuerySchema>;
+
+/** A `from`/`to` bound as a Date; one without an offset is UTC. */
+export function readCreatedBound(value: string): Date {
+  return new Date(/(Z|[+-]\d{2}:?\d{2})$/i.test(value) ? value : `${value}Z`);
+}
 
 export const taskIdSchema = z.uuid();
 
@@ -49,7 +100,7 @@ export const idempotencyKeySchema = z
 
 export const bulkTaskActionSchema = z
   .object({
-    action: z.enum(['cancel', 'retry']),
+    action: z.enum(['cancel', 'retry', 'delete']),
     ids: z.array(taskIdSchema).min(1, 'Select at least one task').max(500),
   })
   .strict();

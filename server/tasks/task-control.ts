@@ -12,9 +12,11 @@ import { findTaskType } from './registry';
 import { enqueueOrFail, nextJobId, removeTaskJob } from './task-jobs';
 import { toTaskView } from './task-mapper';
 import { transitionTask } from './task-transitions';
+import { deleteTasksInBulk } from './task-deletion';
 import { findVisibleTask } from './task-service';
 
-// Cancel and retry by hand, for one task (its owner or an admin) or many (admins).
+// Cancel and retry by hand, for one task (its owner or an admin) or many (admins); deleting
+// finished tasks in bulk (admins) is in task-deletion.ts.
 
 async function auditIfOthers(
   principal: Principal,
@@ -131,7 +133,8 @@ async function retryOne(task: Task, actorId: string): Promise<Task> {
   return queued;
 }
 
-type TaskAction = BulkTaskAction['action'];
+/** What can be done to one task; 'delete' is bulk only. */
+type TaskAction = Exclude<BulkTaskAction['action'], 'delete'>;
 
 // What each action does to one task, and how it is audited for one task and for many.
 const ACTIONS: Record<
@@ -175,17 +178,27 @@ export function retryTask(principal: Principal, id: string, context: AuditContex
 export interface BulkOutcome {
   id: string;
   ok: boolean;
+  /** After the action; for a deleted task, the status it had. */
   status?: TaskView['status'];
+  /** Why this one was not done. */
   error?: string;
 }
 
-/** Admins: cancel or retry many tasks; each one succeeds or fails on its own. */
+export interface BulkResult {
+  results: BulkOutcome[];
+  succeeded: number;
+  failed: number;
+}
+
+/** Admins: cancel, retry or delete many tasks; each one succeeds or fails on its own. */
 export async function runBulkTaskAction(
   principal: Principal,
   input: BulkTaskAction,
   context: AuditContext,
-): Promise<{ results: BulkOutcome[]; succeeded: number; failed: number }> {
+): Promise<BulkResult> {
   const admin = requireAdmin(principal);
+  if (input.action === 'delete') return deleteTasksInBulk(principal, input.ids, context);
+  const action = input.action;
   const ids = [...new Set(input.ids)];
   const tasks = await getPrisma().task.findMany({ where: { id: { in: ids } } });
   const byId = new Map(tasks.map((task) => [task.id, task]));
@@ -197,7 +210,7 @@ export async function runBulkTaskAction(
       continue;
     }
     try {
-      const done = await ACTIONS[input.action].run(task, admin.userId);
+      const done = await ACTIONS[action].run(task, admin.userId);
       results.push({ id, ok: true, status: done.status });
     } catch (error) {
       if (!(error instanceof ConflictError || error instanceof ServiceUnavailableError))
@@ -206,7 +219,7 @@ export async function runBulkTaskAction(
     }
   }
   const succeeded = results.filter((result) => result.ok).length;
-  await recordAudit(admin, ACTIONS[input.action].bulkAudit, null, context, {
+  await recordAudit(admin, ACTIONS[action].bulkAudit, null, context, {
     requested: ids.length,
     succeeded,
     ids: ids.slice(0, 100),

@@ -1,8 +1,6 @@
 import { NotFoundError } from '@/lib/errors';
-import type { ListTasksQuery } from '@/lib/tasks/task-inputs';
 import { taskIdSchema } from '@/lib/tasks/task-inputs';
 import type { TaskStatus, TaskView } from '@/lib/tasks/task-view';
-import type { Prisma } from '@/lib/generated/prisma/client';
 import {
   canSeeTask,
   requireUser,
@@ -12,11 +10,8 @@ import {
 import { recordAudit, type AuditContext } from '@/server/audit/audit-service';
 import { getPrisma } from '@/server/infra/clients';
 import { getStorage } from '@/server/storage/storage';
-import { decodeKeysetCursor, rowsAfter, toKeysetPage } from '@/server/db/keyset-cursor';
 import { listTaskTypes } from './registry';
 import { readResultFile, toTaskView } from './task-mapper';
-
-const isUuid = (id: string) => taskIdSchema.safeParse(id).success;
 
 export async function findVisibleTask(principal: Principal, id: string) {
   requireUser(principal);
@@ -41,27 +36,8 @@ export async function getVisibleTasks(principal: Principal, ids: string[]): Prom
   return tasks.map(toTaskView);
 }
 
-export interface TaskPage {
-  data: TaskView[];
-  nextCursor: string | null;
-}
-
-export async function listTasks(principal: Principal, query: ListTasksQuery): Promise<TaskPage> {
-  const user = requireUser(principal);
-  const cursor = query.cursor ? decodeKeysetCursor(query.cursor, isUuid) : null;
-  const where: Prisma.TaskWhereInput = {
-    ...visibleTasksWhere(user),
-    ...(query.status ? { status: query.status } : {}),
-    ...(query.type ? { type: query.type } : {}),
-    ...(cursor ? rowsAfter(cursor) : {}),
-  };
-  const rows = await getPrisma().task.findMany({
-    where,
-    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-    take: query.limit + 1,
-  });
-  return toKeysetPage(rows, query.limit, toTaskView);
-}
+// Listing lives in task-search.ts (filters, search, keyset pages); re-exported for its callers.
+export { listTasks, type TaskPage } from './task-search';
 
 /**
  * Opens a stored file of a task the principal may see (the caller checked that), recording in

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { handleUpload } from '@/server/http/upload-endpoint';
@@ -5,6 +6,8 @@ import { getPrisma } from '@/server/infra/clients';
 import type { TaskView } from '@/lib/tasks/task-view';
 import type { ActionName } from '@/server/actions/action-handlers';
 import { NO_AUDIT_CONTEXT } from '@/server/audit/audit-service';
+import { encodeKeysetCursor } from '@/server/db/keyset-cursor';
+import { createSchedule } from '@/server/schedules/schedule-service';
 import { cancelTask } from '@/server/tasks/task-control';
 import { createTask } from '@/server/tasks/task-submission';
 import type { TestUser } from './users';
@@ -80,6 +83,22 @@ async function createCancelledTask(f: MatrixFixture): Promise<string> {
   return id;
 }
 
+/** A paused schedule (it never fires during the test), made by the admin for each caller. */
+async function createPausedSchedule(f: MatrixFixture): Promise<string> {
+  const schedule = await createSchedule(
+    f.admin.principal,
+    {
+      name: `Matrix ${randomUUID()}`,
+      taskType: 'diagnostics.simulate',
+      payload: { steps: 1, stepMs: 0 },
+      repeat: { kind: 'cron', cron: '0 3 * * *', timezone: 'UTC' },
+      enabled: false,
+    },
+    NO_AUDIT_CONTEXT,
+  );
+  return schedule.id;
+}
+
 // REST: status per caller. Allowed = 2xx; someone else's task = 404 (ids leak nothing).
 const OWNER_ONLY = (ok: number): Expected => ({
   anonymous: 401,
@@ -132,6 +151,13 @@ export const ROUTES: RouteCase[] = [
     method: 'GET',
     url: () => '/api/v1/tasks',
     expected: ANY_USER(200),
+  },
+  // Naming an owner is an admin's filter; users are refused rather than silently narrowed.
+  {
+    route: 'api/v1/tasks/route.ts',
+    method: 'GET',
+    url: (f) => `/api/v1/tasks?owner=${encodeURIComponent(f.alice.email)}&status=failed,succeeded`,
+    expected: ADMIN_ONLY(200),
   },
   {
     route: 'api/v1/tasks/[id]/route.ts',
@@ -202,6 +228,14 @@ export const ROUTES: RouteCase[] = [
     expected: ADMIN_ONLY(200),
   },
   {
+    route: 'api/v1/tasks/bulk/route.ts',
+    method: 'POST',
+    prepare: createCancelledTask,
+    url: () => '/api/v1/tasks/bulk',
+    body: (_f, id) => ({ action: 'delete', ids: [id] }),
+    expected: ADMIN_ONLY(200),
+  },
+  {
     route: 'api/v1/queues/route.ts',
     method: 'GET',
     url: () => '/api/v1/queues',
@@ -218,6 +252,60 @@ export const ROUTES: RouteCase[] = [
     route: 'api/v1/queues/[name]/resume/route.ts',
     method: 'POST',
     url: () => '/api/v1/queues/reports/resume',
+    expected: ADMIN_ONLY(200),
+  },
+  {
+    route: 'api/v1/schedules/route.ts',
+    method: 'GET',
+    url: () => '/api/v1/schedules',
+    expected: ADMIN_ONLY(200),
+  },
+  {
+    route: 'api/v1/schedules/route.ts',
+    method: 'POST',
+    url: () => '/api/v1/schedules',
+    body: () => ({
+      name: `Matrix ${randomUUID()}`,
+      taskType: 'diagnostics.simulate',
+      repeat: { kind: 'interval', everyMs: 3_600_000 },
+      enabled: false,
+    }),
+    expected: ADMIN_ONLY(201),
+  },
+  {
+    route: 'api/v1/schedules/[id]/route.ts',
+    method: 'GET',
+    prepare: createPausedSchedule,
+    url: (_f, id) => `/api/v1/schedules/${id}`,
+    expected: ADMIN_ONLY(200),
+  },
+  {
+    route: 'api/v1/schedules/[id]/route.ts',
+    method: 'PATCH',
+    prepare: createPausedSchedule,
+    url: (_f, id) => `/api/v1/schedules/${id}`,
+    body: () => ({ priority: 'low' }),
+    expected: ADMIN_ONLY(200),
+  },
+  {
+    route: 'api/v1/schedules/[id]/route.ts',
+    method: 'DELETE',
+    prepare: createPausedSchedule,
+    url: (_f, id) => `/api/v1/schedules/${id}`,
+    expected: ADMIN_ONLY(204),
+  },
+  {
+    route: 'api/v1/schedules/[id]/run/route.ts',
+    method: 'POST',
+    prepare: createPausedSchedule,
+    url: (_f, id) => `/api/v1/schedules/${id}/run`,
+    expected: ADMIN_ONLY(201),
+  },
+  {
+    route: 'api/v1/schedules/[id]/runs/route.ts',
+    method: 'GET',
+    prepare: createPausedSchedule,
+    url: (_f, id) => `/api/v1/schedules/${id}/runs`,
     expected: ADMIN_ONLY(200),
   },
   // Better Auth's own endpoints: the session lookup answers everyone (null when signed out).
@@ -319,6 +407,55 @@ export const ACTIONS: Record<ActionName, ActionCase> = {
     args: (f) => [f.bob.principal.userId, 'user'],
     expected: ACTION_ADMIN_ONLY,
   },
+  // Due tomorrow: the run never starts during the test.
+  runTaskByHand: {
+    args: () => [
+      {
+        type: 'diagnostics.simulate',
+        payload: { steps: 1, stepMs: 0 },
+        priority: 'high',
+        delayMs: 86_400_000,
+      },
+    ],
+    expected: ACTION_ADMIN_ONLY,
+  },
   // Each caller's own setting; off is the default, so the matrix changes nothing.
   setCompletionEmails: { args: () => [false], expected: ACTION_ANY_USER },
+  createSchedule: {
+    args: () => [
+      {
+        name: `Matrix ${randomUUID()}`,
+        taskType: 'diagnostics.simulate',
+        repeat: { kind: 'interval', everyMs: 3_600_000 },
+        enabled: false,
+      },
+    ],
+    expected: ACTION_ADMIN_ONLY,
+  },
+  updateSchedule: {
+    prepare: createPausedSchedule,
+    args: (_f, id) => [id, { priority: 'low' }],
+    expected: ACTION_ADMIN_ONLY,
+  },
+  setScheduleEnabled: {
+    // Paused already: pausing again changes nothing, whoever is allowed to.
+    prepare: createPausedSchedule,
+    args: (_f, id) => [id, false],
+    expected: ACTION_ADMIN_ONLY,
+  },
+  deleteSchedule: {
+    prepare: createPausedSchedule,
+    args: (_f, id) => [id],
+    expected: ACTION_ADMIN_ONLY,
+  },
+  runScheduleNow: {
+    prepare: createPausedSchedule,
+    args: (_f, id) => [id],
+    expected: ACTION_ADMIN_ONLY,
+  },
+  loadScheduleRuns: {
+    prepare: createPausedSchedule,
+    args: (_f, id) => [id, encodeKeysetCursor({ createdAt: new Date(), id })],
+    expected: ACTION_ADMIN_ONLY,
+  },
 };

@@ -1,0 +1,98 @@
+import { getLogger } from '@/lib/logger';
+import { TERMINAL_STATUSES, type TaskStatus } from '@/lib/tasks/task-view';
+import { requireAdmin, type Principal } from '@/server/auth/principal';
+import { recordAudit, type AuditContext } from '@/server/audit/audit-service';
+import { getPrisma } from '@/server/infra/clients';
+import { getStorage } from '@/server/storage/storage';
+import type { BulkOutcome, BulkResult } from './task-control';
+import { taskStoragePrefix } from './task-type';
+
+// Admins delete finished tasks by hand, as retention does by age: the files first, then the
+// rows (transitions, files and logs go with them by cascade). An unfinished task is never
+// deleted; a worker may still be writing to it.
+
+const FINISHED = [...TERMINAL_STATUSES];
+/** Storage removals in flight at once. */
+const DELETE_CONCURRENCY = 8;
+/** The transaction holds the rows while their files are removed; this bounds it. */
+const TRANSACTION_TIMEOUT_MS = 60_000;
+
+async function removeFiles(ids: readonly string[]): Promise<Set<string>> {
+  const storage = getStorage();
+  const failed = new Set<string>();
+  let next = 0;
+  async function lane(): Promise<void> {
+    while (next < ids.length) {
+      const id = ids[next++] as string;
+      try {
+        await storage.deletePrefix(taskStoragePrefix(id));
+      } catch (error) {
+        getLogger().warn({ err: error, taskId: id }, 'could not remove a deleted task’s files');
+        failed.add(id);
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(DELETE_CONCURRENCY, ids.length) }, lane));
+  return failed;
+}
+
+/**
+ * Admins: deletes these tasks if they finished (succeeded, failed or cancelled), with their
+ * stored files; each other id is reported with the reason it stayed. Audited once.
+ */
+export async function deleteTasksInBulk(
+  principal: Principal,
+  requestedIds: readonly string[],
+  context: AuditContext,
+): Promise<BulkResult> {
+  const admin = requireAdmin(principal);
+  const ids = [...new Set(requestedIds)];
+  const { deleted, kept } = await getPrisma().$transaction(
+    async (tx) => {
+      // Locks the finished ones only: a running task's progress writes must not wait on us.
+      // A row retried by hand meanwhile no longer matches once its lock is released.
+      const finished = await tx.$queryRaw<Array<{ id: string; status: TaskStatus }>>`
+        SELECT id, status FROM tasks
+        WHERE id = ANY(${ids}::uuid[]) AND status = ANY(${FINISHED}::task_status[])
+        ORDER BY id
+        FOR UPDATE`;
+      const finishedIds = new Set(finished.map((row) => row.id));
+      const others = await tx.task.findMany({
+        where: { id: { in: ids.filter((id) => !finishedIds.has(id)) } },
+        select: { id: true, status: true },
+      });
+      // Files before rows: a failure leaves a row to delete again, never orphaned files.
+      const failed = await removeFiles([...finishedIds]);
+      const removable = [...finishedIds].filter((id) => !failed.has(id));
+      if (removable.length > 0) {
+        await tx.$executeRaw`DELETE FROM tasks WHERE id = ANY(${removable}::uuid[])`;
+      }
+      return {
+        deleted: new Map(
+          finished.filter((row) => !failed.has(row.id)).map((row) => [row.id, row.status]),
+        ),
+        kept: new Map<string, string>([
+          ...others.map((row): [string, string] => [row.id, `still ${row.status}`]),
+          ...[...failed].map((id): [string, string] => [
+            id,
+            'its files could not be removed; try again',
+          ]),
+        ]),
+      };
+    },
+    { timeout: TRANSACTION_TIMEOUT_MS, maxWait: 10_000 },
+  );
+
+  const results: BulkOutcome[] = ids.map((id) => {
+    const status = deleted.get(id);
+    if (status) return { id, ok: true, status };
+    return { id, ok: false, error: kept.get(id) ?? 'No such task.' };
+  });
+  await recordAudit(admin, 'tasks.bulk_delete', null, context, {
+    requested: ids.length,
+    succeeded: deleted.size,
+    ids: ids.slice(0, 100),
+    deletedIds: [...deleted.keys()].slice(0, 100),
+  });
+  return { results, succeeded: deleted.size, failed: results.length - deleted.size };
+}
