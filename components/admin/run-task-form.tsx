@@ -1,7 +1,7 @@
 'use client';
 
 import Link from 'next/link';
-import { useState, useSyncExternalStore, useTransition, type FormEvent } from 'react';
+import { useState, useTransition, type FormEvent } from 'react';
 import { runTaskByHand } from '@/app/admin/run/actions';
 import { toFieldErrorMap } from '@/lib/errors';
 import { defaultPayloadOf } from '@/lib/schema-form/field-values';
@@ -12,6 +12,7 @@ import { TASK_PRIORITIES, type TaskPriority, type TaskView } from '@/lib/tasks/t
 import { PayloadEditor } from '../schema-form/payload-editor';
 import { cardClass, inputClass, primaryButtonClass } from '../styles';
 import { PRIORITY_LABELS } from '../task-labels';
+import { useHydrated } from '../use-hydrated';
 import { StartTimeFields } from './start-time-fields';
 
 // Runs any task type that is not internal, with its payload built from the type's schema, a
@@ -21,17 +22,6 @@ const ID = 'run-task';
 
 function defaultPayloadOfType(type: TaskTypeForm | undefined): Record<string, unknown> {
   return type ? defaultPayloadOf(type.jsonSchema) : {};
-}
-
-const subscribeToNothing = () => () => {};
-
-/** False while server-rendering and hydrating: the form only submits through its handler. */
-function useHydrated(): boolean {
-  return useSyncExternalStore(
-    subscribeToNothing,
-    () => true,
-    () => false,
-  );
 }
 
 /** A control holding no valid value (setCustomValidity), found without native validation. */

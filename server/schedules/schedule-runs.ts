@@ -98,7 +98,8 @@ export async function catchUpMissedRun(schedule: Schedule, dueAt: number): Promi
   return makeRun(schedule, dueAt, 'catch_up');
 }
 
-async function findSchedule(id: string): Promise<Schedule> {
+/** The schedule's row; a malformed or unknown id is a NotFoundError. */
+export async function findSchedule(id: string): Promise<Schedule> {
   const schedule = taskIdSchema.safeParse(id).success
     ? await getPrisma().schedule.findUnique({ where: { id } })
     : null;

@@ -6,7 +6,6 @@ import {
   type ScheduleInput,
 } from '@/lib/schedules/schedule-spec';
 import type { ScheduleView } from '@/lib/schedules/schedule-view';
-import { taskIdSchema } from '@/lib/tasks/task-inputs';
 import { uuid7 } from '@/lib/uuid7';
 import type { Prisma, Schedule } from '@/lib/generated/prisma/client';
 import { requireAdmin, type Principal } from '@/server/auth/principal';
@@ -14,6 +13,7 @@ import { recordAudit, type AuditContext } from '@/server/audit/audit-service';
 import { getPrisma } from '@/server/infra/clients';
 import { parsePayload, resolveType } from '@/server/tasks/task-submission';
 import { toScheduleViews } from './schedule-mapper';
+import { findSchedule } from './schedule-runs';
 import { syncSchedule } from './schedule-sync';
 
 /** Schedules run any type an admin may submit; internal types are made by Taskdeck itself. */
@@ -82,14 +82,6 @@ async function syncAfterChange(id: string): Promise<void> {
   } catch (error) {
     getLogger().error({ err: error, scheduleId: id }, 'schedule saved but not yet synced');
   }
-}
-
-async function findSchedule(id: string): Promise<Schedule> {
-  const schedule = taskIdSchema.safeParse(id).success
-    ? await getPrisma().schedule.findUnique({ where: { id } })
-    : null;
-  if (!schedule) throw new NotFoundError('No such schedule.');
-  return schedule;
 }
 
 export async function listSchedules(principal: Principal): Promise<ScheduleView[]> {

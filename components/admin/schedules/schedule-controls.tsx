@@ -6,7 +6,7 @@ import { useState, useTransition } from 'react';
 import { deleteSchedule, runScheduleNow, setScheduleEnabled } from '@/app/admin/schedules/actions';
 import type { ScheduleView } from '@/lib/schedules/schedule-view';
 import { primaryButtonClass } from '../../styles';
-import { ConfirmDialog } from '../tasks/confirm-dialog';
+import { ConfirmDialog } from '../confirm-dialog';
 
 const secondaryButtonClass =
   'rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-50 disabled:cursor-not-allowed disabled:opacity-60';

@@ -10,7 +10,7 @@ import { StatusBadge } from '../../status-badge';
 import { PRIORITY_LABELS, PRIORITY_TAG_STYLES, taskTypeLabel } from '../../task-labels';
 import { BulkTaskActions } from './bulk-task-actions';
 import { shortTaskId } from './short-id';
-import { useHydrated } from './use-hydrated';
+import { useHydrated } from '../../use-hydrated';
 
 function describeDuration(task: TaskView): string {
   if (!task.startedAt || !task.finishedAt) return '—';

@@ -10,7 +10,7 @@ import {
   type Action,
   type Outcome,
 } from './bulk-summary';
-import { ConfirmDialog } from './confirm-dialog';
+import { ConfirmDialog } from '../confirm-dialog';
 import { shortTaskId } from './short-id';
 
 /**

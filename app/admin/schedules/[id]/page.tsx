@@ -1,18 +1,14 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { notFound } from 'next/navigation';
 import { ScheduleControls } from '@/components/admin/schedules/schedule-controls';
 import { ScheduleRuns } from '@/components/admin/schedules/schedule-runs';
 import { ScheduleState } from '@/components/admin/schedules/schedule-state';
-import { getPagePrincipal } from '@/components/current-principal';
 import { cardClass } from '@/components/styles';
 import { PRIORITY_LABELS } from '@/components/task-labels';
-import { isAppError } from '@/lib/errors';
 import { formatRunTime } from '@/lib/schedules/format-run-time';
 import { MISSED_RUN_LABELS, type MissedRunPolicy } from '@/lib/schedules/schedule-spec';
-import { isAdmin } from '@/server/auth/principal';
 import { listScheduleRuns } from '@/server/schedules/schedule-runs';
-import { getSchedule } from '@/server/schedules/schedule-service';
+import { loadScheduleForPage } from './load-schedule';
 
 export const dynamic = 'force-dynamic';
 
@@ -34,15 +30,8 @@ function Detail({ term, children }: { term: string; children: React.ReactNode })
 }
 
 export default async function SchedulePage({ params }: { params: Promise<{ id: string }> }) {
-  const principal = await getPagePrincipal();
-  // Admin pages do not exist for anyone else.
-  if (principal.kind !== 'user' || !isAdmin(principal)) notFound();
-  const { id } = await params;
-  const schedule = await getSchedule(principal, id).catch((error: unknown) => {
-    if (isAppError(error) && error.status === 404) notFound();
-    throw error;
-  });
-  const runs = await listScheduleRuns(principal, id, { limit: 25 });
+  const { principal, schedule } = await loadScheduleForPage((await params).id);
+  const runs = await listScheduleRuns(principal, schedule.id, { limit: 25 });
   const zone = schedule.repeat.kind === 'cron' ? schedule.repeat.timezone : 'UTC';
   return (
     <div className="space-y-8">
