@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TASK_PRIORITIES, TASK_STATUSES } from './task-view';
+import { TASK_PRIORITIES, TASK_STATUSES, type TaskStatus } from './task-view';
 
 // Inputs accepted at the edges (REST, server actions, sockets). Payloads are checked later
 // against their task type's own schema.
@@ -33,16 +33,25 @@ const optionalText = (max: number) =>
   z.preprocess(blankAsAbsent, z.string().trim().min(1).max(max).optional());
 
 /** `failed` or `failed,cancelled`: one status or several, any of which matches. */
+const isTaskStatus = (value: string): value is TaskStatus =>
+  (TASK_STATUSES as readonly string[]).includes(value);
+
+// Checked in one step so an unknown status is reported on `status` itself, not `status.0`.
 const statusListSchema = z
   .string()
   .max(200)
-  .transform((value) => [...new Set(value.split(',').map((part) => part.trim()))])
-  .pipe(
-    z
-      .array(z.enum(TASK_STATUSES, { message: `Use one of ${TASK_STATUSES.join(', ')}` }))
-      .min(1)
-      .max(TASK_STATUSES.length),
-  );
+  .transform((value, context) => {
+    const parts = [...new Set(value.split(',').map((part) => part.trim()))];
+    const unknown = parts.filter((part) => !isTaskStatus(part));
+    if (unknown.length > 0) {
+      context.addIssue({
+        code: 'custom',
+        message: `Unknown status ${unknown.map((part) => `"${part}"`).join(', ')}: use one of ${TASK_STATUSES.join(', ')}`,
+      });
+      return z.NEVER;
+    }
+    return parts.filter(isTaskStatus);
+  });
 
 /** ISO 8601; without an offset (a datetime-local field) it is read as UTC. */
 const createdBoundSchema = z.iso.datetime({
