@@ -6,13 +6,8 @@ import type { TaskPriority, TaskView } from '@/lib/tasks/task-view';
 import { ReportForm } from './report-form';
 import { UploadPanel } from './upload-panel';
 import { TaskRow } from './task-row';
-import { useLiveTasks, type ConnectionState } from './use-live-tasks';
-
-const CONNECTION_LABELS: Record<ConnectionState, { text: string; dot: string }> = {
-  connecting: { text: 'Connecting…', dot: 'bg-amber-400' },
-  live: { text: 'Live', dot: 'bg-emerald-500' },
-  offline: { text: 'Offline: reconnecting', dot: 'bg-red-500' },
-};
+import { ConnectionStatus } from './connection-status';
+import { useLiveTasks } from './use-live-tasks';
 
 function ownerLabel(ownerEmails: Record<string, string>, ownerId: string | null): string {
   if (!ownerId) return 'no owner';
@@ -52,7 +47,6 @@ export function Dashboard({
   const [cursor, setCursor] = useState(initialCursor);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [loading, startLoading] = useTransition();
-  const indicator = CONNECTION_LABELS[connection];
 
   function loadMore() {
     if (!cursor) return;
@@ -95,14 +89,7 @@ export function Dashboard({
           <h2 id="tasks-heading" className="text-sm font-semibold uppercase text-slate-500">
             Tasks
           </h2>
-          <span
-            data-testid="connection"
-            data-state={connection}
-            className="flex items-center gap-2 text-xs text-slate-600"
-          >
-            <span className={`h-2 w-2 rounded-full ${indicator.dot}`} aria-hidden />
-            {indicator.text}
-          </span>
+          <ConnectionStatus connection={connection} />
         </div>
         {tasks.length === 0 ? (
           <div className="rounded-lg border border-dashed border-slate-300 bg-white p-10 text-center">

@@ -8,10 +8,10 @@ import { defaultPayloadOf } from '@/lib/schema-form/field-values';
 import { formatDuration } from '@/lib/tasks/eta';
 import { toStartInput, type StartChoice } from '@/lib/tasks/run-start';
 import type { TaskTypeForm } from '@/lib/tasks/task-type-form';
-import { TASK_PRIORITIES, type TaskPriority, type TaskView } from '@/lib/tasks/task-view';
+import type { TaskPriority, TaskView } from '@/lib/tasks/task-view';
 import { PayloadEditor } from '../schema-form/payload-editor';
 import { cardClass, inputClass, primaryButtonClass } from '../styles';
-import { PRIORITY_LABELS } from '../task-labels';
+import { PrioritySelect } from './priority-select';
 import { useHydrated } from '../use-hydrated';
 import { StartTimeFields } from './start-time-fields';
 
@@ -155,22 +155,12 @@ export function RunTaskForm({
             />
           </section>
           <div className="w-48">
-            <label htmlFor={`${ID}-priority`} className="block text-sm font-medium text-slate-700">
-              Priority
-            </label>
-            <select
+            <PrioritySelect
               id={`${ID}-priority`}
               value={priority}
               disabled={pending}
-              onChange={(event) => setPriority(event.target.value as TaskPriority)}
-              className={inputClass}
-            >
-              {TASK_PRIORITIES.map((option) => (
-                <option key={option} value={option}>
-                  {PRIORITY_LABELS[option]}
-                </option>
-              ))}
-            </select>
+              onChange={setPriority}
+            />
           </div>
           <StartTimeFields
             idPrefix={`${ID}-start`}

@@ -14,6 +14,7 @@ import { TaskHistory } from '../task-history';
 import { describePayload, taskTypeLabel } from '../task-labels';
 import { TaskTiming } from '../task-timing';
 import { useNow } from '../use-now';
+import { ConnectionStatus } from '../connection-status';
 import { InputFiles, OutputFiles } from './task-files-section';
 import { TaskLogView } from './task-log-view';
 import { useLiveTask } from './use-live-task';
@@ -118,17 +119,7 @@ export function TaskDetail({
             </p>
           </div>
           <div className="flex items-center gap-3">
-            <span
-              data-testid="connection"
-              data-state={connection}
-              className="text-xs text-slate-500"
-            >
-              {connection === 'live'
-                ? 'Live'
-                : connection === 'offline'
-                  ? 'Offline: reconnecting'
-                  : 'Connecting…'}
-            </span>
+            <ConnectionStatus connection={connection} />
             <StatusBadge status={task.status} />
             <TaskActions task={task} onChanged={setTask} />
           </div>

@@ -1,20 +1,12 @@
 'use client';
 
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { io, type Socket } from 'socket.io-client';
 import type { TaskFileView } from '@/lib/files/task-file-view';
-import {
-  CLIENT_EVENTS,
-  SERVER_EVENTS,
-  type ClientToServerEvents,
-  type ServerToClientEvents,
-  type TaskLogLine,
-} from '@/lib/realtime/events';
+import { CLIENT_EVENTS, SERVER_EVENTS, type TaskLogLine } from '@/lib/realtime/events';
 import { mergeTaskSnapshot, mergeTaskUpdate } from '@/lib/realtime/merge-task-update';
 import { isTerminalStatus, type TaskView } from '@/lib/tasks/task-view';
+import { createSocketClient } from '../socket-client';
 import type { ConnectionState } from '../use-live-tasks';
-
-type TaskSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 /** Lines kept in the page; the oldest go first. */
 const MAX_LINES = 1_000;
@@ -59,7 +51,7 @@ export function useLiveTask(
   }, [taskId]);
 
   useEffect(() => {
-    const socket: TaskSocket = io({ path: '/socket.io/' });
+    const socket = createSocketClient();
     socket.on('connect', () => {
       setConnection('live');
       socket.emit(CLIENT_EVENTS.subscribe, [taskId], (result) => {

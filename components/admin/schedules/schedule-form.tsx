@@ -13,10 +13,10 @@ import {
 import type { ScheduleView } from '@/lib/schedules/schedule-view';
 import { defaultPayloadOf } from '@/lib/schema-form/field-values';
 import type { TaskTypeForm } from '@/lib/tasks/task-type-form';
-import { TASK_PRIORITIES, type TaskPriority } from '@/lib/tasks/task-view';
+import type { TaskPriority } from '@/lib/tasks/task-view';
 import { PayloadEditor } from '../../schema-form/payload-editor';
 import { cardClass, inputClass, primaryButtonClass } from '../../styles';
-import { PRIORITY_LABELS } from '../../task-labels';
+import { PrioritySelect } from '../priority-select';
 import { RepeatFields, toRepeatDraft, toRepeatSpec, type RepeatDraft } from './repeat-fields';
 
 // Creates or edits a schedule: what runs (a task type and its payload, built from the type's
@@ -145,21 +145,12 @@ export function ScheduleForm({
             {type ? <p className="mt-1 text-xs text-slate-500">{type.description}</p> : null}
           </div>
           <div>
-            <label htmlFor={`${ID}-priority`} className="block text-sm font-medium">
-              Priority
-            </label>
-            <select
+            <PrioritySelect
               id={`${ID}-priority`}
               value={priority}
-              onChange={(event) => setPriority(event.target.value as TaskPriority)}
-              className={inputClass}
-            >
-              {TASK_PRIORITIES.map((value) => (
-                <option key={value} value={value}>
-                  {PRIORITY_LABELS[value]}
-                </option>
-              ))}
-            </select>
+              disabled={pending}
+              onChange={setPriority}
+            />
           </div>
         </div>
         {type ? (

@@ -5,6 +5,7 @@ import { useCallback, useState, useTransition } from 'react';
 import { loadScheduleRuns } from '@/app/admin/schedules/actions';
 import { formatDuration } from '@/lib/tasks/eta';
 import type { ScheduleTrigger, TaskView } from '@/lib/tasks/task-view';
+import { ConnectionStatus } from '../../connection-status';
 import { DataTable } from '../../data-table';
 import { StatusBadge } from '../../status-badge';
 import { useLiveTasks } from '../../use-live-tasks';
@@ -57,9 +58,7 @@ export function ScheduleRuns({
         <h2 id="runs-heading" className="text-lg font-semibold">
           Run history
         </h2>
-        <span data-testid="connection" data-state={connection} className="text-xs text-slate-500">
-          {connection === 'live' ? 'Live' : connection === 'offline' ? 'Offline' : 'Connecting…'}
-        </span>
+        <ConnectionStatus connection={connection} />
       </div>
       {tasks.length === 0 ? (
         <p className="rounded-lg border border-dashed border-slate-300 bg-white px-4 py-6 text-center text-sm text-slate-500">
