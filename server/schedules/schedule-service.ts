@@ -90,11 +90,15 @@ export async function listSchedules(principal: Principal): Promise<ScheduleView[
   return toScheduleViews(schedules);
 }
 
-export async function getSchedule(principal: Principal, id: string): Promise<ScheduleView> {
-  requireAdmin(principal);
-  const [view] = await toScheduleViews([await findSchedule(id)]);
+async function toScheduleView(schedule: Schedule): Promise<ScheduleView> {
+  const [view] = await toScheduleViews([schedule]);
   if (!view) throw new NotFoundError('No such schedule.');
   return view;
+}
+
+export async function getSchedule(principal: Principal, id: string): Promise<ScheduleView> {
+  requireAdmin(principal);
+  return toScheduleView(await findSchedule(id));
 }
 
 export async function createSchedule(
@@ -105,8 +109,9 @@ export async function createSchedule(
   const admin = requireAdmin(principal);
   const parsed = parseInput(input);
   const id = uuid7();
+  let created: Schedule;
   try {
-    await getPrisma().schedule.create({
+    created = await getPrisma().schedule.create({
       data: { id, ...toColumns(parsed), ownerId: admin.userId },
     });
   } catch (error) {
@@ -119,7 +124,8 @@ export async function createSchedule(
     taskType: parsed.taskType,
     repeat: parsed.repeat,
   });
-  return getSchedule(principal, id);
+  // Mapped after the sync: an interval schedule's next runs come from its scheduler.
+  return toScheduleView(created);
 }
 
 /** Applies the given fields over the schedule's current ones; the result is checked whole. */
@@ -136,8 +142,9 @@ export async function updateSchedule(
   }
   const parsed = parseInput({ ...toInput(current), ...changes });
   const resumed = parsed.enabled && !current.enabled;
+  let updated: Schedule;
   try {
-    await getPrisma().schedule.update({
+    updated = await getPrisma().schedule.update({
       where: { id },
       data: {
         ...toColumns(parsed),
@@ -160,7 +167,7 @@ export async function updateSchedule(
     name: parsed.name,
     changed: Object.keys(changes),
   });
-  return getSchedule(principal, id);
+  return toScheduleView(updated);
 }
 
 /** Pauses (no runs until resumed; missed ones are not caught up) or resumes a schedule. */

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { TaskView } from '@/lib/tasks/task-view';
 import { closeClients } from '@/server/infra/clients';
 import type { QueueView } from '@/server/queues/queue-service';
-import { launchChromium, openRecordedPage } from '../support/browser';
+import { launchChromium, openSignedInPage } from '../support/browser';
 import { createTestApiKey, createTestUser, type TestUser } from '../support/users';
 import { createRestClient, type RestClient } from './lifecycle-helpers';
 
@@ -34,11 +34,7 @@ afterAll(async () => {
 });
 
 async function openAs(who: TestUser, path: string): Promise<Page> {
-  const page = await openRecordedPage(browser, pageEvents, {
-    signedIn: { cookie: who.cookie, url: baseUrl },
-  });
-  await page.goto(baseUrl + path);
-  return page;
+  return openSignedInPage(browser, pageEvents, { baseUrl, cookie: who.cookie }, path);
 }
 
 async function listQueuesOverRest(): Promise<QueueView[]> {

@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { QueueView } from '@/server/queues/queue-service';
 import { closeClients } from '@/server/infra/clients';
-import { launchChromium, openRecordedPage } from '../support/browser';
+import { launchChromium, openSignedInPage } from '../support/browser';
 import { createTestApiKey, createTestUser, type TestUser } from '../support/users';
 import { createRestClient, type RestClient } from './lifecycle-helpers';
 
@@ -33,10 +33,12 @@ afterAll(async () => {
 });
 
 async function openOverview(): Promise<Page> {
-  const page = await openRecordedPage(browser, pageEvents, {
-    signedIn: { cookie: admin.cookie, url: baseUrl },
-  });
-  await page.goto(`${baseUrl}/admin`);
+  const page = await openSignedInPage(
+    browser,
+    pageEvents,
+    { baseUrl, cookie: admin.cookie },
+    '/admin',
+  );
   await page.locator('[data-testid="connection"][data-state="live"]').waitFor();
   // Survives only if the page is never reloaded: every change below must arrive live.
   await page.evaluate(() => {

@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { closeClients } from '@/server/infra/clients';
-import { launchChromium, openRecordedPage } from '../support/browser';
+import { launchChromium, openSignedInPage } from '../support/browser';
 import { createTestApiKey, createTestUser, type TestUser } from '../support/users';
 import { createRestClient, type RestClient } from './lifecycle-helpers';
 
@@ -28,11 +28,7 @@ afterAll(async () => {
 });
 
 async function openAsAdmin(path: string): Promise<Page> {
-  const page = await openRecordedPage(browser, pageEvents, {
-    signedIn: { cookie: admin.cookie, url: baseUrl },
-  });
-  await page.goto(baseUrl + path);
-  return page;
+  return openSignedInPage(browser, pageEvents, { baseUrl, cookie: admin.cookie }, path);
 }
 
 async function openRunPage(path = '/admin/run'): Promise<Page> {

@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { TaskView } from '@/lib/tasks/task-view';
 import { closeClients } from '@/server/infra/clients';
-import { launchChromium, openRecordedPage } from '../support/browser';
+import { launchChromium, openSignedInPage } from '../support/browser';
 import { createTestApiKey, createTestUser, type TestUser } from '../support/users';
 import { createRestClient, type RestClient } from './lifecycle-helpers';
 
@@ -31,11 +31,7 @@ afterAll(async () => {
 });
 
 async function openAs(who: TestUser, path: string): Promise<Page> {
-  const page = await openRecordedPage(browser, pageEvents, {
-    signedIn: { cookie: who.cookie, url: baseUrl },
-  });
-  await page.goto(baseUrl + path);
-  return page;
+  return openSignedInPage(browser, pageEvents, { baseUrl, cookie: who.cookie }, path);
 }
 
 const rowOf = (page: Page, task: TaskView) =>

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { closeClients, getPrisma } from '@/server/infra/clients';
 import { getQueue } from '@/server/infra/queues';
 import { SCHEDULES_QUEUE } from '@/server/schedules/schedule-queue';
-import { launchChromium, openRecordedPage } from '../support/browser';
+import { launchChromium, openSignedInPage } from '../support/browser';
 import { createTestUser, type TestUser } from '../support/users';
 
 // Schedules in real Chromium against the real web and worker processes: an admin makes one that
@@ -25,11 +25,7 @@ afterAll(async () => {
 });
 
 async function openAsAdmin(path: string): Promise<Page> {
-  const page = await openRecordedPage(browser, pageEvents, {
-    signedIn: { cookie: admin.cookie, url: baseUrl },
-  });
-  await page.goto(baseUrl + path);
-  return page;
+  return openSignedInPage(browser, pageEvents, { baseUrl, cookie: admin.cookie }, path);
 }
 
 const runRows = (page: Page) => page.getByTestId('schedule-run');

@@ -51,3 +51,15 @@ export async function openRecordedPage(
   page.on('pageerror', (error) => events.push(`pageerror: ${error.message}`));
   return page;
 }
+
+/** A recorded page signed in with `cookie`, opened at `path` of the app at `baseUrl`. */
+export async function openSignedInPage(
+  browser: Browser,
+  events: string[],
+  { baseUrl, cookie }: { baseUrl: string; cookie: string },
+  path: string,
+): Promise<Page> {
+  const page = await openRecordedPage(browser, events, { signedIn: { cookie, url: baseUrl } });
+  await page.goto(baseUrl + path);
+  return page;
+}
