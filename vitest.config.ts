@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 
-// Three tiers, run one after the other by scripts/test.sh (`--project NAME`). Each tier that
+// Four tiers, run one after the other by scripts/test.sh (`--project NAME`). Each tier that
 // touches services has its own database and queue prefix, so none sees another's or dev data.
 
 const root = path.resolve(import.meta.dirname);
@@ -28,6 +28,18 @@ function serviceEnv(tier: string): Record<string, string> {
     // Small enough that the oversize tests need not send a gigabyte.
     UPLOAD_MAX_BYTES: String(8 * 1024 * 1024),
   };
+}
+
+// The chaos tier crashes and empties its services, so it starts its own PostgreSQL and Redis on
+// free ports (scripts/chaos/services.ts): it takes only the app's settings from here.
+function chaosEnv(): Record<string, string> {
+  const {
+    DATABASE_URL: _db,
+    REDIS_URL: _redis,
+    STORAGE_DIR: _storage,
+    ...env
+  } = serviceEnv('chaos');
+  return env;
 }
 
 export default defineConfig({
@@ -64,6 +76,18 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 90_000,
           hookTimeout: 300_000,
+        },
+      },
+      {
+        resolve: { alias },
+        test: {
+          name: 'chaos',
+          include: ['tests/chaos/**/*.test.ts'],
+          env: chaosEnv(),
+          fileParallelism: false,
+          testTimeout: 30_000,
+          // One run of the short chaos suite: at most ~4 minutes on a 2-core machine.
+          hookTimeout: 330_000,
         },
       },
     ],

@@ -15,7 +15,7 @@ for (const file of readdirSync(dir)
   lines.push(`  check ${path.basename(file, '.check')}: ${passed ? 'passed' : 'FAILED'}`);
 }
 
-for (const tier of ['unit', 'integration', 'e2e']) {
+for (const tier of ['unit', 'integration', 'e2e', 'chaos']) {
   const file = path.join(dir, `${tier}.json`);
   if (!existsSync(file)) {
     totals.failed += 1;

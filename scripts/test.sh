@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `npm test`: every tier, one after the other, each against its own database and queue prefix:
 # static checks, unit, integration (real Postgres and Redis), end to end (production build,
-# real processes, Chromium). The last line sums them all up.
+# real processes, Chromium), chaos (the production build on a private PostgreSQL and Redis that
+# it crashes; scripts/chaos). The last line sums them all up.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,10 +30,10 @@ run_check typecheck npx --no-install tsc --noEmit -p .
 run_check lint npx --no-install eslint . --max-warnings 0
 run_check format npx --no-install prettier --check .
 
-echo "== production build (for the end-to-end tier)"
+echo "== production build (for the end-to-end and chaos tiers)"
 run_check build env NEXT_TELEMETRY_DISABLED=1 npm run --silent build
 
-for tier in unit integration e2e; do
+for tier in unit integration e2e chaos; do
   echo "== $tier"
   npx --no-install vitest run --project "$tier" --reporter=default \
     --reporter=json --outputFile.json="$results/$tier.json"

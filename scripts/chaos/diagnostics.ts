@@ -1,0 +1,182 @@
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import type pg from 'pg';
+
+// For a task left non-terminal: its row, its last transitions, its outbox entries and what
+// BullMQ holds for its job, so a failure can be understood without rerunning it.
+
+export interface StuckTask {
+  id: string;
+  status: string;
+  queue: string;
+  jobId: string | null;
+  attempts: string;
+  dueAt: string | null;
+  updatedAt: string;
+  error: unknown;
+  lastTransitions: string[];
+  outbox: string[];
+  job: JobFacts;
+}
+
+/** BullMQ's state of a job ('unknown': no such job), and its facts when it exists. */
+export interface JobFacts {
+  state: string;
+  failedReason?: string;
+  attemptsMade?: number;
+  stalledCounter?: number;
+  processedBy?: string;
+}
+
+interface TaskRow {
+  id: string;
+  status: string;
+  queue: string;
+  job_id: string | null;
+  attempts: number;
+  max_attempts: number;
+  due_at: Date | null;
+  updated_at: Date;
+  error: unknown;
+}
+
+async function hasOutboxTable(pool: pg.Pool): Promise<boolean> {
+  const { rows } = await pool.query<{ found: string | null }>(
+    `SELECT to_regclass('task_outbox')::text AS found`,
+  );
+  return rows[0]?.found != null;
+}
+
+export async function describeStuckTasks(
+  pool: pg.Pool,
+  redisUrl: string,
+  prefix: string,
+): Promise<StuckTask[]> {
+  const { rows } = await pool.query<TaskRow>(
+    `SELECT id, status, queue, job_id, attempts, max_attempts, coalesce(run_at, retry_at) AS due_at,
+            updated_at, error
+     FROM tasks WHERE status NOT IN ('succeeded', 'failed', 'cancelled') ORDER BY created_at`,
+  );
+  if (rows.length === 0) return [];
+  const ids = rows.map((row) => row.id);
+  const transitions = await pool.query<{ task_id: string; line: string }>(
+    `SELECT task_id, format('r%s %s→%s at %s%s', revision, coalesce(from_status::text, '∅'), to_status,
+              to_char(at, 'HH24:MI:SS.MS'), coalesce(': ' || reason, '')) AS line
+     FROM (SELECT *, row_number() OVER (PARTITION BY task_id ORDER BY revision DESC) AS n
+           FROM task_transitions WHERE task_id = ANY($1::uuid[])) recent
+     WHERE n <= 4 ORDER BY task_id, revision`,
+    [ids],
+  );
+  const outbox = (await hasOutboxTable(pool))
+    ? await pool.query<{ task_id: string; line: string }>(
+        `SELECT task_id, format('job %s due %s, %s attempts%s', job_id, to_char(due_at, 'HH24:MI:SS'),
+                  attempts, coalesce(', last error: ' || last_error, '')) AS line
+         FROM task_outbox WHERE task_id = ANY($1::uuid[])`,
+        [ids],
+      )
+    : { rows: [] };
+  const linesOf = (result: { rows: Array<{ task_id: string; line: string }> }, id: string) =>
+    result.rows.filter((row) => row.task_id === id).map((row) => row.line);
+
+  const jobs = await readJobs(
+    redisUrl,
+    prefix,
+    rows.map((row) => ({ id: row.id, queue: row.queue, jobId: row.job_id })),
+  );
+  return rows.map((row) => ({
+    id: row.id,
+    status: row.status,
+    queue: row.queue,
+    jobId: row.job_id,
+    attempts: `${row.attempts}/${row.max_attempts}`,
+    dueAt: row.due_at?.toISOString() ?? null,
+    updatedAt: row.updated_at.toISOString(),
+    error: row.error,
+    lastTransitions: linesOf(transitions, row.id),
+    outbox: linesOf(outbox, row.id),
+    job: jobs.get(row.id) ?? { state: 'unread' },
+  }));
+}
+
+type JobRef = { id: string; queue: string; jobId: string | null };
+
+/** BullMQ's facts about each task's job, by task id. */
+export async function readJobs(
+  redisUrl: string,
+  prefix: string,
+  tasks: JobRef[],
+): Promise<Map<string, JobFacts>> {
+  const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  connection.on('error', () => undefined);
+  const queues = new Map<string, Queue>();
+  const facts = new Map<string, JobFacts>();
+  try {
+    for (const task of tasks) {
+      let queue = queues.get(task.queue);
+      if (!queue) {
+        queue = new Queue(task.queue, { connection, prefix });
+        queues.set(task.queue, queue);
+      }
+      facts.set(
+        task.id,
+        task.jobId ? await describeJob(queue, task.jobId) : { state: 'no job id' },
+      );
+    }
+    return facts;
+  } finally {
+    await Promise.all([...queues.values()].map((queue) => queue.close()));
+    connection.disconnect();
+  }
+}
+
+/** The same, one line each: what the empty-Redis fault records before it wipes. */
+export async function readJobStates(
+  redisUrl: string,
+  prefix: string,
+  tasks: JobRef[],
+): Promise<Record<string, string>> {
+  const facts = await readJobs(redisUrl, prefix, tasks);
+  return Object.fromEntries([...facts].map(([id, job]) => [id, formatJob(job)]));
+}
+
+export function formatJob(job: JobFacts): string {
+  return Object.entries(job)
+    .map(([key, value]) => `${key}=${value}`)
+    .join(' ');
+}
+
+async function describeJob(queue: Queue, jobId: string): Promise<JobFacts> {
+  try {
+    const state = await queue.getJobState(jobId);
+    const job = state === 'unknown' ? undefined : await queue.getJob(jobId);
+    return {
+      state,
+      ...(job?.failedReason ? { failedReason: job.failedReason } : {}),
+      ...(job ? { attemptsMade: job.attemptsMade, stalledCounter: job.stalledCounter } : {}),
+      ...(job?.processedBy ? { processedBy: job.processedBy } : {}),
+    };
+  } catch (error) {
+    return { state: `unreadable: ${(error as Error).message}` };
+  }
+}
+
+/** BullMQ's own counts per queue at the end, to compare with the tasks' statuses. */
+export async function readJobCounts(
+  redisUrl: string,
+  prefix: string,
+  queueNames: string[],
+): Promise<Record<string, Record<string, number>>> {
+  const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  connection.on('error', () => undefined);
+  try {
+    const counts: Record<string, Record<string, number>> = {};
+    for (const name of queueNames) {
+      const queue = new Queue(name, { connection, prefix });
+      counts[name] = await queue.getJobCounts();
+      await queue.close();
+    }
+    return counts;
+  } finally {
+    connection.disconnect();
+  }
+}
