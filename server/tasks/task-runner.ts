@@ -41,6 +41,17 @@ const BEGIN_RETRY_DELAY_MS = 5_000;
 export const SHUTDOWN_ABORT_REASON = 'taskdeck:worker-shutdown';
 
 /**
+ * Fails a job whose task the runner has already settled (failed or cancelled). Every other
+ * failure of a job (BullMQ's stalled limit, a Redis error) still has a task to settle.
+ */
+export class AttemptSettledError extends UnrecoverableError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AttemptSettledError';
+  }
+}
+
+/**
  * Moves the task to running as a new attempt of this job, or returns null when the job must not
  * run: the task is gone, finished, cancelled, or now belongs to a newer job.
  */
@@ -243,7 +254,10 @@ export async function runTaskJob(
       queue: task.queue,
       startedAt: (task.startedAt ?? new Date()).toISOString(),
     });
-    await resyncCancelRequests([taskId]);
+    // A cancel published before this worker held the job; with Redis down there is none to miss.
+    await resyncCancelRequests([taskId]).catch((error: unknown) =>
+      logger.warn({ err: error }, 'could not read pending cancel requests'),
+    );
     const type = findTaskType(task.type);
     const reporter = new ProgressReporter(task.id, task.ownerId, task.attempts, task.revision);
     const taskLog = new TaskLogWriter(task.id, task.attempts);
@@ -277,9 +291,9 @@ export async function runTaskJob(
       await job.moveToDelayed(Date.now(), token);
       throw new DelayedError();
     case 'failed':
-      throw new UnrecoverableError(end.error.message);
+      throw new AttemptSettledError(end.error.message);
     case 'cancelled':
-      throw new UnrecoverableError('Cancelled');
+      throw new AttemptSettledError('Cancelled');
     default:
       return;
   }
