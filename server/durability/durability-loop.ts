@@ -1,6 +1,7 @@
 import { getEnv } from '@/lib/env';
 import { getLogger } from '@/lib/logger';
 import { getRedis } from '@/server/infra/clients';
+import { watchRedisHealth } from '@/server/infra/redis-health';
 import { relayOutbox } from './outbox-relay';
 import { reconcileTasks } from './reconciler';
 
@@ -46,6 +47,7 @@ function repeat(name: string, intervalMs: number, pass: () => Promise<unknown>) 
 /** Starts the outbox relay and the reconciler; returns their stop. */
 export function startDurabilityLoops(): () => void {
   const env = getEnv();
+  watchRedisHealth();
   const relay = repeat('outbox relay', env.OUTBOX_RELAY_INTERVAL_MS, relayOutbox);
   const reconciler = repeat('reconciler', env.RECONCILE_INTERVAL_MS, reconcileTasks);
   relay.soon(env.OUTBOX_RELAY_INTERVAL_MS);

@@ -1,6 +1,6 @@
 import { getLogger } from '@/lib/logger';
 import { getPrisma } from '@/server/infra/clients';
-import { isRedisDown } from '@/server/tasks/job-dispatch';
+import { isRedisDown } from '@/server/infra/redis-health';
 import { enqueueTaskJob } from '@/server/tasks/task-jobs';
 
 // The backstop of the transactional enqueue: entries whose job the request path did not add

@@ -4,7 +4,7 @@ import { getLogger } from '@/lib/logger';
 import type { Task } from '@/lib/generated/prisma/client';
 import { getPrisma, getRedis } from '@/server/infra/clients';
 import { getQueue, redisKey } from '@/server/infra/queues';
-import { isRedisDown } from '@/server/tasks/job-dispatch';
+import { isRedisDown } from '@/server/infra/redis-health';
 import { recoverLostJob, requeueWaitingTask } from '@/server/tasks/lost-attempts';
 import { listLiveWorkers } from '@/server/workers/worker-presence';
 import { recordReconcilerRun, type ReconcilerRun } from './durability-status';

@@ -1,5 +1,6 @@
 import { getLogger } from '@/lib/logger';
-import { getPrisma, getRedis, onCloseClients } from '@/server/infra/clients';
+import { getPrisma, onCloseClients } from '@/server/infra/clients';
+import { isRedisDown } from '@/server/infra/redis-health';
 import { enqueueTaskJob, type JobTask } from './task-jobs';
 
 // The request path adds a new task's job at once, so pickup stays fast; its outbox entry (in
@@ -48,12 +49,6 @@ export function markOutboxDone(jobId: string): void {
     });
   }
   flushTimer ??= setTimeout(() => void flushOutboxDone(), DONE_FLUSH_DELAY_MS);
-}
-
-/** Whether the shared Redis connection is down (not merely still connecting at start). */
-export function isRedisDown(): boolean {
-  const status = getRedis().status;
-  return status === 'reconnecting' || status === 'close' || status === 'end';
 }
 
 /**
