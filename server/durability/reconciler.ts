@@ -35,20 +35,31 @@ export type ReconcileRepairs = Record<
 
 let queuedCursor: string | null = null;
 
-function sentinelKey(): string {
+export function sentinelKey(): string {
   return redisKey('reconciler', 'sentinel');
 }
 
-/** Whether to compare every task: Redis lost the sentinel (so everything else) not long ago. */
-async function isFullPass(now: number): Promise<boolean> {
+interface PassScope {
+  /** Compare every unfinished task: Redis lost its data (and with it the sentinel) not long ago. */
+  full: boolean;
+  /**
+   * Whether heartbeats can be trusted: right after Redis lost its data no worker is announced
+   * yet, and a running task would look abandoned while its worker is still at it.
+   */
+  presenceKnown: boolean;
+}
+
+/** The sentinel holds when it was set; Redis losing its data loses it too. */
+async function scopeOfPass(now: number): Promise<PassScope> {
   const redis = getRedis();
   const raw = await redis.get(sentinelKey());
+  const since = raw === null ? now : Number(raw);
   if (raw === null) {
-    await redis.set(sentinelKey(), String(now + FULL_WINDOW_MS));
+    await redis.set(sentinelKey(), String(now));
     getLogger().warn('reconciler: Redis has no sentinel (new or emptied); comparing every task');
-    return true;
   }
-  return Number(raw) > now;
+  const presenceMs = getEnv().WORKER_HEARTBEAT_MS * 3 + 2_000;
+  return { full: now - since < FULL_WINDOW_MS, presenceKnown: now - since >= presenceMs };
 }
 
 async function heldByLiveWorkers(): Promise<Set<string>> {
@@ -162,8 +173,8 @@ export async function reconcileTasks(): Promise<ReconcilerRun | null> {
         requeued: 0,
         checked: 0,
       };
-      const full = await isFullPass(started);
-      await reconcileRunning(repairs);
+      const { full, presenceKnown } = await scopeOfPass(started);
+      if (presenceKnown) await reconcileRunning(repairs);
       await reconcileWaiting(full, repairs);
       const run: ReconcilerRun = {
         at: new Date().toISOString(),

@@ -1,7 +1,7 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { getEnv } from '@/lib/env';
 import type { TaskView } from '@/lib/tasks/task-view';
-import { reconcileTasks } from '@/server/durability/reconciler';
+import { reconcileTasks, sentinelKey } from '@/server/durability/reconciler';
 import { readReconcilerStatus } from '@/server/durability/durability-status';
 import { closeClients, getPrisma, getRedis } from '@/server/infra/clients';
 import { getQueue } from '@/server/infra/queues';
@@ -27,6 +27,11 @@ let worker: RunningTaskWorker | undefined;
 beforeAll(async () => {
   owner = await createTestUser();
 });
+
+/** Redis has kept its data for long: heartbeats tell which worker holds what. */
+async function settleSentinel() {
+  await getRedis().set(sentinelKey(), String(Date.now() - 10 * 60_000));
+}
 
 afterEach(async () => {
   await worker?.stop(5_000);
@@ -72,6 +77,8 @@ async function orphanRunning(task: TaskView, attempts: number) {
 }
 
 describe('the reconciler', () => {
+  beforeEach(settleSentinel);
+
   it('gives a waiting task whose job vanished its job again, with the same id', async () => {
     const task = await createTask(owner.principal, QUICK);
     await flushOutboxDone();
@@ -113,6 +120,19 @@ describe('the reconciler', () => {
         'the requeued task to run',
       );
     }
+  });
+
+  it('after Redis lost everything, waits for heartbeats before judging running tasks', async () => {
+    const task = await createTask(owner.principal, QUICK);
+    await flushOutboxDone();
+    await orphanRunning(task, 1);
+    await deleteRedisKeys(getEnv().REDIS_URL, getEnv().QUEUE_PREFIX);
+    // No worker has announced itself again yet: its task may well be running still.
+    expect((await reconcileTasks())?.full).toBe(true);
+    expect((await stateOf(task)).status).toBe('running');
+    await settleSentinel();
+    await reconcileTasks();
+    expect((await stateOf(task)).status).toBe('retrying');
   });
 
   it('starts the next attempt of a running task whose worker died and whose job is gone', async () => {
