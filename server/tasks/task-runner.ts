@@ -32,6 +32,11 @@ import { taskOutputPrefix, type TaskOutput, type TaskType } from './task-type';
 
 export interface TaskJobData {
   taskId: string;
+  /**
+   * Set when this attempt ran but its outcome could not be recorded (Postgres down): the next
+   * run of the job repeats that attempt instead of counting it as lost.
+   */
+  unrecordedAttempt?: number;
 }
 
 /** How soon a job is tried again when Postgres could not be reached. */
@@ -62,7 +67,8 @@ async function beginAttempt(job: Job<TaskJobData>, logger: Logger): Promise<Task
     await endCancelled(task, 'Cancelled before the attempt could resume.');
     return null;
   }
-  const lost = task.status === 'running';
+  const unrecorded = task.status === 'running' && job.data.unrecordedAttempt === task.attempts;
+  const lost = task.status === 'running' && !unrecorded;
   if (lost && task.attempts >= task.maxAttempts) {
     // Its worker died during the last attempt (BullMQ found the job stalled).
     await transitionTask({
@@ -85,7 +91,8 @@ async function beginAttempt(job: Job<TaskJobData>, logger: Logger): Promise<Task
     to: 'running',
     jobId: job.id,
     data: {
-      attempts: { increment: 1 },
+      // An attempt whose outcome was never recorded runs again under its own number.
+      ...(unrecorded ? {} : { attempts: { increment: 1 } }),
       progress: 0,
       progressMessage: 'Started',
       startedAt: new Date(),
@@ -93,7 +100,11 @@ async function beginAttempt(job: Job<TaskJobData>, logger: Logger): Promise<Task
       retryAt: null,
       error: Prisma.DbNull,
     },
-    reason: lost ? 'The worker of the previous attempt was lost.' : undefined,
+    reason: lost
+      ? 'The worker of the previous attempt was lost.'
+      : unrecorded
+        ? 'The outcome of this attempt could not be recorded; running it again.'
+        : undefined,
   });
   if (!started) logger.info('task changed before its attempt began; skipping its job');
   return started;
@@ -271,8 +282,9 @@ export async function runTaskJob(
           );
     } catch (error) {
       // The outcome could not be recorded (Postgres or Redis down). Failing the job would leave
-      // the task `running` for ever; run the job again instead, which starts a new attempt.
+      // the task `running` for ever; run the job again instead, repeating this attempt.
       logger.error({ err: error }, 'could not record the outcome; the job will run again');
+      await job.updateData({ ...job.data, unrecordedAttempt: task.attempts });
       await job.moveToDelayed(Date.now() + BEGIN_RETRY_DELAY_MS, token);
       throw new DelayedError();
     }
