@@ -6,6 +6,7 @@ import { getPrisma, getRedis } from '@/server/infra/clients';
 import { getQueue, redisKey } from '@/server/infra/queues';
 import { isRedisDown } from '@/server/infra/redis-health';
 import { recoverLostJob, requeueWaitingTask } from '@/server/tasks/lost-attempts';
+import { sweepAbandonedCancels } from '@/server/tasks/running-tasks';
 import { listLiveWorkers } from '@/server/workers/worker-presence';
 import { recordReconcilerRun, type ReconcilerRun } from './durability-status';
 
@@ -175,6 +176,9 @@ export async function reconcileTasks(): Promise<ReconcilerRun | null> {
       };
       const { full, presenceKnown } = await scopeOfPass(started);
       if (presenceKnown) await reconcileRunning(repairs);
+      // Cancels whose stop nobody confirmed by the deadline (the request may never have
+      // reached the holder): ended as the holder itself would at its deadline.
+      repairs.cancelled += await sweepAbandonedCancels();
       await reconcileWaiting(full, repairs);
       const run: ReconcilerRun = {
         at: new Date().toISOString(),

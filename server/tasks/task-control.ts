@@ -52,13 +52,17 @@ async function cancelStep(task: Task, actorId: string): Promise<Task | null> {
         actorId,
       });
       if (!cancelling) return null;
+      // The request stands once recorded: if Redis cannot carry it now, the reconciler forces
+      // the cancel past its deadline (sweepAbandonedCancels).
       await publishCancelRequest({
         taskId: task.id,
         revision: cancelling.revision,
         actorId,
         requestedAt,
         deadlineAt: requestedAt + getEnv().CANCEL_DEADLINE_MS,
-      });
+      }).catch((error: unknown) =>
+        getLogger().warn({ err: error, taskId: task.id }, 'could not publish a cancel request'),
+      );
       return cancelling;
     }
     default: {
