@@ -65,6 +65,25 @@ export async function waitForTerminal(
   return null;
 }
 
+/** Failed tasks by why: the planned ones (their payload fails every attempt) and the rest. */
+export async function readFailures(
+  pool: pg.Pool,
+): Promise<{ planned: number; unplanned: Record<string, number> }> {
+  const { rows } = await pool.query<{ planned: boolean; why: string; n: number }>(
+    `SELECT (payload ? 'failAtStep' AND NOT payload ? 'failAttempts') AS planned,
+            coalesce(error->>'code', '?') || ': ' || left(coalesce(error->>'message', ''), 100) AS why,
+            count(*)::int AS n
+     FROM tasks WHERE status = 'failed' GROUP BY 1, 2`,
+  );
+  const unplanned: Record<string, number> = {};
+  let planned = 0;
+  for (const row of rows) {
+    if (row.planned) planned += row.n;
+    else unplanned[row.why] = (unplanned[row.why] ?? 0) + row.n;
+  }
+  return { planned, unplanned };
+}
+
 export interface TransitionFacts {
   /** Terminal tasks without exactly one terminal transition, or any task with more than one. */
   badTerminalCounts: Array<{ id: string; status: string; terminalTransitions: number }>;
@@ -164,11 +183,14 @@ export interface RecoveryFacts {
   /** The same, counted from when each could run at the earliest (a delay or a backoff). */
   allBackPastDueS: number | null;
   neverBack: Array<PendingTask & { jobBefore?: string }>;
+  /** Seconds until each had ended or had its job in BullMQ again (null: not all did). */
+  jobsBackS: number | null;
 }
 
 export async function readRecoveryFacts(
   pool: pg.Pool,
   empty: EmptyRedisMark | null,
+  jobsBackS: number | null,
 ): Promise<RecoveryFacts | null> {
   if (!empty) return null;
   const { rows } = await pool.query<{ id: string; back_at: Date | null }>(
@@ -199,5 +221,6 @@ export async function readRecoveryFacts(
     allBackS: done ? allBack : null,
     allBackPastDueS: done ? pastDue : null,
     neverBack,
+    jobsBackS,
   };
 }

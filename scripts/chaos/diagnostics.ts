@@ -160,6 +160,49 @@ async function describeJob(queue: Queue, jobId: string): Promise<JobFacts> {
   }
 }
 
+const GONE = new Set(['unknown', 'no job id']);
+
+/**
+ * After Redis lost its data: seconds until every one of these tasks has ended or has its
+ * current job (the reconciler may give it a new one) in BullMQ again; null past timeoutMs.
+ * Tells a slow repair apart from a repaired task waiting its turn in a long queue.
+ */
+export async function watchJobsBack(
+  pool: pg.Pool,
+  redisUrl: string,
+  prefix: string,
+  ids: string[],
+  timeoutMs = 300_000,
+): Promise<number | null> {
+  const started = Date.now();
+  let remaining = ids;
+  while (remaining.length > 0) {
+    if (Date.now() - started > timeoutMs) return null;
+    try {
+      const { rows } = await pool.query<{ id: string; queue: string; job_id: string | null }>(
+        `SELECT id, queue, job_id FROM tasks WHERE id = ANY($1::uuid[])
+         AND status NOT IN ('succeeded', 'failed', 'cancelled')`,
+        [remaining],
+      );
+      const jobs = await readJobs(
+        redisUrl,
+        prefix,
+        rows.map((row) => ({ id: row.id, queue: row.queue, jobId: row.job_id })),
+      );
+      remaining = rows
+        .filter((row) => {
+          const state = jobs.get(row.id)?.state ?? 'unknown';
+          return GONE.has(state) || state.startsWith('unreadable');
+        })
+        .map((row) => row.id);
+    } catch {
+      // PostgreSQL or Redis in another fault: look again.
+    }
+    if (remaining.length > 0) await new Promise((resolve) => setTimeout(resolve, 1_000));
+  }
+  return (Date.now() - started) / 1_000;
+}
+
 /** BullMQ's own counts per queue at the end, to compare with the tasks' statuses. */
 export async function readJobCounts(
   redisUrl: string,

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AppFleet } from './processes';
+import { countBy } from './report';
 import type { PrivatePostgres, PrivateRedis } from './services';
 
 // The faults, on a timeline from the start of the load: a worker SIGKILLed every few seconds
@@ -53,11 +54,15 @@ export interface FaultTargets {
   listPending(): Promise<PendingTask[]>;
   /** BullMQ's state of each task's job, by task id. */
   readJobStates(tasks: PendingTask[]): Promise<Record<string, string>>;
+  /** Seconds until every one of them has a job in BullMQ again (or has ended); null: never. */
+  watchJobsBack(tasks: PendingTask[]): Promise<number | null>;
 }
 
 export interface FaultResult {
   events: FaultEvent[];
   empty: EmptyRedisMark | null;
+  /** Resolves once the tasks that were not terminal have their jobs back (see watchJobsBack). */
+  jobsBack: Promise<number | null> | null;
 }
 
 export async function runFaults(
@@ -68,6 +73,7 @@ export async function runFaults(
 ): Promise<FaultResult> {
   const events: FaultEvent[] = [];
   let empty: EmptyRedisMark | null = null;
+  let jobsBack: Promise<number | null> | null = null;
   const record = async (name: FaultEvent['name'], act: () => Promise<string>) => {
     const startMs = Date.now() - epoch;
     try {
@@ -119,7 +125,9 @@ export async function runFaults(
           () => targets.redis.start(),
         );
         empty = { listedAt, backAt: new Date(), pending, jobsBefore };
-        return `${detail}; ${pending.length} tasks were not terminal`;
+        jobsBack = targets.watchJobsBack(pending);
+        const counts = countBy(pending.map((task) => task.status));
+        return `${detail}; ${pending.length} tasks were not terminal (${counts})`;
       },
     ],
   ];
@@ -143,5 +151,5 @@ export async function runFaults(
   })();
 
   await Promise.all([oneOffsDone, killsDone]);
-  return { events, empty };
+  return { events, empty, jobsBack };
 }

@@ -1,22 +1,10 @@
 import type { AcceptanceFacts, Invariant, RecoveryFacts, TransitionFacts } from './checks';
 import { formatJob, type StuckTask } from './diagnostics';
 import type { FaultEvent } from './faults';
-import type { Attempt, Submission } from './load';
 import type { ProcessExit } from './processes';
+import { faultUnderWay, improperServerErrors, type ResponseFacts } from './responses';
 
 // The figures of a run and its verdicts: what `npm run chaos` prints and the test asserts.
-
-export interface ResponseFacts {
-  requests: number;
-  /** `${status} ${code} (Retry-After: s | no Retry-After)` → count, for every 5xx. */
-  serverErrors: Record<string, number>;
-  serverErrorCount: number;
-  /** Other non-201 answers and transport failures, by kind. */
-  otherFailures: Record<string, number>;
-  /** Submissions never answered 201. */
-  unacknowledged: number;
-  replaysAnsweredSame: number;
-}
 
 export interface ChaosReport {
   runName: string;
@@ -26,6 +14,8 @@ export interface ChaosReport {
   responses: ResponseFacts;
   acceptance: AcceptanceFacts;
   statuses: Record<string, number>;
+  /** Failed tasks: planned (the payload fails every attempt) and the rest, by error. */
+  failures: { planned: number; unplanned: Record<string, number> };
   secondsToAllTerminal: number | null;
   transitions: TransitionFacts;
   recovery: RecoveryFacts | null;
@@ -36,48 +26,6 @@ export interface ChaosReport {
   health: unknown;
   invariants: Invariant[];
   ok: boolean;
-}
-
-export function summarizeResponses(plan: Submission[], attempts: Attempt[]): ResponseFacts {
-  const serverErrors: Record<string, number> = {};
-  const otherFailures: Record<string, number> = {};
-  const acknowledged = new Set<number>();
-  const firstIds = new Map<number, string>();
-  let replaysAnsweredSame = 0;
-  for (const attempt of attempts) {
-    const { outcome } = attempt;
-    if (outcome === 201) {
-      acknowledged.add(attempt.submission);
-      const first = firstIds.get(attempt.submission);
-      if (first === undefined) firstIds.set(attempt.submission, attempt.taskId ?? '');
-      else if (attempt.replayed && first === attempt.taskId) replaysAnsweredSame += 1;
-    } else if (typeof outcome === 'number' && outcome >= 500) {
-      const retry = attempt.retryAfter ? `Retry-After: ${attempt.retryAfter}` : 'no Retry-After';
-      const label = `${outcome} ${attempt.code ?? ''} (${retry})`;
-      serverErrors[label] = (serverErrors[label] ?? 0) + 1;
-    } else {
-      const label =
-        typeof outcome === 'number'
-          ? `${outcome} ${attempt.code ?? ''}`
-          : `${outcome} ${attempt.error ?? ''}`;
-      otherFailures[label] = (otherFailures[label] ?? 0) + 1;
-    }
-  }
-  return {
-    requests: attempts.length,
-    serverErrors,
-    serverErrorCount: Object.values(serverErrors).reduce((sum, n) => sum + n, 0),
-    otherFailures,
-    unacknowledged: plan.length - acknowledged.size,
-    replaysAnsweredSame,
-  };
-}
-
-/** 5xx answers other than 503 with Retry-After (what an infrastructure error must answer). */
-export function improperServerErrors(responses: ResponseFacts): Array<[string, number]> {
-  return Object.entries(responses.serverErrors).filter(
-    ([label]) => !/^503 .*Retry-After: /.test(label),
-  );
 }
 
 interface Verdicts {
@@ -149,7 +97,8 @@ export function judge(facts: Verdicts): Invariant[] {
   ];
 }
 
-function countBy(values: string[]): string {
+/** `3 running, 1 queued`. */
+export function countBy(values: string[]): string {
   const counts = new Map<string, number>();
   for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
   return [...counts].map(([value, n]) => `${n} ${value}`).join(', ');
@@ -170,10 +119,12 @@ export function formatReport(report: ChaosReport, maxStuck = 25): string {
       .map(([status, n]) => `${status} ${n}`)
       .join(', ')}`,
     `terminal             ${sumTerminal(report.statuses)} (${report.secondsToAllTerminal === null ? 'not all, at the deadline' : `all after ${report.secondsToAllTerminal.toFixed(1)} s of waiting`})`,
+    `failed               ${report.failures.planned} planned (every attempt fails); unplanned:${formatCounts(report.failures.unplanned) || ' none'}`,
     `stuck                ${report.stuck.length}${report.stuck.length ? ` (${countBy(report.stuck.map((task) => task.status))})` : ''}`,
     `duplicated           ${acceptance.duplicates.length}`,
     `run after success    ${transitions.runAfterSuccess.length}`,
     `requests             ${responses.requests}; 5xx: ${responses.serverErrorCount}${formatCounts(responses.serverErrors)}`,
+    `5xx by fault         ${formatCounts(responses.serverErrorsByFault) || ' none'}`,
     `other failures       ${formatCounts(responses.otherFailures) || ' none'}`,
     `empty Redis → back   ${formatRecovery(recovery)}`,
     `faults               ${kills.length} worker kills; ${report.faults
@@ -231,17 +182,17 @@ export function formatReport(report: ChaosReport, maxStuck = 25): string {
 /** A time as seconds into the run, and the fault under way then (if one was). */
 function whenInRun(report: ChaosReport, iso: string): string {
   const ms = Date.parse(iso) - Date.parse(report.startedAt);
-  const during = report.faults.find(
-    (fault) => fault.name !== 'worker-kill' && fault.startMs <= ms && ms <= fault.endMs + 1_000,
-  );
-  return `${seconds(ms)} into the run${during ? ` (during ${during.name})` : ''}`;
+  const during = faultUnderWay(report.faults, ms);
+  return `${seconds(ms)} into the run${during ? ` (during ${during})` : ''}`;
 }
 
 function formatRecovery(recovery: RecoveryFacts | null): string {
   if (!recovery) return 'not injected';
   const { pending, neverBack, allBackS, allBackPastDueS } = recovery;
   if (allBackS === null) return `${neverBack.length} of ${pending} non-terminal tasks never back`;
-  return `${allBackS.toFixed(1)} s for all ${pending} non-terminal tasks (${allBackPastDueS?.toFixed(1)} s past their due time)`;
+  const jobs =
+    recovery.jobsBackS === null ? 'not all' : `all in ${recovery.jobsBackS.toFixed(1)} s`;
+  return `${allBackS.toFixed(1)} s for all ${pending} non-terminal tasks to run again or end (${allBackPastDueS?.toFixed(1)} s past their due time); their jobs back in BullMQ: ${jobs}`;
 }
 
 function formatCounts(counts: Record<string, number>): string {

@@ -11,15 +11,17 @@ import {
   countByStatus,
   listPending,
   readAcceptanceFacts,
+  readFailures,
   readRecoveryFacts,
   readTransitionFacts,
   waitForTerminal,
 } from './checks';
-import { describeStuckTasks, readJobCounts, readJobStates } from './diagnostics';
+import { describeStuckTasks, readJobCounts, readJobStates, watchJobsBack } from './diagnostics';
 import { runFaults, type PendingTask } from './faults';
 import { planSubmissions, runLoad } from './load';
 import { AppFleet, buildAppEnv } from './processes';
-import { judge, summarizeResponses, type ChaosReport } from './report';
+import { judge, type ChaosReport } from './report';
+import { summarizeResponses } from './responses';
 import {
   cleanStaleRuns,
   findFreePort,
@@ -101,6 +103,13 @@ export async function runChaos(
       postgres,
       listPending: () => listPending(pool),
       readJobStates: (tasks: PendingTask[]) => readJobStates(redis.url, prefix, tasks),
+      watchJobsBack: (tasks: PendingTask[]) =>
+        watchJobsBack(
+          pool,
+          redis.url,
+          prefix,
+          tasks.map((task) => task.id),
+        ),
     };
     const faults = await runFaults(options, targets, epoch, load);
     const attempts = await load;
@@ -108,10 +117,10 @@ export async function runChaos(
     log(`load and faults over; waiting up to ${options.deadlineS} s for every task to end`);
     const secondsToAllTerminal = await waitForTerminal(pool, options.deadlineS, log);
     const stuck = await describeStuckTasks(pool, redis.url, prefix);
-    const responses = summarizeResponses(plan, attempts);
+    const responses = summarizeResponses(plan, attempts, faults.events);
     const acceptance = await readAcceptanceFacts(pool, plan, attempts);
     const transitions = await readTransitionFacts(pool);
-    const recovery = await readRecoveryFacts(pool, faults.empty);
+    const recovery = await readRecoveryFacts(pool, faults.empty, await faults.jobsBack);
     const facts = { responses, acceptance, secondsToAllTerminal, stuck, transitions, recovery };
     const invariants = judge({ ...facts, ...options, faults: faults.events });
     const report: ChaosReport = {
@@ -125,6 +134,7 @@ export async function runChaos(
       },
       ...facts,
       statuses: await countByStatus(pool),
+      failures: await readFailures(pool),
       faults: faults.events,
       exits: fleet.exits,
       jobCounts: await readJobCounts(redis.url, prefix, ['diagnostics']),

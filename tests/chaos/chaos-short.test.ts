@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SHORT_RUN } from '@/scripts/chaos/chaos-options';
-import { formatReport, improperServerErrors, type ChaosReport } from '@/scripts/chaos/report';
+import { formatReport, type ChaosReport } from '@/scripts/chaos/report';
+import { improperServerErrors } from '@/scripts/chaos/responses';
 import { runChaos } from '@/scripts/chaos/run-chaos';
 
 // The short chaos run (scripts/chaos): a few hundred tasks through the production web and

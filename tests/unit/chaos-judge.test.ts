@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { judge, summarizeResponses } from '@/scripts/chaos/report';
+import { judge } from '@/scripts/chaos/report';
+import { summarizeResponses } from '@/scripts/chaos/responses';
 import type { Attempt, Submission } from '@/scripts/chaos/load';
 import type { StuckTask } from '@/scripts/chaos/diagnostics';
 
@@ -28,7 +29,7 @@ function cleanFacts() {
   return {
     deadlineS: 600,
     recoveryLimitS: 60,
-    responses: summarizeResponses(plan, attempts),
+    responses: summarizeResponses(plan, attempts, []),
     acceptance: {
       submissions: 2,
       acceptedIds: ['a', 'b'],
@@ -40,7 +41,7 @@ function cleanFacts() {
     secondsToAllTerminal: 3,
     stuck: [] as StuckTask[],
     transitions: { badTerminalCounts: [], runAfterSuccess: [] },
-    recovery: { pending: 2, allBackS: 4, allBackPastDueS: 4, neverBack: [] },
+    recovery: { pending: 2, allBackS: 4, allBackPastDueS: 4, neverBack: [], jobsBackS: 2 },
     faults: [],
   };
 }
@@ -104,18 +105,23 @@ describe('chaos verdicts', () => {
 
   it('accepts 503 with Retry-After and counts a replay that named the same task', () => {
     const replayPlan = [{ ...submission(0, 'key'), replay: true }];
-    const responses = summarizeResponses(replayPlan, [
-      {
-        ...created(0, 'x'),
-        outcome: 503,
-        code: 'service_unavailable',
-        retryAfter: '2',
-        taskId: undefined,
-      },
-      created(0, 'x', { attempt: 2 }),
-      created(0, 'x', { attempt: 3, replayed: true }),
-    ]);
+    const responses = summarizeResponses(
+      replayPlan,
+      [
+        {
+          ...created(0, 'x'),
+          outcome: 503,
+          code: 'service_unavailable',
+          retryAfter: '2',
+          taskId: undefined,
+        },
+        created(0, 'x', { attempt: 2 }),
+        created(0, 'x', { attempt: 3, replayed: true }),
+      ],
+      [{ name: 'redis-restart', startMs: 0, endMs: 10, detail: '' }],
+    );
     expect(responses.serverErrorCount).toBe(1);
+    expect(responses.serverErrorsByFault).toEqual({ 'redis-restart': 1 });
     expect(responses.replaysAnsweredSame).toBe(1);
     expect(responses.unacknowledged).toBe(0);
     expect(failing({ ...cleanFacts(), responses })).toEqual([]);
