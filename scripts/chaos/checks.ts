@@ -65,6 +65,18 @@ export async function waitForTerminal(
   return null;
 }
 
+/** How many tasks ended, over how long from the first create to the last end. */
+export async function readThroughput(
+  pool: pg.Pool,
+): Promise<{ finished: number; seconds: number }> {
+  const { rows } = await pool.query<{ finished: number; seconds: number | null }>(
+    `SELECT count(finished_at)::int AS finished,
+            extract(epoch FROM max(finished_at) - min(created_at))::float8 AS seconds
+     FROM tasks`,
+  );
+  return { finished: rows[0]?.finished ?? 0, seconds: rows[0]?.seconds ?? 0 };
+}
+
 /** Failed tasks by why: the planned ones (their payload fails every attempt) and the rest. */
 export async function readFailures(
   pool: pg.Pool,

@@ -47,6 +47,45 @@ async function hasOutboxTable(pool: pg.Pool): Promise<boolean> {
   return rows[0]?.found != null;
 }
 
+/** Each task's last transitions, one line each, oldest first. */
+export async function readTimelines(
+  pool: pg.Pool,
+  ids: string[],
+  last: number,
+): Promise<Map<string, string[]>> {
+  const { rows } = await pool.query<{ task_id: string; line: string }>(
+    `SELECT task_id, format('r%s %s→%s at %s%s', revision, coalesce(from_status::text, '∅'), to_status,
+              to_char(at, 'HH24:MI:SS.MS'), coalesce(': ' || reason, '')) AS line
+     FROM (SELECT *, row_number() OVER (PARTITION BY task_id ORDER BY revision DESC) AS n
+           FROM task_transitions WHERE task_id = ANY($1::uuid[])) recent
+     WHERE n <= $2 ORDER BY task_id, revision`,
+    [ids, last],
+  );
+  const timelines = new Map<string, string[]>();
+  for (const row of rows)
+    timelines.set(row.task_id, [...(timelines.get(row.task_id) ?? []), row.line]);
+  return timelines;
+}
+
+/** A few tasks that failed although their payload would have succeeded, with their timelines. */
+export async function describeUnplannedFailures(
+  pool: pg.Pool,
+  limit = 5,
+): Promise<Array<{ id: string; timeline: string[] }>> {
+  const { rows } = await pool.query<{ id: string }>(
+    `SELECT id FROM tasks
+     WHERE status = 'failed' AND NOT (payload ? 'failAtStep' AND NOT payload ? 'failAttempts')
+     ORDER BY finished_at LIMIT $1`,
+    [limit],
+  );
+  const timelines = await readTimelines(
+    pool,
+    rows.map((row) => row.id),
+    10,
+  );
+  return rows.map((row) => ({ id: row.id, timeline: timelines.get(row.id) ?? [] }));
+}
+
 export async function describeStuckTasks(
   pool: pg.Pool,
   redisUrl: string,
@@ -59,14 +98,7 @@ export async function describeStuckTasks(
   );
   if (rows.length === 0) return [];
   const ids = rows.map((row) => row.id);
-  const transitions = await pool.query<{ task_id: string; line: string }>(
-    `SELECT task_id, format('r%s %s→%s at %s%s', revision, coalesce(from_status::text, '∅'), to_status,
-              to_char(at, 'HH24:MI:SS.MS'), coalesce(': ' || reason, '')) AS line
-     FROM (SELECT *, row_number() OVER (PARTITION BY task_id ORDER BY revision DESC) AS n
-           FROM task_transitions WHERE task_id = ANY($1::uuid[])) recent
-     WHERE n <= 4 ORDER BY task_id, revision`,
-    [ids],
-  );
+  const transitions = await readTimelines(pool, ids, 4);
   const outbox = (await hasOutboxTable(pool))
     ? await pool.query<{ task_id: string; line: string }>(
         `SELECT task_id, format('job %s due %s, %s attempts%s', job_id, to_char(due_at, 'HH24:MI:SS'),
@@ -92,7 +124,7 @@ export async function describeStuckTasks(
     dueAt: row.due_at?.toISOString() ?? null,
     updatedAt: row.updated_at.toISOString(),
     error: row.error,
-    lastTransitions: linesOf(transitions, row.id),
+    lastTransitions: transitions.get(row.id) ?? [],
     outbox: linesOf(outbox, row.id),
     job: jobs.get(row.id) ?? { state: 'unread' },
   }));

@@ -131,10 +131,11 @@ export async function runFaults(
       },
     ],
   ];
-  oneOffs.sort((a, b) => a[0] - b[0]);
+  // 0 leaves a fault out (to see what the others do alone).
+  const planned = oneOffs.filter(([seconds]) => seconds > 0).sort((a, b) => a[0] - b[0]);
 
   const oneOffsDone = (async () => {
-    for (const [seconds, name, act] of oneOffs) {
+    for (const [seconds, name, act] of planned) {
       await at(seconds);
       await record(name, act);
     }
@@ -143,7 +144,7 @@ export async function runFaults(
   let loadFinished = false;
   void loadDone.finally(() => (loadFinished = true));
   const killsDone = (async () => {
-    for (let n = 1; ; n += 1) {
+    for (let n = 1; options.workerKillEveryS > 0; n += 1) {
       await at(n * options.workerKillEveryS);
       if (Date.now() - epoch > options.chaosSeconds * 1_000 && loadFinished) return;
       await record('worker-kill', () => targets.fleet.killWorker());

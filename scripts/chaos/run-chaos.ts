@@ -12,11 +12,18 @@ import {
   listPending,
   readAcceptanceFacts,
   readFailures,
+  readThroughput,
   readRecoveryFacts,
   readTransitionFacts,
   waitForTerminal,
 } from './checks';
-import { describeStuckTasks, readJobCounts, readJobStates, watchJobsBack } from './diagnostics';
+import {
+  describeStuckTasks,
+  describeUnplannedFailures,
+  readJobCounts,
+  readJobStates,
+  watchJobsBack,
+} from './diagnostics';
 import { runFaults, type PendingTask } from './faults';
 import { planSubmissions, runLoad } from './load';
 import { AppFleet, buildAppEnv } from './processes';
@@ -134,7 +141,8 @@ export async function runChaos(
       },
       ...facts,
       statuses: await countByStatus(pool),
-      failures: await readFailures(pool),
+      failures: { ...(await readFailures(pool)), examples: await describeUnplannedFailures(pool) },
+      throughput: await readThroughput(pool),
       faults: faults.events,
       exits: fleet.exits,
       jobCounts: await readJobCounts(redis.url, prefix, ['diagnostics']),

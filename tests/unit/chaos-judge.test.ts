@@ -28,6 +28,7 @@ const attempts = [created(0, 'a'), created(1, 'b')];
 function cleanFacts() {
   return {
     deadlineS: 600,
+    redisEmptyAtS: 24,
     recoveryLimitS: 60,
     responses: summarizeResponses(plan, attempts, []),
     acceptance: {
