@@ -1,6 +1,16 @@
 import { getEnv } from '@/lib/env';
+import {
+  readOutboxBacklog,
+  readReconcilerStatus,
+  type DurabilityStatus,
+} from '@/server/durability/durability-status';
 import { getPrisma, getRedis } from '@/server/infra/clients';
 import { listLiveWorkers } from '@/server/workers/worker-presence';
+import {
+  persistenceWarnings,
+  readRedisPersistence,
+  type RedisPersistence,
+} from './redis-persistence';
 
 export interface DependencyCheck {
   ok: boolean;
@@ -11,22 +21,40 @@ export interface DependencyCheck {
 export interface HealthReport {
   status: 'ok' | 'degraded' | 'down';
   postgres: DependencyCheck;
-  redis: DependencyCheck;
+  redis: DependencyCheck & { persistence: RedisPersistence | null };
   workers: { count: number; queues: string[] };
+  /** Jobs recorded in Postgres but not yet added to Redis; null while Postgres is down. */
+  outbox: DurabilityStatus['outbox'] | null;
+  /** The reconciler's last pass; null while Redis is down. */
+  reconciler: DurabilityStatus['reconciler'] | null;
+  /** What an operator should look at. Warnings never make a healthy status 'down'. */
+  warnings: string[];
 }
 
 const CHECK_TIMEOUT_MS = 2_000;
+/** An outbox entry older than this means jobs are not reaching Redis. */
+export const OUTBOX_STALE_MS = 60_000;
+/** The reconciler runs every 30 s at most; two minutes without a pass means it is not running. */
+export const RECONCILER_STALE_MS = 120_000;
 
-async function timed(check: () => Promise<unknown>): Promise<DependencyCheck> {
-  const started = performance.now();
+async function withTimeout<T>(read: () => Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   try {
-    await Promise.race([
-      check(),
-      new Promise((_, reject) => {
+    return await Promise.race([
+      read(),
+      new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Error('timed out')), CHECK_TIMEOUT_MS);
       }),
     ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function timed(check: () => Promise<unknown>): Promise<DependencyCheck> {
+  const started = performance.now();
+  try {
+    await withTimeout(check);
     return { ok: true, latencyMs: Math.round(performance.now() - started) };
   } catch (error) {
     return {
@@ -34,28 +62,74 @@ async function timed(check: () => Promise<unknown>): Promise<DependencyCheck> {
       latencyMs: Math.round(performance.now() - started),
       error: error instanceof Error ? error.message : 'failed',
     };
-  } finally {
-    clearTimeout(timer);
   }
 }
 
-/** Postgres and Redis are required ('down' without them); no live worker is 'degraded'. */
+/** A read that only matters when its dependency answers: null instead of an error. */
+function optional<T>(enabled: boolean, read: () => Promise<T>): Promise<T | null> {
+  return enabled ? withTimeout(read).catch(() => null) : Promise.resolve(null);
+}
+
+function seconds(ms: number): string {
+  return `${Math.round(ms / 1000)} s`;
+}
+
+function durabilityWarnings(
+  outbox: HealthReport['outbox'],
+  reconciler: HealthReport['reconciler'],
+  workerCount: number,
+): string[] {
+  const warnings: string[] = [];
+  if (outbox?.oldestAgeMs != null && outbox.oldestAgeMs > OUTBOX_STALE_MS) {
+    warnings.push(
+      `The outbox's oldest entry is ${seconds(outbox.oldestAgeMs)} old (${outbox.backlog} ` +
+        'waiting): jobs are not reaching Redis.',
+    );
+  }
+  // The reconciler runs beside the workers: without workers nothing runs anyway.
+  if (reconciler && workerCount > 0) {
+    const lastRun = reconciler.lastRun;
+    const age = lastRun ? Date.now() - Date.parse(lastRun.at) : null;
+    if (age === null) {
+      warnings.push('The reconciler has not reported a run: lost jobs would not be restored.');
+    } else if (age > RECONCILER_STALE_MS) {
+      warnings.push(
+        `The reconciler last ran ${seconds(age)} ago: lost jobs are not being restored.`,
+      );
+    }
+  }
+  return warnings;
+}
+
+/**
+ * Postgres and Redis are required ('down' without them); no live worker is 'degraded'.
+ * Durability facts (outbox, reconciler, Redis persistence) add warnings, not a status.
+ */
 export async function checkHealth(): Promise<HealthReport> {
   const [postgres, redis] = await Promise.all([
     timed(() => getPrisma().$queryRaw`SELECT 1`),
     timed(() => getRedis().ping()),
   ]);
-  const workers = redis.ok
-    ? await listLiveWorkers(getEnv().WORKER_HEARTBEAT_MS).catch(() => [])
-    : [];
+  const [workers, outbox, reconciler, persistence] = await Promise.all([
+    optional(redis.ok, () => listLiveWorkers(getEnv().WORKER_HEARTBEAT_MS)).then((w) => w ?? []),
+    optional(postgres.ok, readOutboxBacklog),
+    optional(redis.ok, readReconcilerStatus),
+    optional(redis.ok, () => readRedisPersistence(getRedis())),
+  ]);
   const status = !postgres.ok || !redis.ok ? 'down' : workers.length === 0 ? 'degraded' : 'ok';
   return {
     status,
     postgres,
-    redis,
+    redis: { ...redis, persistence },
     workers: {
       count: workers.length,
       queues: [...new Set(workers.flatMap((worker) => worker.queues))].sort(),
     },
+    outbox,
+    reconciler,
+    warnings: [
+      ...(persistence ? persistenceWarnings(persistence) : []),
+      ...durabilityWarnings(outbox, reconciler, workers.length),
+    ],
   };
 }

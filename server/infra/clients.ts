@@ -34,13 +34,18 @@ export function getPrisma(): PrismaClient {
   return state.prisma;
 }
 
+const COMMAND_RECONNECT_MAX_MS = 1_000;
+
 /** The shared command connection. Never use it for SUBSCRIBE or blocking commands. */
 export function getRedis(): Redis {
   const state = clients();
   // Fail fast during an outage instead of queueing commands forever (health must answer).
+  // A command waits for at most two reconnect attempts: ioredis 6 spaces them up to 5 s
+  // apart by default, which made every request touching Redis wait ~10 s for its 503.
   state.redis ??= createRedisConnection({
     connectionName: 'taskdeck:commands',
     maxRetriesPerRequest: 1,
+    retryStrategy: (attempt) => Math.min(attempt * 100, COMMAND_RECONNECT_MAX_MS),
   });
   return state.redis;
 }
