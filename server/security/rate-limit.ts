@@ -3,6 +3,7 @@ import { getLogger } from '@/lib/logger';
 import { getRedis } from '@/server/infra/clients';
 import { isInfrastructureError } from '@/server/infra/infra-errors';
 import { redisKey } from '@/server/infra/queues';
+import { isRedisDown } from '@/server/infra/redis-health';
 
 // Fixed-window counters in Redis, so a limit holds across every web node. They guard against
 // brute force, best effort: while Redis is down requests go through uncounted (API keys and
@@ -28,11 +29,8 @@ function noteUnavailable(bucket: string, reason: unknown): null {
 
 /** Runs a counter command; null when Redis is unavailable (logged once per outage). */
 async function bestEffort<T>(bucket: string, command: () => Promise<T>): Promise<T | null> {
-  const { status } = getRedis();
-  // Between reconnect attempts a command would wait for the next one: skip it at once.
-  if (status === 'reconnecting' || status === 'end') {
-    return noteUnavailable(bucket, `the Redis connection is ${status}`);
-  }
+  // Known down: a command would first wait out a reconnect attempt. Skip it at once.
+  if (isRedisDown()) return noteUnavailable(bucket, 'the Redis connection is down');
   try {
     const result = await command();
     if (unavailableSince !== null) {

@@ -5,14 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io } from 'socket.io-client';
 import { resetEnvCache } from '@/lib/env';
 import type { TaskView } from '@/lib/tasks/task-view';
-import { ensureDatabase, migrateDatabase } from '@/server/db/migrate';
 import { closeClients } from '@/server/infra/clients';
+import { createPrivatePostgres, type PrivatePostgres } from '../support/private-postgres';
 import {
-  startPrivatePostgres,
-  startPrivateRedis,
-  type PrivatePostgres,
+  createPrivateRedis,
+  DURABLE_REDIS_FLAGS,
+  VOLATILE_REDIS_FLAGS,
   type PrivateRedis,
-} from '../support/private-services';
+} from '../support/private-redis';
 import { killAllSpawned, spawnEntry, type SpawnedProcess } from '../support/spawn-process';
 import { createTestApiKey, createTestUser, type TestUser } from '../support/users';
 import { callServerAction } from '../support/server-actions';
@@ -21,7 +21,6 @@ import { callServerAction } from '../support/server-actions';
 // every answer during an outage is a 503 with Retry-After (problem+json on REST, a clear
 // message from server actions), never a 500, and API keys keep working without Redis.
 
-const suffix = process.env.TASKDECK_TEST_SUFFIX ?? '';
 const DB_DOWN = 'Taskdeck cannot reach its database right now. Try again in a few seconds.';
 const REDIS_DOWN =
   'Taskdeck cannot reach its job queue (Redis) right now. Try again in a few seconds.';
@@ -51,12 +50,10 @@ async function startWeb(redisUrl: string): Promise<{ web: SpawnedProcess; url: s
 
 beforeAll(async () => {
   [cluster, redis] = await Promise.all([
-    startPrivatePostgres(`taskdeck_outage${suffix}`),
-    startPrivateRedis(['--save', '', '--appendonly', 'no']),
+    createPrivatePostgres(),
+    createPrivateRedis(VOLATILE_REDIS_FLAGS),
   ]);
-  databaseUrl = cluster.url('taskdeck_outage');
-  await ensureDatabase(databaseUrl);
-  await migrateDatabase(databaseUrl);
+  databaseUrl = cluster.url;
   storageDir = await mkdtemp(path.join(tmpdir(), 'taskdeck-outage-'));
   // This process makes the users and keys, in the private database the web process reads.
   process.env.DATABASE_URL = databaseUrl;
@@ -77,7 +74,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await closeClients();
   await killAllSpawned();
-  await Promise.all([cluster?.drop(), redis?.remove()]);
+  await Promise.all([cluster?.destroy(), redis?.destroy()]);
   if (storageDir) await rm(storageDir, { recursive: true, force: true });
 }, 120_000);
 
@@ -190,13 +187,8 @@ describe('health tells the truth about durability', () => {
   });
 
   it('has no Redis warning for a Redis started with appendonly yes and noeviction', async () => {
-    const durable = await startPrivateRedis([
-      '--save',
-      '',
-      '--appendonly',
-      'yes',
-      '--appendfsync',
-      'everysec',
+    const durable = await createPrivateRedis([
+      ...DURABLE_REDIS_FLAGS,
       '--maxmemory-policy',
       'noeviction',
     ]);
@@ -210,7 +202,7 @@ describe('health tells the truth about durability', () => {
       });
       expect((body.warnings as string[]).filter((warning) => /Redis/.test(warning))).toEqual([]);
     } finally {
-      await durable.remove();
+      await durable.destroy();
     }
   });
 });
@@ -258,6 +250,8 @@ describe('with Redis stopped', () => {
     const { status, body } = await health();
     expect(status).toBe(503);
     expect(body).toMatchObject({ status: 'down', redis: { ok: false }, reconciler: null });
+    // The two creates above wait in the outbox, and health says so.
+    expect((body.outbox as { backlog: number }).backlog).toBeGreaterThanOrEqual(2);
   });
 });
 
@@ -334,5 +328,15 @@ describe('after the outages', () => {
     const output = web.output();
     expect(output).not.toMatch(/unexpected error|server action failed/);
     expect(output).toMatch(/dependency unavailable: answered 503/);
+  });
+
+  it('the jobs recorded while Redis was down reached it: the outbox is empty again', async () => {
+    const deadline = Date.now() + 30_000;
+    let outbox = (await health()).body.outbox as { backlog: number } | null;
+    while (outbox?.backlog !== 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      outbox = (await health()).body.outbox as { backlog: number } | null;
+    }
+    expect(outbox).toEqual({ backlog: 0, oldestAgeMs: null });
   });
 });

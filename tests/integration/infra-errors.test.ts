@@ -5,21 +5,19 @@ import { Redis, type RedisOptions } from 'ioredis';
 import pg from 'pg';
 import { PrismaClient } from '@/lib/generated/prisma/client';
 import { RateLimitedError, ValidationError } from '@/lib/errors';
-import { ensureDatabase, migrateDatabase } from '@/server/db/migrate';
 import { infrastructureErrorKind, isInfrastructureError } from '@/server/infra/infra-errors';
+import { createPrivatePostgres, type PrivatePostgres } from '../support/private-postgres';
 import {
-  freePort,
-  startPrivatePostgres,
-  startPrivateRedis,
-  type PrivatePostgres,
+  createPrivateRedis,
+  findFreePort,
+  VOLATILE_REDIS_FLAGS,
   type PrivateRedis,
-} from '../support/private-services';
+} from '../support/private-redis';
 
 // Every error the classifier knows is produced here by a real client against a real server
 // (a private PostgreSQL cluster and a private redis-server that this file stops and crashes),
 // so a change in Prisma, pg, ioredis or BullMQ that changes their shape fails here.
 
-const suffix = process.env.TASKDECK_TEST_SUFFIX ?? '';
 let cluster: PrivatePostgres;
 let url: string;
 let closedPort: number;
@@ -61,11 +59,9 @@ async function backendRunning(observer: pg.Client, tag: string): Promise<number>
 }
 
 beforeAll(async () => {
-  cluster = await startPrivatePostgres(`taskdeck_infra${suffix}`);
-  url = cluster.url('taskdeck_infra');
-  await ensureDatabase(url);
-  await migrateDatabase(url);
-  closedPort = await freePort();
+  cluster = await createPrivatePostgres();
+  url = cluster.url;
+  closedPort = await findFreePort();
 }, 120_000);
 
 async function closeClients(): Promise<void> {
@@ -76,7 +72,7 @@ async function closeClients(): Promise<void> {
 
 afterAll(async () => {
   await closeClients();
-  await cluster?.drop();
+  await cluster?.destroy();
 }, 60_000);
 
 describe('PostgreSQL outages are infrastructure errors', () => {
@@ -121,7 +117,7 @@ describe('PostgreSQL outages are infrastructure errors', () => {
     const admin = await pgClient();
     await admin.query('DROP ROLE IF EXISTS no_slots');
     await admin.query('CREATE ROLE no_slots LOGIN CONNECTION LIMIT 0');
-    const prisma = prismaFor(`postgresql://no_slots@127.0.0.1:${cluster.port}/taskdeck_infra`);
+    const prisma = prismaFor(`postgresql://no_slots@127.0.0.1:${cluster.port}/taskdeck`);
     const model = await failure(() => prisma.user.findFirst());
     expect(model).toMatchObject({ code: 'P2037' });
     expect(isInfrastructureError(model)).toBe(true);
@@ -234,11 +230,11 @@ describe('Redis outages are infrastructure errors', () => {
   let redis: PrivateRedis;
 
   beforeAll(async () => {
-    redis = await startPrivateRedis(['--save', '', '--appendonly', 'no']);
+    redis = await createPrivateRedis(VOLATILE_REDIS_FLAGS);
   });
 
   afterAll(async () => {
-    await redis?.remove();
+    await redis?.destroy();
   });
 
   function client(options: RedisOptions = {}) {

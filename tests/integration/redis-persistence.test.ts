@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { persistenceWarnings, readRedisPersistence } from '@/server/health/redis-persistence';
-import { startPrivateRedis, type PrivateRedis } from '../support/private-services';
+import { createPrivateRedis, type PrivateRedis } from '../support/private-redis';
 
 // What health reads about Redis's persistence, from real redis-servers started with the
 // settings in question, including one whose CONFIG command is disabled as on managed Redis.
@@ -10,7 +10,7 @@ const servers: PrivateRedis[] = [];
 const connections: Redis[] = [];
 
 async function connect(options: string[]): Promise<Redis> {
-  const server = await startPrivateRedis(options);
+  const server = await createPrivateRedis(options);
   servers.push(server);
   // No ready check: it sends INFO, which one of these servers refuses.
   const connection = new Redis(server.url, { maxRetriesPerRequest: 1, enableReadyCheck: false });
@@ -20,7 +20,7 @@ async function connect(options: string[]): Promise<Redis> {
 
 afterEach(async () => {
   for (const connection of connections.splice(0)) connection.disconnect();
-  for (const server of servers.splice(0)) await server.remove();
+  for (const server of servers.splice(0)) await server.destroy();
 });
 
 describe('readRedisPersistence', () => {
