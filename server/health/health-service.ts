@@ -6,6 +6,7 @@ import {
 } from '@/server/durability/durability-status';
 import { getPrisma, getRedis } from '@/server/infra/clients';
 import { listLiveWorkers } from '@/server/workers/worker-presence';
+import { durabilityWarnings } from './durability-warnings';
 import {
   persistenceWarnings,
   readRedisPersistence,
@@ -32,10 +33,6 @@ export interface HealthReport {
 }
 
 const CHECK_TIMEOUT_MS = 2_000;
-/** An outbox entry older than this means jobs are not reaching Redis. */
-export const OUTBOX_STALE_MS = 60_000;
-/** The reconciler runs every 30 s at most; two minutes without a pass means it is not running. */
-export const RECONCILER_STALE_MS = 120_000;
 
 async function withTimeout<T>(read: () => Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -68,37 +65,6 @@ async function timed(check: () => Promise<unknown>): Promise<DependencyCheck> {
 /** A read that only matters when its dependency answers: null instead of an error. */
 function optional<T>(enabled: boolean, read: () => Promise<T>): Promise<T | null> {
   return enabled ? withTimeout(read).catch(() => null) : Promise.resolve(null);
-}
-
-function seconds(ms: number): string {
-  return `${Math.round(ms / 1000)} s`;
-}
-
-function durabilityWarnings(
-  outbox: HealthReport['outbox'],
-  reconciler: HealthReport['reconciler'],
-  workerCount: number,
-): string[] {
-  const warnings: string[] = [];
-  if (outbox?.oldestAgeMs != null && outbox.oldestAgeMs > OUTBOX_STALE_MS) {
-    warnings.push(
-      `The outbox's oldest entry is ${seconds(outbox.oldestAgeMs)} old (${outbox.backlog} ` +
-        'waiting): jobs are not reaching Redis.',
-    );
-  }
-  // The reconciler runs beside the workers: without workers nothing runs anyway.
-  if (reconciler && workerCount > 0) {
-    const lastRun = reconciler.lastRun;
-    const age = lastRun ? Date.now() - Date.parse(lastRun.at) : null;
-    if (age === null) {
-      warnings.push('The reconciler has not reported a run: lost jobs would not be restored.');
-    } else if (age > RECONCILER_STALE_MS) {
-      warnings.push(
-        `The reconciler last ran ${seconds(age)} ago: lost jobs are not being restored.`,
-      );
-    }
-  }
-  return warnings;
 }
 
 /**
