@@ -140,7 +140,11 @@ export class ServiceUnavailableError extends AppError {
   readonly status = 503;
   readonly code = 'service_unavailable';
   readonly title = 'Service unavailable';
-  constructor(message = 'A dependency is unavailable. Try again shortly.') {
+  constructor(
+    message = 'A dependency is unavailable. Try again shortly.',
+    /** Sent as Retry-After: when the client should try again. */
+    readonly retryAfterSeconds = 5,
+  ) {
     super(message);
     this.name = 'ServiceUnavailableError';
   }
