@@ -40,6 +40,8 @@ interface RoundFigures {
   createP99: number;
   createFailures: number;
   rawPerSecond: number;
+  /** Taskdeck's creates per raw BullMQ add: steadier than either when the machine is shared. */
+  createOverRaw: number;
 }
 
 type Side = 'before' | 'after';
@@ -112,6 +114,7 @@ function parseFigures(pickupOutput: string, createOutput: string): RoundFigures 
     createP99: result.taskdeck.p99,
     createFailures: result.taskdeck.failures,
     rawPerSecond: result.raw.perSecond,
+    createOverRaw: result.taskdeck.perSecond / result.raw.perSecond,
   };
 }
 
@@ -137,6 +140,7 @@ const ROWS: Row[] = [
   { label: 'create latency p99 (ms)', key: 'createP99', digits: 1, better: 'lower' },
   { label: 'create failures (non-201)', key: 'createFailures', digits: 0, better: 'none' },
   { label: 'raw BullMQ add (jobs/s), control', key: 'rawPerSecond', digits: 0, better: 'none' },
+  { label: 'create throughput / raw BullMQ', key: 'createOverRaw', digits: 3, better: 'higher' },
 ];
 
 function verdict(row: Row, before: number, after: number): string {
