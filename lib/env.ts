@@ -59,6 +59,12 @@ const envSchema = z.object({
    * healing a lost Redis or a change whose sync failed. Changes sync at once besides.
    */
   SCHEDULE_SYNC_INTERVAL_MS: z.coerce.number().int().min(1_000).default(60_000),
+  /**
+   * How often the reconciler (one process at a time) compares Postgres's unfinished tasks
+   * with BullMQ, and how often each process relays outbox entries whose job was not added.
+   */
+  RECONCILE_INTERVAL_MS: z.coerce.number().int().min(1_000).max(30_000).default(15_000),
+  OUTBOX_RELAY_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(2_000),
   /** smtp://user:pass@host:port (or smtps://). Unset: emails are written to storage instead. */
   SMTP_URL: z.url().optional(),
   EMAIL_FROM: z.string().min(3).default('Taskdeck <taskdeck@localhost>'),

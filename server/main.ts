@@ -3,6 +3,7 @@ import next from 'next';
 import { getEnv } from '@/lib/env';
 import { getLogger } from '@/lib/logger';
 import { CLIENT_IP_HEADER } from '@/server/auth/principal';
+import { startDurabilityLoops } from '@/server/durability/durability-loop';
 import { isUploadRequest, serveUpload } from '@/server/http/upload-endpoint';
 import { closeClients } from '@/server/infra/clients';
 import { attachSocketServer } from '@/server/realtime/socket-server';
@@ -30,6 +31,8 @@ async function main(): Promise<void> {
   // Postgres holds the schedules; BullMQ's job schedulers are brought in line at start and
   // checked again now and then (server/schedules/schedule-sync.ts).
   const stopScheduleSync = startScheduleSync(env.SCHEDULE_SYNC_INTERVAL_MS);
+  // No accepted task is lost between Postgres and Redis (server/durability/).
+  const stopDurability = startDurabilityLoops();
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -49,6 +52,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'web server stopping');
     const forceExit = setTimeout(() => process.exit(1), env.SHUTDOWN_TIMEOUT_MS).unref();
     stopScheduleSync();
+    stopDurability();
     await realtime.close(); // closes the sockets and the HTTP server
     await app.close();
     await closeClients();

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { getEnv } from '@/lib/env';
 import { getLogger } from '@/lib/logger';
+import { startDurabilityLoops } from '@/server/durability/durability-loop';
 import { closeClients } from '@/server/infra/clients';
 import { startScheduleWorker } from './schedule-worker';
 import { startTaskWorker } from './task-worker';
@@ -26,6 +27,7 @@ async function main(): Promise<void> {
     concurrency: values.concurrency ? Number(values.concurrency) : undefined,
   });
   const schedules = await startScheduleWorker();
+  const stopDurability = startDurabilityLoops();
   logger.info({ id: worker.id, queues: worker.queues }, 'worker started');
 
   let stopping = false;
@@ -33,6 +35,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'worker stopping: no new jobs, waiting for active ones');
+    stopDurability();
     await Promise.all([worker.stop(env.SHUTDOWN_TIMEOUT_MS), schedules.stop()]);
     await closeClients();
     logger.info('worker stopped');

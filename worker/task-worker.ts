@@ -1,4 +1,4 @@
-import { UnrecoverableError, Worker } from 'bullmq';
+import { Worker } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { getEnv } from '@/lib/env';
 import { getLogger } from '@/lib/logger';
@@ -14,8 +14,13 @@ import {
   resyncCancelRequests,
   sweepAbandonedCancels,
 } from '@/server/tasks/running-tasks';
-import { settleLostJob } from '@/server/tasks/lost-jobs';
-import { runTaskJob, SHUTDOWN_ABORT_REASON, type TaskJobData } from '@/server/tasks/task-runner';
+import { recoverFailedJob } from '@/server/tasks/lost-attempts';
+import {
+  AttemptSettledError,
+  runTaskJob,
+  SHUTDOWN_ABORT_REASON,
+  type TaskJobData,
+} from '@/server/tasks/task-runner';
 import { closeRedisConnection } from '@/server/infra/clients';
 import {
   describeThisHost,
@@ -24,6 +29,16 @@ import {
 } from '@/server/workers/worker-presence';
 
 const HAND_BACK_GRACE_MS = 5_000;
+
+/**
+ * How BullMQ finds the jobs of a dead worker. The lock (renewed every 15 s) outlives a busy
+ * event loop (a CSV chunk, a PDF page) by far, so a live worker is not taken for dead; the
+ * check every 15 s puts a killed worker's job back within 45 s instead of BullMQ's 60.
+ * BullMQ's own stalled limit is only a backstop: each stall already costs the task one of its
+ * attempts (the next run finds it `running` and starts a new attempt, or fails it as
+ * worker_lost after the last), and a job BullMQ fails anyway is settled by the failed handler.
+ */
+export const STALL_SETTINGS = { lockDuration: 30_000, stalledInterval: 15_000, maxStalledCount: 3 };
 /** The least time between two heartbeats made because a job started or ended. */
 const CHANGE_BEAT_GAP_MS = 500;
 
@@ -86,17 +101,17 @@ export async function startTaskWorker(options: TaskWorkerOptions = {}): Promise<
         ...(config?.rateLimit
           ? { limiter: { max: config.rateLimit.max, duration: config.rateLimit.durationMs } }
           : {}),
+        ...STALL_SETTINGS,
         autorun: false,
       },
     );
     worker.on('error', (error) => logger.error({ err: error, queue }, 'worker error'));
-    // Failures BullMQ decides on its own (a job stalled too often) must reach the task too. The
-    // runner fails a job with UnrecoverableError only after it has settled the task itself.
+    // Failures BullMQ decides on its own (a job stalled too often: an UnrecoverableError too)
+    // or a Redis error inside the runner must reach the task; only the runner's own failures
+    // (AttemptSettledError) come after the task was settled.
     worker.on('failed', (job, error) => {
-      if (!job || error instanceof UnrecoverableError) return;
-      settleLostJob(job.data.taskId, job.id ?? '', error.message).catch((err: unknown) =>
-        logger.error({ err, taskId: job.data.taskId }, 'could not settle a failed job'),
-      );
+      if (!job?.id || error instanceof AttemptSettledError) return;
+      recoverFailedJob(job.data.taskId, job.id, error.message);
     });
     return worker;
   });

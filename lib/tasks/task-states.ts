@@ -3,7 +3,8 @@ import type { TaskStatus } from './task-view';
 // The lifecycle, in one table. Every status change goes through server/tasks/task-transitions.ts,
 // which refuses any move not listed here.
 const ALLOWED: Record<TaskStatus, readonly TaskStatus[]> = {
-  // running: picked up; cancelled: by request; failed: could not be enqueued.
+  // running: picked up; cancelled: by request; failed: settled without running (never because
+  // Redis was down: such tasks wait in the outbox, see server/durability/).
   queued: ['running', 'cancelled', 'failed'],
   delayed: ['running', 'cancelled', 'failed'],
   // running → running: the worker holding it was lost and another starts a new attempt.

@@ -10,7 +10,7 @@ export interface ReconcilerRun {
   durationMs: number;
   /** Whether this pass compared every non-terminal task (after Redis lost its data). */
   full: boolean;
-  /** What it repaired, by kind (jobs re-added, attempts restarted, tasks failed, ...). */
+  /** What it repaired, by kind (jobs re-added, attempts restarted, ...), and tasks checked. */
   repaired: Record<string, number>;
   /** The process that ran it. */
   holder: string;
@@ -44,7 +44,9 @@ export async function readReconcilerStatus(): Promise<DurabilityStatus['reconcil
 }
 
 export async function recordReconcilerRun(run: ReconcilerRun): Promise<void> {
-  const repairedAny = Object.values(run.repaired).some((count) => count > 0);
+  const repairedAny = Object.entries(run.repaired).some(
+    ([kind, count]) => kind !== 'checked' && count > 0,
+  );
   await getRedis().hset(reconcilerStatusKey(), {
     lastRun: JSON.stringify(run),
     ...(repairedAny ? { lastRepairAt: run.at } : {}),

@@ -3,6 +3,7 @@ import type { BusMessage } from '@/lib/realtime/events';
 import { getLogger } from '@/lib/logger';
 import { createRedisConnection, getRedis } from '@/server/infra/clients';
 import { redisKey } from '@/server/infra/queues';
+import { isRedisDown } from '@/server/infra/redis-health';
 
 // Every task change goes through one Redis pub/sub channel. Each Socket.IO node subscribes
 // and delivers to its own sockets, so any number of web nodes and workers can take part.
@@ -17,6 +18,8 @@ function eventsChannel(): string {
  * on one connection keep their order).
  */
 export async function publishBusMessage(message: BusMessage): Promise<void> {
+  // During an outage the event is lost either way; waiting for Redis would hold up the caller.
+  if (isRedisDown()) return;
   await getRedis()
     .publish(eventsChannel(), JSON.stringify(message))
     .catch((error: unknown) => getLogger().warn({ err: error }, 'could not publish task event'));

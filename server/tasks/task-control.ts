@@ -9,7 +9,7 @@ import { recordAudit, type AuditContext } from '@/server/audit/audit-service';
 import { getPrisma } from '@/server/infra/clients';
 import { clearCancelRequest, publishCancelRequest } from './cancel-relay';
 import { findTaskType } from './registry';
-import { enqueueOrFail, nextJobId, removeTaskJob } from './task-jobs';
+import { nextJobId, removeTaskJob } from './task-jobs';
 import { toTaskView } from './task-mapper';
 import { transitionTask } from './task-transitions';
 import { deleteTasksInBulk } from './task-deletion';
@@ -52,13 +52,17 @@ async function cancelStep(task: Task, actorId: string): Promise<Task | null> {
         actorId,
       });
       if (!cancelling) return null;
+      // The request stands once recorded: if Redis cannot carry it now, the reconciler forces
+      // the cancel past its deadline (sweepAbandonedCancels).
       await publishCancelRequest({
         taskId: task.id,
         revision: cancelling.revision,
         actorId,
         requestedAt,
         deadlineAt: requestedAt + getEnv().CANCEL_DEADLINE_MS,
-      });
+      }).catch((error: unknown) =>
+        getLogger().warn({ err: error, taskId: task.id }, 'could not publish a cancel request'),
+      );
       return cancelling;
     }
     default: {
@@ -126,10 +130,12 @@ async function retryOne(task: Task, actorId: string): Promise<Task> {
     },
     reason: 'Retried by hand.',
     actorId,
+    enqueue: true,
   });
   if (!queued) throw new ConflictError('The task changed meanwhile; reload and try again.');
-  await clearCancelRequest(task.id);
-  await enqueueOrFail(queued);
+  await clearCancelRequest(task.id).catch((error: unknown) =>
+    getLogger().warn({ err: error, taskId: task.id }, 'could not clear an old cancel request'),
+  );
   return queued;
 }
 

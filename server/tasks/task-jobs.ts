@@ -1,19 +1,30 @@
-import { ServiceUnavailableError } from '@/lib/errors';
-import { getLogger } from '@/lib/logger';
 import type { TaskPriority } from '@/lib/tasks/task-view';
 import type { Task } from '@/lib/generated/prisma/client';
 import { getQueue } from '@/server/infra/queues';
 import type { TaskJobData } from './task-runner';
-import { transitionTask } from './task-transitions';
 
 // BullMQ takes lower numbers first. Every job gets one: BullMQ runs jobs without a priority
 // before all prioritized ones, which would put them ahead of urgent work.
 const BULLMQ_PRIORITY: Record<TaskPriority, number> = { urgent: 1, high: 2, normal: 3, low: 4 };
 
-/** Adds the job of the task's next attempt (its id is task.jobId). */
-export async function enqueueTaskJob(task: Task): Promise<void> {
+export type JobTask = Pick<
+  Task,
+  'id' | 'jobId' | 'type' | 'queue' | 'priority' | 'status' | 'runAt' | 'retryAt'
+>;
+
+/** When the task's next attempt is due: a delayed task at run_at, a retrying one at retry_at. */
+function dueAt(task: JobTask): Date | null {
+  return task.status === 'retrying' ? task.retryAt : task.runAt;
+}
+
+/**
+ * Adds the job of the task's next attempt (its id is task.jobId). Adding a job id that exists
+ * changes nothing, so the request path, the outbox relay and the reconciler may all try.
+ */
+export async function enqueueTaskJob(task: JobTask): Promise<void> {
   if (!task.jobId) throw new Error(`Task ${task.id} has no job id`);
-  const delay = task.runAt ? Math.max(0, task.runAt.getTime() - Date.now()) : 0;
+  const due = dueAt(task);
+  const delay = due ? Math.max(0, due.getTime() - Date.now()) : 0;
   const data: TaskJobData = { taskId: task.id };
   await getQueue(task.queue).add(task.type, data, {
     jobId: task.jobId,
@@ -25,27 +36,6 @@ export async function enqueueTaskJob(task: Task): Promise<void> {
     removeOnComplete: { age: 3_600, count: 1_000 },
     removeOnFail: { age: 7 * 86_400, count: 10_000 },
   });
-}
-
-/** Enqueues; when Redis refuses, the task is marked failed and the caller gets a 503. */
-export async function enqueueOrFail(task: Task): Promise<void> {
-  try {
-    await enqueueTaskJob(task);
-  } catch (error) {
-    getLogger().error({ err: error, taskId: task.id }, 'could not enqueue task');
-    await transitionTask({
-      taskId: task.id,
-      from: [task.status],
-      to: 'failed',
-      revision: task.revision,
-      data: {
-        finishedAt: new Date(),
-        error: { code: 'enqueue_failed', message: 'The task could not be queued.' },
-      },
-      reason: 'enqueue_failed: Redis refused the job.',
-    });
-    throw new ServiceUnavailableError('The task was recorded but could not be queued. Try again.');
-  }
 }
 
 /** Removes a job that has not started. False when a worker holds it (it will see the status). */

@@ -32,6 +32,11 @@ import { taskOutputPrefix, type TaskOutput, type TaskType } from './task-type';
 
 export interface TaskJobData {
   taskId: string;
+  /**
+   * Set when this attempt ran but its outcome could not be recorded (Postgres down): the next
+   * run of the job repeats that attempt instead of counting it as lost.
+   */
+  unrecordedAttempt?: number;
 }
 
 /** How soon a job is tried again when Postgres could not be reached. */
@@ -39,6 +44,17 @@ const BEGIN_RETRY_DELAY_MS = 5_000;
 
 /** The abort reason a stopping worker gives the jobs it could not wait for. */
 export const SHUTDOWN_ABORT_REASON = 'taskdeck:worker-shutdown';
+
+/**
+ * Fails a job whose task the runner has already settled (failed or cancelled). Every other
+ * failure of a job (BullMQ's stalled limit, a Redis error) still has a task to settle.
+ */
+export class AttemptSettledError extends UnrecoverableError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AttemptSettledError';
+  }
+}
 
 /**
  * Moves the task to running as a new attempt of this job, or returns null when the job must not
@@ -51,7 +67,8 @@ async function beginAttempt(job: Job<TaskJobData>, logger: Logger): Promise<Task
     await endCancelled(task, 'Cancelled before the attempt could resume.');
     return null;
   }
-  const lost = task.status === 'running';
+  const unrecorded = task.status === 'running' && job.data.unrecordedAttempt === task.attempts;
+  const lost = task.status === 'running' && !unrecorded;
   if (lost && task.attempts >= task.maxAttempts) {
     // Its worker died during the last attempt (BullMQ found the job stalled).
     await transitionTask({
@@ -74,7 +91,8 @@ async function beginAttempt(job: Job<TaskJobData>, logger: Logger): Promise<Task
     to: 'running',
     jobId: job.id,
     data: {
-      attempts: { increment: 1 },
+      // An attempt whose outcome was never recorded runs again under its own number.
+      ...(unrecorded ? {} : { attempts: { increment: 1 } }),
       progress: 0,
       progressMessage: 'Started',
       startedAt: new Date(),
@@ -82,7 +100,11 @@ async function beginAttempt(job: Job<TaskJobData>, logger: Logger): Promise<Task
       retryAt: null,
       error: Prisma.DbNull,
     },
-    reason: lost ? 'The worker of the previous attempt was lost.' : undefined,
+    reason: lost
+      ? 'The worker of the previous attempt was lost.'
+      : unrecorded
+        ? 'The outcome of this attempt could not be recorded; running it again.'
+        : undefined,
   });
   if (!started) logger.info('task changed before its attempt began; skipping its job');
   return started;
@@ -243,7 +265,10 @@ export async function runTaskJob(
       queue: task.queue,
       startedAt: (task.startedAt ?? new Date()).toISOString(),
     });
-    await resyncCancelRequests([taskId]);
+    // A cancel published before this worker held the job; with Redis down there is none to miss.
+    await resyncCancelRequests([taskId]).catch((error: unknown) =>
+      logger.warn({ err: error }, 'could not read pending cancel requests'),
+    );
     const type = findTaskType(task.type);
     const reporter = new ProgressReporter(task.id, task.ownerId, task.attempts, task.revision);
     const taskLog = new TaskLogWriter(task.id, task.attempts);
@@ -257,8 +282,9 @@ export async function runTaskJob(
           );
     } catch (error) {
       // The outcome could not be recorded (Postgres or Redis down). Failing the job would leave
-      // the task `running` for ever; run the job again instead, which starts a new attempt.
+      // the task `running` for ever; run the job again instead, repeating this attempt.
       logger.error({ err: error }, 'could not record the outcome; the job will run again');
+      await job.updateData({ ...job.data, unrecordedAttempt: task.attempts });
       await job.moveToDelayed(Date.now() + BEGIN_RETRY_DELAY_MS, token);
       throw new DelayedError();
     }
@@ -277,9 +303,9 @@ export async function runTaskJob(
       await job.moveToDelayed(Date.now(), token);
       throw new DelayedError();
     case 'failed':
-      throw new UnrecoverableError(end.error.message);
+      throw new AttemptSettledError(end.error.message);
     case 'cancelled':
-      throw new UnrecoverableError('Cancelled');
+      throw new AttemptSettledError('Cancelled');
     default:
       return;
   }

@@ -8,12 +8,13 @@ import {
 import type { CreateTaskInput } from '@/lib/tasks/task-inputs';
 import type { ScheduleTrigger, TaskPriority, TaskView } from '@/lib/tasks/task-view';
 import { uuid7 } from '@/lib/uuid7';
-import type { Prisma, Task } from '@/lib/generated/prisma/client';
+import type { Task } from '@/lib/generated/prisma/client';
 import { requireUser, type UserPrincipal, type Principal } from '@/server/auth/principal';
 import { getPrisma } from '@/server/infra/clients';
 import { publishBusMessage } from '@/server/realtime/event-bus';
 import { findTaskType, listTaskTypes } from './registry';
-import { enqueueOrFail } from './task-jobs';
+import { dispatchJob } from './job-dispatch';
+import { insertTask, isUniqueViolation, type TaskInputFile } from './task-insert';
 import { toTaskView } from './task-mapper';
 import type { TaskType } from './task-type';
 
@@ -74,8 +75,6 @@ async function findReplay(ownerId: string, key: string, hash: string): Promise<T
   return existing;
 }
 
-const isUniqueViolation = (error: unknown) => (error as { code?: string }).code === 'P2002';
-
 /**
  * Records a task and enqueues its job. Returns without waiting for it. With an idempotency key,
  * a repeat of the same request (even a concurrent one) returns the first task.
@@ -128,17 +127,6 @@ export async function submitTask(
   }
 }
 
-/** A file a task takes in, already in storage (an upload). */
-export interface TaskInputFile {
-  kind: string;
-  name: string;
-  key: string;
-  contentType: string;
-  size: number;
-  sha256: string;
-  meta?: Record<string, unknown>;
-}
-
 interface RecordTaskInput {
   id?: string;
   type: TaskType;
@@ -152,53 +140,33 @@ interface RecordTaskInput {
   schedule?: { id: string; trigger: ScheduleTrigger };
 }
 
-/** Inserts the task (with its first transition and input files) and enqueues its job. */
+/**
+ * Records the task (row, first transition, outbox entry and input files in one statement) and
+ * adds its job. With Redis down the task still exists and waits `queued`: the outbox relay adds
+ * the job once Redis is back, so an accepted task is never lost nor failed for it.
+ */
 async function recordTask(input: RecordTaskInput): Promise<TaskView> {
   const id = input.id ?? uuid7();
-  const prisma = getPrisma();
-  const status = input.runAt ? 'delayed' : 'queued';
-  const inputs = input.inputs ?? [];
-  const [task] = await prisma.$transaction([
-    prisma.task.create({
-      data: {
-        id,
-        type: input.type.name,
-        queue: input.type.defaults.queue,
-        status,
-        priority: input.priority,
-        payload: input.payload as Prisma.InputJsonValue,
-        maxAttempts: input.type.defaults.attempts,
-        ownerId: input.ownerId,
-        jobId: id,
-        runAt: input.runAt,
-        scheduleId: input.schedule?.id ?? null,
-        scheduleTrigger: input.schedule?.trigger ?? null,
-        idempotencyKey: input.idempotency?.key ?? null,
-        idempotencyHash: input.idempotency?.hash ?? null,
-        revision: 1,
-        files: {
-          create: inputs.map((file) => ({
-            id: uuid7(),
-            role: 'input',
-            kind: file.kind,
-            name: file.name,
-            storageKey: file.key,
-            contentType: file.contentType,
-            size: BigInt(file.size),
-            sha256: file.sha256,
-            ...(file.meta ? { meta: file.meta as Prisma.InputJsonObject } : {}),
-          })),
-        },
-      },
-    }),
-    prisma.taskTransition.create({
-      data: { id: uuid7(), taskId: id, revision: 1, attempt: 0, toStatus: status },
-    }),
-  ]);
+  const task = await insertTask({
+    id,
+    type: input.type.name,
+    queue: input.type.defaults.queue,
+    status: input.runAt ? 'delayed' : 'queued',
+    priority: input.priority,
+    payload: input.payload,
+    maxAttempts: input.type.defaults.attempts,
+    ownerId: input.ownerId,
+    runAt: input.runAt,
+    scheduleId: input.schedule?.id ?? null,
+    scheduleTrigger: input.schedule?.trigger ?? null,
+    idempotencyKey: input.idempotency?.key ?? null,
+    idempotencyHash: input.idempotency?.hash ?? null,
+    inputs: input.inputs ?? [],
+  });
   const view = toTaskView(task);
   // Announced before the job exists, so no client can see its progress before the task.
   await publishBusMessage({ kind: 'task.created', ownerId: task.ownerId, task: view });
-  await enqueueOrFail(task);
+  await dispatchJob(task);
   return view;
 }
 

@@ -5,6 +5,8 @@ import { uuid7 } from '@/lib/uuid7';
 import type { Prisma, Task } from '@/lib/generated/prisma/client';
 import { getPrisma } from '@/server/infra/clients';
 import { publishBusMessage } from '@/server/realtime/event-bus';
+import { dispatchJob } from './job-dispatch';
+import { OUTBOX_GRACE_MS } from './task-insert';
 import { toTaskUpdate } from './task-mapper';
 
 export interface TransitionRequest {
@@ -22,6 +24,11 @@ export interface TransitionRequest {
   data?: Omit<Prisma.TaskUpdateInput, 'status' | 'revision' | 'seq'>;
   reason?: string;
   actorId?: string;
+  /**
+   * The move needs a job (a retry, a restarted attempt): its outbox entry is written in the
+   * same transaction and the job added after the commit, so the job is never lost between.
+   */
+  enqueue?: boolean;
 }
 
 function assertAllowed(request: TransitionRequest): void {
@@ -65,9 +72,17 @@ export async function transitionTask(request: TransitionRequest): Promise<Task |
         actorId: request.actorId ?? null,
       },
     });
+    if (request.enqueue && task.jobId) {
+      const dueAt = new Date(Date.now() + OUTBOX_GRACE_MS);
+      await tx.$executeRaw`INSERT INTO task_outbox (job_id, task_id, due_at)
+        VALUES (${task.jobId}, ${task.id}::uuid, ${dueAt}) ON CONFLICT (job_id) DO NOTHING`;
+    }
     return task;
   });
-  if (updated) await publishTaskState(updated);
+  if (updated) {
+    await publishTaskState(updated);
+    if (request.enqueue) await dispatchJob(updated);
+  }
   return updated;
 }
 

@@ -1,0 +1,32 @@
+import type { Redis } from 'ioredis';
+import { getRedis } from './clients';
+
+// Whether the shared Redis connection is down, known from its events rather than by trying:
+// during an outage every command would first wait out a reconnect attempt, and the request
+// paths that can do without Redis (a create, an event) must answer at once instead.
+
+const tracked = new WeakMap<Redis, { down: boolean }>();
+
+function stateOf(redis: Redis): { down: boolean } {
+  let state = tracked.get(redis);
+  if (!state) {
+    // Still connecting for the first time is not down: the first command simply waits.
+    const initial = { down: redis.status === 'reconnecting' || redis.status === 'end' };
+    const current = initial;
+    redis.on('error', () => (current.down = true));
+    redis.on('close', () => (current.down = true));
+    redis.on('ready', () => (current.down = false));
+    tracked.set(redis, current);
+    state = current;
+  }
+  return state;
+}
+
+export function isRedisDown(redis: Redis = getRedis()): boolean {
+  return stateOf(redis).down && redis.status !== 'ready';
+}
+
+/** Starts watching the shared connection, so the first outage is noticed as it begins. */
+export function watchRedisHealth(): void {
+  stateOf(getRedis());
+}

@@ -1,0 +1,161 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { resetEnvCache } from '@/lib/env';
+import { uuid7 } from '@/lib/uuid7';
+import { NO_AUDIT_CONTEXT } from '@/server/audit/audit-service';
+import { relayOutbox } from '@/server/durability/outbox-relay';
+import { closeClients, getPrisma, getRedis } from '@/server/infra/clients';
+import { getQueue } from '@/server/infra/queues';
+import { flushOutboxDone } from '@/server/tasks/job-dispatch';
+import { cancelTask } from '@/server/tasks/task-control';
+import { insertTask } from '@/server/tasks/task-insert';
+import { createTask } from '@/server/tasks/task-submission';
+import { getTask } from '@/server/tasks/task-service';
+import { startTaskWorker, type RunningTaskWorker } from '@/worker/task-worker';
+import { createPrivateRedis, type PrivateRedis } from '../support/private-redis';
+import { createTestUser, type TestUser } from '../support/users';
+import { waitFor } from '../support/wait-for';
+
+const until = (check: () => Promise<boolean>, what: string) =>
+  waitFor(async () => ((await check()) ? true : undefined), what);
+
+// The transactional enqueue: a task's row and its outbox entry are one statement; the job is
+// added by the request path or, when that did not happen (Redis down, the process killed
+// between the commit and the add), by the relay. Nothing accepted is lost or failed for it.
+
+let owner: TestUser;
+let worker: RunningTaskWorker | undefined;
+
+beforeAll(async () => {
+  owner = await createTestUser();
+});
+
+afterEach(async () => {
+  await worker?.stop(5_000);
+  worker = undefined;
+});
+
+afterAll(async () => {
+  await closeClients();
+});
+
+const outboxOf = (taskId: string) =>
+  getPrisma().taskOutbox.findMany({ where: { taskId }, orderBy: { createdAt: 'asc' } });
+
+/** Makes the relay's grace period over for these entries, as if the request path had died. */
+async function makeDue(taskId: string) {
+  await getPrisma().taskOutbox.updateMany({ where: { taskId }, data: { dueAt: new Date(0) } });
+}
+
+const QUICK = { type: 'diagnostics.simulate', payload: { steps: 2, stepMs: 5 } } as const;
+
+describe('the outbox', () => {
+  it('is written with the task and cleared once the request path added the job', async () => {
+    const task = await createTask(owner.principal, QUICK);
+    expect(await getQueue('diagnostics').getJobState(task.id)).toMatch(/waiting|prioritized/);
+    await flushOutboxDone();
+    expect(await outboxOf(task.id)).toEqual([]);
+  });
+
+  it('gives a task whose job was never added (the web died after the commit) its job', async () => {
+    // The statement the request path commits, without the add that would follow it.
+    const id = uuid7();
+    await insertTask({
+      id,
+      type: 'diagnostics.simulate',
+      queue: 'diagnostics',
+      status: 'queued',
+      priority: 'normal',
+      payload: { steps: 2, stepMs: 5 },
+      maxAttempts: 3,
+      ownerId: owner.principal.userId,
+      runAt: null,
+      scheduleId: null,
+      scheduleTrigger: null,
+      idempotencyKey: null,
+      idempotencyHash: null,
+      inputs: [],
+    });
+    expect(await outboxOf(id)).toMatchObject([{ jobId: id, attempts: 0 }]);
+    expect(await getQueue('diagnostics').getJobState(id)).toBe('unknown');
+
+    // Within its grace period the relay leaves it to the request path.
+    expect((await relayOutbox()).added).toBe(0);
+    await makeDue(id);
+    expect(await relayOutbox()).toMatchObject({ added: 1, failed: 0 });
+    expect(await outboxOf(id)).toEqual([]);
+
+    worker = await startTaskWorker({ queues: ['diagnostics'] });
+    await until(async () => (await getTask(owner.principal, id)).status === 'succeeded', 'success');
+  });
+
+  it('drops the entry of a task that no longer needs its job, without adding it', async () => {
+    const id = uuid7();
+    await insertTask({
+      id,
+      type: 'diagnostics.simulate',
+      queue: 'diagnostics',
+      status: 'queued',
+      priority: 'normal',
+      payload: {},
+      maxAttempts: 3,
+      ownerId: owner.principal.userId,
+      runAt: null,
+      scheduleId: null,
+      scheduleTrigger: null,
+      idempotencyKey: null,
+      idempotencyHash: null,
+      inputs: [],
+    });
+    await cancelTask(owner.principal, id, NO_AUDIT_CONTEXT);
+    await makeDue(id);
+    expect(await relayOutbox()).toMatchObject({ added: 0, obsolete: 1 });
+    expect(await outboxOf(id)).toEqual([]);
+    expect(await getQueue('diagnostics').getJobState(id)).toBe('unknown');
+  });
+});
+
+describe('with Redis unreachable', () => {
+  let redis: PrivateRedis;
+
+  beforeAll(async () => {
+    redis = await createPrivateRedis();
+    await closeClients();
+    vi.stubEnv('REDIS_URL', redis.url);
+    resetEnvCache();
+  });
+
+  afterAll(async () => {
+    await closeClients();
+    await redis.destroy();
+    vi.unstubAllEnvs();
+    resetEnvCache();
+  });
+
+  it('accepts tasks, keeps them queued, and runs them once Redis is back', async () => {
+    await getQueue('diagnostics').waitUntilReady();
+    await redis.stop();
+    const started = Date.now();
+    const created = [];
+    for (let i = 0; i < 5; i += 1) created.push(await createTask(owner.principal, QUICK));
+    // Answered without waiting for Redis, and nothing failed for it.
+    expect(Date.now() - started).toBeLessThan(10_000);
+    for (const task of created) {
+      expect(task.status).toBe('queued');
+      expect(await outboxOf(task.id)).toHaveLength(1);
+    }
+    expect(await relayOutbox()).toMatchObject({ added: 0, failed: 0 });
+
+    await redis.start();
+    await until(async () => getRedis().status === 'ready', 'Redis');
+    for (const task of created) await makeDue(task.id);
+    expect((await relayOutbox()).added).toBe(created.length);
+    worker = await startTaskWorker({ queues: ['diagnostics'] });
+    for (const task of created) {
+      await until(
+        async () => (await getTask(owner.principal, task.id)).status === 'succeeded',
+        'success',
+      );
+      expect(await outboxOf(task.id)).toEqual([]);
+    }
+  });
+});
