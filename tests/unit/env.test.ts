@@ -90,6 +90,8 @@ describe('getEnv', () => {
       SCHEDULE_SYNC_INTERVAL_MS: 60_000,
       EMAIL_FROM: 'Taskdeck <taskdeck@localhost>',
       API_ADMISSION_LIMIT: 1_000,
+      OUTBOX_RELAY_INTERVAL_MS: 2_000,
+      RECONCILE_INTERVAL_MS: 15_000,
     });
   });
 
