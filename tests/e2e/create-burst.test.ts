@@ -33,18 +33,52 @@ interface Answer {
   body: unknown;
 }
 
-function createTask(url: string): Promise<Answer> {
-  return fetch(`${url}/api/v1/tasks`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
-    body: JSON.stringify({ type: 'diagnostics.simulate', payload: PAYLOAD }),
-    signal: AbortSignal.timeout(ANSWER_TIMEOUT_MS),
-  }).then(async (response) => ({
+const CREATE_BODY = JSON.stringify({ type: 'diagnostics.simulate', payload: PAYLOAD });
+
+async function toAnswer(response: Response): Promise<Answer> {
+  return {
     status: response.status,
     retryAfter: response.headers.get('retry-after'),
     contentType: response.headers.get('content-type') ?? '',
     body: await response.json(),
-  }));
+  };
+}
+
+function postCreate(url: string, body: BodyInit): Promise<Answer> {
+  return fetch(`${url}/api/v1/tasks`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
+    body,
+    // Needed for a streamed body (undici).
+    ...({ duplex: 'half' } as object),
+    signal: AbortSignal.timeout(ANSWER_TIMEOUT_MS),
+  }).then(toAnswer);
+}
+
+function createTask(url: string): Promise<Answer> {
+  return postCreate(url, CREATE_BODY);
+}
+
+/**
+ * A create whose body arrives only when released: the route handler has taken its place in
+ * the gate and waits for the rest of the body, as a slow client's request does.
+ */
+function heldCreate(url: string): { answer: Promise<Answer>; release: () => void } {
+  const encoder = new TextEncoder();
+  let controller!: ReadableStreamDefaultController<Uint8Array>;
+  const body = new ReadableStream<Uint8Array>({
+    start(streamController) {
+      controller = streamController;
+      controller.enqueue(encoder.encode(CREATE_BODY.slice(0, 10)));
+    },
+  });
+  return {
+    answer: postCreate(url, body),
+    release: () => {
+      controller.enqueue(encoder.encode(CREATE_BODY.slice(10)));
+      controller.close();
+    },
+  };
 }
 
 /** All at once: every request is sent before any answer is read. */
@@ -119,25 +153,42 @@ describe(`${BURST} concurrent POST /api/v1/tasks on one web process`, () => {
     await expectAllSucceed(tasks);
   });
 
-  it('past the admission limit: the rest are refused at once with 503 and Retry-After: 1', async () => {
+  it('past the admission limit: every other create is refused at once with 503 and Retry-After: 1', async () => {
+    const limit = 20;
     const web = spawnEntry('dist/server.mjs', {
       NODE_ENV: 'production',
       PORT: '0',
       LOG_LEVEL: 'warn',
-      API_ADMISSION_LIMIT: '20',
+      API_ADMISSION_LIMIT: String(limit),
     });
-    const [, url] = await web.waitForOutput(/^TASKDECK_URL=(\S+)$/m);
-    const answers = await sendBurst(url!);
-    const tasks = expectAnsweredWell(answers);
-    const refused = answers.filter((answer) => answer.status === 503);
-    const counts = JSON.stringify(countByStatus(answers));
-    expect(refused.length, counts).toBeGreaterThan(0);
-    expect(tasks.length, counts).toBeGreaterThanOrEqual(20);
-    for (const answer of refused) {
+    const [, match] = await web.waitForOutput(/^TASKDECK_URL=(\S+)$/m);
+    const url = match!;
+    // Fill the gate with creates whose bodies have not arrived yet, then probe until the web
+    // process refuses one: from then on every place is taken, whatever the timing.
+    const held = Array.from({ length: limit }, () => heldCreate(url));
+    const probes: Answer[] = [];
+    for (let i = 0; i < 200 && probes.at(-1)?.status !== 503; i += 1) {
+      probes.push(await createTask(url));
+    }
+    expect(probes.at(-1)?.status, JSON.stringify(countByStatus(probes))).toBe(503);
+
+    const answers = await sendBurst(url);
+    expect(countByStatus(answers)).toEqual({ 503: BURST });
+    expectAnsweredWell(answers);
+    for (const answer of answers) {
       expect(answer.retryAfter).toBe('1');
       expect(answer.body).toMatchObject({ status: 503, code: 'service_unavailable' });
     }
-    await expectTasksExist(url!, tasks);
+
+    // The held creates still complete, and their places are free again afterwards.
+    for (const { release } of held) release();
+    const heldAnswers = await Promise.all(held.map(({ answer }) => answer));
+    expect(countByStatus(heldAnswers)).toEqual({ 201: limit });
+    const after = await createTask(url);
+    expect(after.status).toBe(201);
+
+    const tasks = expectAnsweredWell([...heldAnswers, ...probes, after]);
+    await expectTasksExist(url, tasks);
     await expectAllSucceed(tasks);
     expect(await web.stop('SIGTERM')).toEqual({ code: 0, signal: null });
   });
