@@ -1,11 +1,31 @@
 'use client';
 
 import { io, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, ServerToClientEvents } from '@/lib/realtime/events';
+import {
+  SERVICE_UNAVAILABLE,
+  type ClientToServerEvents,
+  type HandshakeRefusal,
+  type ServerToClientEvents,
+} from '@/lib/realtime/events';
 
 export type TaskdeckClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 /** A socket to this site's Socket.IO server, signed in by the session cookie. */
 export function createSocketClient(): TaskdeckClientSocket {
-  return io({ path: '/socket.io/' });
+  const socket: TaskdeckClientSocket = io({ path: '/socket.io/' });
+  // A handshake the server refuses is not retried by Socket.IO. One refused because Postgres
+  // or Redis is down is worth retrying after the time the server asks for.
+  let retry: ReturnType<typeof setTimeout> | undefined;
+  socket.on('connect_error', (error) => {
+    if (socket.active || error.message !== SERVICE_UNAVAILABLE) return;
+    const refusal = (error as Error & { data?: HandshakeRefusal }).data;
+    clearTimeout(retry);
+    retry = setTimeout(() => socket.connect(), (refusal?.retryAfterSeconds ?? 5) * 1000);
+  });
+  const disconnect = socket.disconnect.bind(socket);
+  socket.disconnect = () => {
+    clearTimeout(retry);
+    return disconnect();
+  };
+  return socket;
 }

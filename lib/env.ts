@@ -12,6 +12,15 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   PUBLIC_URL: z.url().optional(),
   DATABASE_URL: z.url().default('postgresql://postgres@127.0.0.1:5432/taskdeck'),
+  /** Connections in this process's Postgres pool; every web and worker process has its own. */
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(500).default(10),
+  /**
+   * How long a query or transaction waits for a free pool connection before it fails (503).
+   * Long enough for a burst to drain through the pool, short enough to answer in an outage.
+   */
+  DATABASE_POOL_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /** The longest a transaction may run once it has its connection (Prisma's default is 5 s). */
+  DATABASE_TX_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
   // Braced so every key of a queue lands in one Redis Cluster hash slot.
   QUEUE_PREFIX: z
@@ -62,6 +71,12 @@ const envSchema = z.object({
   /** Sign-in attempts per email address, and failed API key attempts per client, per window. */
   AUTH_RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(10),
   AUTH_RATE_LIMIT_WINDOW_S: z.coerce.number().int().min(1).default(60),
+  /**
+   * Write requests (create a task, upload, bulk action) one web process holds at once, running
+   * or waiting for a database connection. Past it the next answers 503 with Retry-After at once,
+   * instead of queueing without bound.
+   */
+  API_ADMISSION_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(1_000),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -140,8 +140,13 @@ export class ServiceUnavailableError extends AppError {
   readonly status = 503;
   readonly code = 'service_unavailable';
   readonly title = 'Service unavailable';
-  constructor(message = 'A dependency is unavailable. Try again shortly.') {
-    super(message);
+  constructor(
+    message = 'A dependency is unavailable. Try again shortly.',
+    /** Sent as Retry-After: an outage is usually over in seconds (a restart, a failover). */
+    readonly retryAfterSeconds = 5,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
     this.name = 'ServiceUnavailableError';
   }
 }

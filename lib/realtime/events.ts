@@ -53,6 +53,17 @@ export const CLIENT_EVENTS = {
   adminOverviewUnsubscribe: 'admin.overview.unsubscribe',
 } as const;
 
+/**
+ * A handshake refused because Postgres or Redis is down (connect_error's message); its `data`
+ * is `HandshakeRefusal`. Other refusals are 'unauthorized'.
+ */
+export const SERVICE_UNAVAILABLE = 'service_unavailable';
+
+export interface HandshakeRefusal {
+  message: string;
+  retryAfterSeconds?: number;
+}
+
 export type SubscribeAck = { ok: true; tasks: TaskView[] } | { ok: false; error: string };
 
 export type AdminOverviewAck = { ok: true; overview: AdminOverview } | { ok: false; error: string };

@@ -26,3 +26,17 @@ export function runScript(main: () => Promise<void>): void {
     },
   );
 }
+
+/** A whole number option (from argv or the environment) within [min, max], or the fallback. */
+export function parseWholeNumber(
+  raw: string | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  const value = raw === undefined ? fallback : Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new BenchSetupError(`expected a whole number from ${min} to ${max}, got ${raw}`);
+  }
+  return value;
+}

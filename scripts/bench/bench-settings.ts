@@ -4,12 +4,20 @@ import path from 'node:path';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 
+// Lets several checkouts or agents benchmark at once on one machine, as TASKDECK_TEST_SUFFIX
+// does for the test tiers: each suffix gets its own database, queue prefix and storage.
+const rawSuffix = process.env.TASKDECK_BENCH_SUFFIX ?? '';
+if (!/^[a-z0-9_]*$/.test(rawSuffix)) {
+  throw new Error(`TASKDECK_BENCH_SUFFIX must be lower-case letters, digits and _: ${rawSuffix}`);
+}
+export const BENCH_SUFFIX = rawSuffix;
+
 export const BENCH_SETTINGS = {
   NODE_ENV: 'production',
-  DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/taskdeck_bench',
+  DATABASE_URL: `postgresql://postgres@127.0.0.1:5432/taskdeck_bench${BENCH_SUFFIX}`,
   REDIS_URL: 'redis://127.0.0.1:6379',
-  QUEUE_PREFIX: '{taskdeck-bench}',
-  STORAGE_DIR: path.join(ROOT, '.data/bench-storage'),
+  QUEUE_PREFIX: `{taskdeck-bench${BENCH_SUFFIX.replaceAll('_', '-')}}`,
+  STORAGE_DIR: path.join(ROOT, `.data/bench${BENCH_SUFFIX}-storage`),
   LOG_LEVEL: 'warn',
   PORT: '0',
   HOST: '127.0.0.1',

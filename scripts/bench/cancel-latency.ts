@@ -9,7 +9,7 @@ import {
   type BenchSocket,
 } from './bench-client';
 import { withBenchEnv, type BenchEnv } from './bench-env';
-import { BenchSetupError, isEntryPoint, runScript } from './bench-script';
+import { BenchSetupError, isEntryPoint, parseWholeNumber, runScript } from './bench-script';
 import { describeMachine } from './bench-machine';
 import { formatSummary, summarizeLatencies, type LatencySummary } from './bench-stats';
 import {
@@ -234,18 +234,11 @@ function parseOptions(args: string[]): CancelLatencyOptions {
       'browser-tasks': { type: 'string' },
     },
   });
-  const pick = (raw: string | undefined, fallback: number, min: number, max: number) => {
-    const value = raw === undefined ? fallback : Number(raw);
-    if (!Number.isInteger(value) || value < min || value > max) {
-      throw new BenchSetupError(`expected a whole number from ${min} to ${max}, got ${raw}`);
-    }
-    return value;
-  };
   return {
-    tasks: pick(values.tasks, DEFAULT_OPTIONS.tasks, 1, 10_000),
-    concurrency: pick(values.concurrency, DEFAULT_OPTIONS.concurrency, 1, 16),
-    warmupTasks: pick(values['warmup-tasks'], DEFAULT_OPTIONS.warmupTasks, 0, 1_000),
-    browserTasks: pick(values['browser-tasks'], DEFAULT_OPTIONS.browserTasks, 0, 1_000),
+    tasks: parseWholeNumber(values.tasks, DEFAULT_OPTIONS.tasks, 1, 10_000),
+    concurrency: parseWholeNumber(values.concurrency, DEFAULT_OPTIONS.concurrency, 1, 16),
+    warmupTasks: parseWholeNumber(values['warmup-tasks'], DEFAULT_OPTIONS.warmupTasks, 0, 1_000),
+    browserTasks: parseWholeNumber(values['browser-tasks'], DEFAULT_OPTIONS.browserTasks, 0, 1_000),
   };
 }
 

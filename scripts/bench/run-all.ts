@@ -1,5 +1,6 @@
 import { withBenchEnv } from './bench-env';
 import { runScript } from './bench-script';
+import { measureCreateThroughput, printCreateThroughput } from './create-throughput';
 import { measureFileFigures, printFileFigures } from './file-figures';
 import { formatVerdict } from './bench-stats';
 import {
@@ -64,6 +65,12 @@ runScript(async () => {
     printCancelLatency(cancel);
     printSummary(progress, pickup, cancel);
     assertCancelsClean(cancel);
+  });
+  // Its own fresh environment: thousands of queued tasks must not weigh on the figures above,
+  // and its paused queue must not hold up the benchmarks that need a running worker.
+  await withBenchEnv(async (env) => {
+    console.log('\n=== Create throughput: raw BullMQ against Taskdeck ===');
+    printCreateThroughput(await measureCreateThroughput(env));
   });
   // Its own fresh environment: the figures of a 1 GiB upload must not carry the memory of the
   // benchmarks before it.

@@ -112,6 +112,21 @@ export async function revokeApiKey(
   return toView(revoked);
 }
 
+// When this process last wrote each key's last_used_at. A burst of requests with one key all
+// read the same stale value; without this each would write the same row, queueing on its row
+// lock while holding a pool connection (500 concurrent creates made 500 such writes).
+const lastUsedWrites = new Map<string, number>();
+const LAST_USED_WRITES_KEPT = 10_000;
+
+/** True for the one request that should write last_used_at now; false for everyone else. */
+function claimLastUsedWrite(keyId: string, stored: Date | null, now: number): boolean {
+  const newest = Math.max(stored?.getTime() ?? 0, lastUsedWrites.get(keyId) ?? 0);
+  if (now - newest <= LAST_USED_RESOLUTION_MS) return false;
+  if (lastUsedWrites.size >= LAST_USED_WRITES_KEPT) lastUsedWrites.clear();
+  lastUsedWrites.set(keyId, now);
+  return true;
+}
+
 /** Resolves a presented key to its owner. Failed attempts are rate-limited per client. */
 export async function authenticateApiKey(key: string, ip: string): Promise<Principal> {
   const env = getEnv();
@@ -135,7 +150,7 @@ export async function authenticateApiKey(key: string, ip: string): Promise<Princ
     await consumeRateLimit(bucket, limit);
     throw new UnauthorizedError('The API key is invalid, expired or revoked.');
   }
-  if (!found.lastUsedAt || now - found.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+  if (claimLastUsedWrite(found.id, found.lastUsedAt, now)) {
     await getPrisma().apiKey.update({
       where: { id: found.id },
       data: { lastUsedAt: new Date(now) },

@@ -3,12 +3,28 @@ import { prismaAdapter } from 'better-auth/adapters/prisma';
 import { nextCookies } from 'better-auth/next-js';
 import { admin } from 'better-auth/plugins';
 import { getEnv } from '@/lib/env';
+import { getLogger } from '@/lib/logger';
 import { getPrisma } from '@/server/infra/clients';
+import { isInfrastructureError } from '@/server/infra/infra-errors';
 
 // Better Auth: email and password accounts, sessions in Postgres, roles from the admin plugin.
 
 // Only for development and tests; production must set AUTH_SECRET (`npm start` generates one).
 const DEVELOPMENT_SECRET = 'taskdeck-development-secret-not-for-production-use';
+
+/** Better Auth's log lines go to our logger; an outage it reports is a warning, not an error. */
+function forwardLog(
+  level: 'debug' | 'info' | 'warn' | 'error',
+  message: string,
+  ...args: unknown[]
+) {
+  const err = args.find((arg) => arg instanceof Error);
+  const outage = args.some(isInfrastructureError);
+  getLogger()[outage && level === 'error' ? 'warn' : level](
+    { from: 'better-auth', ...(err ? { err } : {}) },
+    message,
+  );
+}
 
 function createAuth() {
   const env = getEnv();
@@ -36,6 +52,10 @@ function createAuth() {
     session: { expiresIn: 60 * 60 * 24 * 7, updateAge: 60 * 60 * 24 },
     // Our own limiter (server/security) counts in Redis, so it holds across web nodes.
     rateLimit: { enabled: false },
+    // Errors that are not Better Auth's own (Postgres down) reach our route wrapper, which
+    // answers an outage with 503 instead of the bare 500 Better Auth would send.
+    onAPIError: { throw: true },
+    logger: { log: forwardLog },
     telemetry: { enabled: false },
     plugins: [admin({ defaultRole: 'user', adminRoles: ['admin'] }), nextCookies()],
     // Secure (and __Secure- prefixed) cookies when served over https, which PUBLIC_URL tells;
@@ -51,4 +71,13 @@ const globalForAuth = globalThis as { __taskdeckAuth?: Auth };
 export function getAuth(): Auth {
   globalForAuth.__taskdeckAuth ??= createAuth();
   return globalForAuth.__taskdeckAuth;
+}
+
+/**
+ * Better Auth answers a failed database read with a bare 500 and drops the cause (see
+ * better-auth/dist/api/routes/session.mjs). Postgres being down is the usual one: this asks it,
+ * and throws the outage's own error (a 503 at the edges) when that is what it was.
+ */
+export async function throwIfDatabaseDown(): Promise<void> {
+  await getPrisma().$queryRaw`SELECT 1`;
 }

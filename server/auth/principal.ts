@@ -1,5 +1,5 @@
 import { UnauthorizedError, ForbiddenError } from '@/lib/errors';
-import { getAuth } from './auth';
+import { getAuth, throwIfDatabaseDown } from './auth';
 import { authenticateApiKey } from './api-keys';
 
 // Who is acting, resolved once per request or socket and passed to every service. The rules of
@@ -72,7 +72,7 @@ export async function authenticateRequest(headers: Headers): Promise<Principal> 
     if (!match?.[1]) throw new UnauthorizedError('Use "Authorization: Bearer <key>".');
     return authenticateApiKey(match[1], clientIpOf(headers));
   }
-  const session = await getAuth().api.getSession({ headers });
+  const session = await readSession(headers);
   if (!session || session.user.banned) return ANONYMOUS;
   return {
     kind: 'user',
@@ -81,4 +81,15 @@ export async function authenticateRequest(headers: Headers): Promise<Principal> 
     role: session.user.role === 'admin' ? 'admin' : 'user',
     via: 'session',
   };
+}
+
+async function readSession(headers: Headers) {
+  try {
+    return await getAuth().api.getSession({ headers });
+  } catch (error) {
+    if ((error as { statusCode?: unknown } | null)?.statusCode === 500) {
+      await throwIfDatabaseDown();
+    }
+    throw error;
+  }
 }

@@ -12,6 +12,21 @@ import { reconcileTasks } from './reconciler';
 /** After Redis comes back, the reconciler looks soon rather than at its next turn. */
 const AFTER_RECONNECT_MS = 2_000;
 
+/**
+ * A pass that hangs (a Redis call waiting for a connection that never comes) must not stop
+ * the loop: past this the next pass may start. A late one changes nothing twice: the relay's
+ * leases and the reconciler's guarded transitions see to that.
+ */
+const PASS_TIMEOUT_MS = 2 * 60_000;
+
+function withinPassTimeout(work: Promise<unknown>): Promise<unknown> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error('the pass timed out')), PASS_TIMEOUT_MS);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
 function repeat(name: string, intervalMs: number, pass: () => Promise<unknown>) {
   let running = false;
   let timer: NodeJS.Timeout | null = null;
@@ -20,7 +35,7 @@ function repeat(name: string, intervalMs: number, pass: () => Promise<unknown>) 
     if (running || stopped) return;
     running = true;
     try {
-      await pass();
+      await withinPassTimeout(pass());
     } catch (error) {
       getLogger().warn({ err: error }, `${name} pass failed; trying again later`);
     } finally {

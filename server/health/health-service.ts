@@ -1,6 +1,17 @@
 import { getEnv } from '@/lib/env';
+import {
+  readOutboxBacklog,
+  readReconcilerStatus,
+  type DurabilityStatus,
+} from '@/server/durability/durability-status';
 import { getPrisma, getRedis } from '@/server/infra/clients';
 import { listLiveWorkers } from '@/server/workers/worker-presence';
+import { durabilityWarnings } from './durability-warnings';
+import {
+  persistenceWarnings,
+  readRedisPersistence,
+  type RedisPersistence,
+} from './redis-persistence';
 
 export interface DependencyCheck {
   ok: boolean;
@@ -11,22 +22,36 @@ export interface DependencyCheck {
 export interface HealthReport {
   status: 'ok' | 'degraded' | 'down';
   postgres: DependencyCheck;
-  redis: DependencyCheck;
+  redis: DependencyCheck & { persistence: RedisPersistence | null };
   workers: { count: number; queues: string[] };
+  /** Jobs recorded in Postgres but not yet added to Redis; null while Postgres is down. */
+  outbox: DurabilityStatus['outbox'] | null;
+  /** The reconciler's last pass; null while Redis is down. */
+  reconciler: DurabilityStatus['reconciler'] | null;
+  /** What an operator should look at. Warnings never make a healthy status 'down'. */
+  warnings: string[];
 }
 
 const CHECK_TIMEOUT_MS = 2_000;
 
-async function timed(check: () => Promise<unknown>): Promise<DependencyCheck> {
-  const started = performance.now();
+async function withTimeout<T>(read: () => Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   try {
-    await Promise.race([
-      check(),
-      new Promise((_, reject) => {
+    return await Promise.race([
+      read(),
+      new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Error('timed out')), CHECK_TIMEOUT_MS);
       }),
     ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function timed(check: () => Promise<unknown>): Promise<DependencyCheck> {
+  const started = performance.now();
+  try {
+    await withTimeout(check);
     return { ok: true, latencyMs: Math.round(performance.now() - started) };
   } catch (error) {
     return {
@@ -34,28 +59,43 @@ async function timed(check: () => Promise<unknown>): Promise<DependencyCheck> {
       latencyMs: Math.round(performance.now() - started),
       error: error instanceof Error ? error.message : 'failed',
     };
-  } finally {
-    clearTimeout(timer);
   }
 }
 
-/** Postgres and Redis are required ('down' without them); no live worker is 'degraded'. */
+/** A read that only matters when its dependency answers: null instead of an error. */
+function optional<T>(enabled: boolean, read: () => Promise<T>): Promise<T | null> {
+  return enabled ? withTimeout(read).catch(() => null) : Promise.resolve(null);
+}
+
+/**
+ * Postgres and Redis are required ('down' without them); no live worker is 'degraded'.
+ * Durability facts (outbox, reconciler, Redis persistence) add warnings, not a status.
+ */
 export async function checkHealth(): Promise<HealthReport> {
   const [postgres, redis] = await Promise.all([
     timed(() => getPrisma().$queryRaw`SELECT 1`),
     timed(() => getRedis().ping()),
   ]);
-  const workers = redis.ok
-    ? await listLiveWorkers(getEnv().WORKER_HEARTBEAT_MS).catch(() => [])
-    : [];
+  const [workers, outbox, reconciler, persistence] = await Promise.all([
+    optional(redis.ok, () => listLiveWorkers(getEnv().WORKER_HEARTBEAT_MS)).then((w) => w ?? []),
+    optional(postgres.ok, readOutboxBacklog),
+    optional(redis.ok, readReconcilerStatus),
+    optional(redis.ok, () => readRedisPersistence(getRedis())),
+  ]);
   const status = !postgres.ok || !redis.ok ? 'down' : workers.length === 0 ? 'degraded' : 'ok';
   return {
     status,
     postgres,
-    redis,
+    redis: { ...redis, persistence },
     workers: {
       count: workers.length,
       queues: [...new Set(workers.flatMap((worker) => worker.queues))].sort(),
     },
+    outbox,
+    reconciler,
+    warnings: [
+      ...(persistence ? persistenceWarnings(persistence) : []),
+      ...durabilityWarnings(outbox, reconciler, workers.length),
+    ],
   };
 }

@@ -4,6 +4,7 @@ import { getLogger } from '@/lib/logger';
 import { actionHandlers, type ActionName } from '@/server/actions/action-handlers';
 import { auditContextOf } from '@/server/audit/audit-service';
 import { authenticateRequest } from '@/server/auth/principal';
+import { replaceOutage } from '@/server/infra/infra-errors';
 
 export type ActionResult<T> =
   { ok: true; data: T } | { ok: false; status: number; message: string; fieldErrors: FieldError[] };
@@ -13,8 +14,12 @@ type Args<Name extends ActionName> =
   Handler<Name> extends (p: never, c: never, ...rest: infer A) => unknown ? A : never;
 type Output<Name extends ActionName> = Awaited<ReturnType<Handler<Name>>>;
 
-/** Turns any error into what a form can show; unexpected ones are logged, not shown. */
-export function toActionFailure(error: unknown, action: string): ActionResult<never> {
+/**
+ * Turns any error into what a form can show: an outage of Postgres or Redis says so (503);
+ * unexpected ones are logged, not shown.
+ */
+export function toActionFailure(thrown: unknown, action: string): ActionResult<never> {
+  const error = replaceOutage(thrown, { action });
   if (isAppError(error)) {
     const fieldErrors = 'fieldErrors' in error ? (error.fieldErrors as FieldError[]) : [];
     return { ok: false, status: error.status, message: error.message, fieldErrors };

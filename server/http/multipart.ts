@@ -77,7 +77,8 @@ export async function* readMultipartFiles(
     current?.destroy(error);
     push(error);
   };
-  body.on('error', abort);
+  // The client's connection failing (ECONNRESET) is the client's trouble, not an outage.
+  body.on('error', () => abort(new ValidationError('The upload was interrupted.')));
   body.on('close', () => {
     if (!body.readableEnded) abort(new ValidationError('The upload was interrupted.'));
   });

@@ -1,5 +1,6 @@
 import { isAppError, type FieldError } from '@/lib/errors';
 import { getLogger } from '@/lib/logger';
+import { replaceOutage } from '@/server/infra/infra-errors';
 
 // RFC 9457 problem details for every REST error.
 
@@ -22,8 +23,12 @@ export function problemResponse(body: ProblemBody, headers?: HeadersInit): Respo
   });
 }
 
-/** Expected errors become their own problem; anything else is logged and reported as a 500. */
-export function errorToProblem(error: unknown, context: Record<string, unknown> = {}): Response {
+/**
+ * Expected errors become their own problem; an outage of Postgres or Redis a 503 with
+ * Retry-After (a warning in the log, not a bug); anything else is logged and reported as a 500.
+ */
+export function errorToProblem(thrown: unknown, context: Record<string, unknown> = {}): Response {
+  const error = replaceOutage(thrown, context);
   if (isAppError(error)) {
     const headers: Record<string, string> = {};
     if ('retryAfterSeconds' in error && typeof error.retryAfterSeconds === 'number') {

@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import { getEnv } from '@/lib/env';
 import { authenticateRequest, requireUser } from '@/server/auth/principal';
 import { uploadFiles } from '@/server/files/upload-service';
+import { withAdmission } from './admission';
 import { readMultipartFiles } from './multipart';
 import { toWebHeaders } from './node-headers';
 import { errorToProblem } from './problem';
@@ -22,22 +23,24 @@ export function isUploadRequest(req: IncomingMessage): boolean {
 }
 
 /** multipart/form-data, one or more file parts: each file becomes a `file.process` task. */
-export async function handleUpload(headers: Headers, body: Readable): Promise<Response> {
-  try {
-    // Authenticated before a byte of the body is read.
-    const principal = await authenticateRequest(headers);
-    requireUser(principal);
-    const env = getEnv();
-    const files = readMultipartFiles(
-      { headers, body },
-      { maxBytes: env.UPLOAD_MAX_BYTES, maxFiles: env.UPLOAD_MAX_FILES },
-    );
-    const tasks = await uploadFiles(principal, files);
-    return Response.json({ tasks }, { status: 201 });
-  } catch (error) {
-    return errorToProblem(error, { method: 'POST', url: UPLOAD_PATH });
-  }
-}
+export const handleUpload = withAdmission(
+  async (headers: Headers, body: Readable): Promise<Response> => {
+    try {
+      // Authenticated before a byte of the body is read.
+      const principal = await authenticateRequest(headers);
+      requireUser(principal);
+      const env = getEnv();
+      const files = readMultipartFiles(
+        { headers, body },
+        { maxBytes: env.UPLOAD_MAX_BYTES, maxFiles: env.UPLOAD_MAX_FILES },
+      );
+      const tasks = await uploadFiles(principal, files);
+      return Response.json({ tasks }, { status: 201 });
+    } catch (error) {
+      return errorToProblem(error, { method: 'POST', url: UPLOAD_PATH });
+    }
+  },
+);
 
 export async function serveUpload(req: IncomingMessage, res: ServerResponse): Promise<void> {
   const response = await handleUpload(toWebHeaders(req.headers), req);

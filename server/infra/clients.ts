@@ -28,19 +28,43 @@ function clients(): Clients {
 
 export function getPrisma(): PrismaClient {
   const state = clients();
-  state.prisma ??= new PrismaClient({
-    adapter: new PrismaPg({ connectionString: getEnv().DATABASE_URL, max: 10 }),
-  });
+  state.prisma ??= createPrismaClient();
   return state.prisma;
 }
+
+function createPrismaClient(): PrismaClient {
+  const env = getEnv();
+  const adapter = new PrismaPg({
+    connectionString: env.DATABASE_URL,
+    max: env.DATABASE_POOL_MAX,
+    // pg waits for a free connection for ever by default: a stuck database would hold every
+    // request open. This bounds the wait (and the connect) for plain queries.
+    connectionTimeoutMillis: env.DATABASE_POOL_TIMEOUT_MS,
+  });
+  return new PrismaClient({
+    adapter,
+    // Prisma gives up on getting a transaction's connection after 2 s by default (P2028), so a
+    // burst of creates failed while the pool was merely busy. Transactions wait as long as plain
+    // queries do instead.
+    transactionOptions: {
+      maxWait: env.DATABASE_POOL_TIMEOUT_MS,
+      timeout: env.DATABASE_TX_TIMEOUT_MS,
+    },
+  });
+}
+
+const COMMAND_RECONNECT_MAX_MS = 1_000;
 
 /** The shared command connection. Never use it for SUBSCRIBE or blocking commands. */
 export function getRedis(): Redis {
   const state = clients();
   // Fail fast during an outage instead of queueing commands forever (health must answer).
+  // A command waits for at most two reconnect attempts: ioredis 6 spaces them up to 5 s
+  // apart by default, which made every request touching Redis wait ~10 s for its 503.
   state.redis ??= createRedisConnection({
     connectionName: 'taskdeck:commands',
     maxRetriesPerRequest: 1,
+    retryStrategy: (attempt) => Math.min(attempt * 100, COMMAND_RECONNECT_MAX_MS),
   });
   return state.redis;
 }

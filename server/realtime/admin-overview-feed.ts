@@ -3,6 +3,7 @@ import { getLogger } from '@/lib/logger';
 import { CLIENT_EVENTS, SERVER_EVENTS } from '@/lib/realtime/events';
 import { getAdminOverview } from '@/server/admin/overview-service';
 import { isAdmin, type Principal } from '@/server/auth/principal';
+import { isInfrastructureError, toServiceUnavailable } from '@/server/infra/infra-errors';
 import type { TaskdeckServer, TaskdeckSocket } from './socket-server';
 
 // The admin overview, pushed to the admins watching it. Each web node computes its own
@@ -47,7 +48,10 @@ export function createAdminOverviewFeed(io: TaskdeckServer, intervalMs: number):
       failing = false;
     } catch (error) {
       // Once per outage, not every tick; watchers see the snapshot's time stop moving.
-      if (!failing) logger.error({ err: error }, 'could not compute the admin overview');
+      if (!failing) {
+        const level = isInfrastructureError(error) ? 'warn' : 'error';
+        logger[level]({ err: error }, 'could not compute the admin overview');
+      }
       failing = true;
     } finally {
       computing = false;
@@ -89,8 +93,15 @@ export function createAdminOverviewFeed(io: TaskdeckServer, intervalMs: number):
             ack({ ok: false, error: 'Only admins can watch the overview.' });
             return;
           }
-          logger.error({ err: error, socket: socket.id }, 'admin overview subscribe failed');
-          ack({ ok: false, error: 'Could not read the overview right now.' });
+          const outage = toServiceUnavailable(error);
+          logger[outage ? 'warn' : 'error'](
+            { err: error, socket: socket.id },
+            'admin overview subscribe failed',
+          );
+          ack({
+            ok: false,
+            error: outage?.error.message ?? 'Could not read the overview right now.',
+          });
         }
       });
       socket.on(CLIENT_EVENTS.adminOverviewUnsubscribe, () => {

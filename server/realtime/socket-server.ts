@@ -4,11 +4,14 @@ import { Server, type Socket } from 'socket.io';
 import {
   CLIENT_EVENTS,
   SERVER_EVENTS,
+  SERVICE_UNAVAILABLE,
   type BusMessage,
   type ClientToServerEvents,
+  type HandshakeRefusal,
   type ServerToClientEvents,
 } from '@/lib/realtime/events';
 import { getEnv } from '@/lib/env';
+import { isAppError } from '@/lib/errors';
 import { getLogger } from '@/lib/logger';
 import { taskIdListSchema } from '@/lib/tasks/task-inputs';
 import {
@@ -20,6 +23,7 @@ import {
   type Principal,
 } from '@/server/auth/principal';
 import { closeRedisConnection, createRedisConnection } from '@/server/infra/clients';
+import { replaceOutage, toServiceUnavailable } from '@/server/infra/infra-errors';
 import { redisKey } from '@/server/infra/queues';
 import { toWebHeaders } from '@/server/http/node-headers';
 import { getVisibleTasks } from '@/server/tasks/task-service';
@@ -53,6 +57,12 @@ function handlersFor(socket: TaskdeckSocket): void {
       await socket.join(tasks.map((task) => taskRoom(task.id)));
       ack({ ok: true, tasks });
     } catch (error) {
+      const outage = toServiceUnavailable(error);
+      if (outage) {
+        getLogger().warn({ err: error, socket: socket.id }, 'subscribe failed: dependency down');
+        ack({ ok: false, error: outage.error.message });
+        return;
+      }
       getLogger().error({ err: error, socket: socket.id }, 'subscribe failed');
       ack({ ok: false, error: 'Could not subscribe right now.' });
     }
@@ -61,6 +71,20 @@ function handlersFor(socket: TaskdeckSocket): void {
     const parsed = taskIdListSchema.safeParse(taskIds);
     if (parsed.success) for (const id of parsed.data) void socket.leave(taskRoom(id));
   });
+}
+
+/**
+ * Why a handshake was refused. An outage is not "unauthorized": the client reads
+ * `data.retryAfterSeconds` and tries again (a refused handshake is not retried by itself).
+ */
+function handshakeRefusal(error: unknown, socketId: string): Error {
+  const failure = replaceOutage(error, { socket: socketId, during: 'handshake' });
+  if (!isAppError(failure) || failure.status !== 503) return new Error('unauthorized');
+  const data: HandshakeRefusal = { message: failure.message };
+  if ('retryAfterSeconds' in failure && typeof failure.retryAfterSeconds === 'number') {
+    data.retryAfterSeconds = failure.retryAfterSeconds;
+  }
+  return Object.assign(new Error(SERVICE_UNAVAILABLE), { data });
 }
 
 /** Delivers one bus message to the sockets of this node that may see it. */
@@ -112,8 +136,8 @@ export async function attachSocketServer(httpServer: HttpServer): Promise<{
       if (principal.kind !== 'user') return next(new Error('unauthorized'));
       socket.data.principal = principal;
       next();
-    } catch {
-      next(new Error('unauthorized'));
+    } catch (error) {
+      next(handshakeRefusal(error, socket.id));
     }
   });
 

@@ -17,14 +17,6 @@ const done = new Set<string>();
 let flushTimer: NodeJS.Timeout | null = null;
 let closerRegistered = false;
 
-function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-}
-
 /** Deletes the outbox entries of jobs that were added. Never throws. */
 export async function flushOutboxDone(): Promise<void> {
   if (flushTimer) clearTimeout(flushTimer);
@@ -58,7 +50,7 @@ export function markOutboxDone(jobId: string): void {
 export async function dispatchJob(task: JobTask): Promise<boolean> {
   if (!task.jobId || isRedisDown()) return false;
   try {
-    await withTimeout(enqueueTaskJob(task), ADD_TIMEOUT_MS);
+    await enqueueTaskJob(task, ADD_TIMEOUT_MS);
     markOutboxDone(task.jobId);
     return true;
   } catch (error) {

@@ -18,15 +18,29 @@ function dueAt(task: JobTask): Date | null {
 }
 
 /**
+ * A queue first used while Redis is down waits for a connection that may never come; past this
+ * the caller gives up (the add may still land later, which is harmless).
+ */
+const ADD_TIMEOUT_MS = 5_000;
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
  * Adds the job of the task's next attempt (its id is task.jobId). Adding a job id that exists
  * changes nothing, so the request path, the outbox relay and the reconciler may all try.
  */
-export async function enqueueTaskJob(task: JobTask): Promise<void> {
+export async function enqueueTaskJob(task: JobTask, timeoutMs = ADD_TIMEOUT_MS): Promise<void> {
   if (!task.jobId) throw new Error(`Task ${task.id} has no job id`);
   const due = dueAt(task);
   const delay = due ? Math.max(0, due.getTime() - Date.now()) : 0;
   const data: TaskJobData = { taskId: task.id };
-  await getQueue(task.queue).add(task.type, data, {
+  const add = getQueue(task.queue).add(task.type, data, {
     jobId: task.jobId,
     priority: BULLMQ_PRIORITY[task.priority],
     ...(delay > 0 ? { delay } : {}),
@@ -36,6 +50,7 @@ export async function enqueueTaskJob(task: JobTask): Promise<void> {
     removeOnComplete: { age: 3_600, count: 1_000 },
     removeOnFail: { age: 7 * 86_400, count: 10_000 },
   });
+  await withTimeout(add, timeoutMs);
 }
 
 /** Removes a job that has not started. False when a worker holds it (it will see the status). */

@@ -49,6 +49,44 @@ async function makeDue(taskId: string) {
 const QUICK = { type: 'diagnostics.simulate', payload: { steps: 2, stepMs: 5 } } as const;
 
 describe('the outbox', () => {
+  it('comes from one statement whose returned row is the task exactly as Prisma reads it', async () => {
+    const id = uuid7();
+    const inserted = await insertTask({
+      id,
+      type: 'diagnostics.simulate',
+      queue: 'diagnostics',
+      status: 'delayed',
+      priority: 'low',
+      payload: { steps: 3, nested: { list: [1, 'two', null] } },
+      maxAttempts: 3,
+      ownerId: owner.principal.userId,
+      runAt: new Date(Date.now() + 3_600_000),
+      scheduleId: null,
+      scheduleTrigger: null,
+      idempotencyKey: `key-${id}`,
+      idempotencyHash: 'a'.repeat(64),
+      inputs: [
+        {
+          kind: 'upload',
+          name: 'données.csv',
+          key: `tasks/${id}/input/original`,
+          contentType: 'text/csv',
+          size: 12,
+          sha256: 'b'.repeat(64),
+          meta: { rows: 2 },
+        },
+      ],
+    });
+    expect(inserted).toEqual(await getPrisma().task.findUniqueOrThrow({ where: { id } }));
+    expect(
+      await getPrisma().taskTransition.count({ where: { taskId: id, toStatus: 'delayed' } }),
+    ).toBe(1);
+    expect(await getPrisma().taskFile.findMany({ where: { taskId: id } })).toMatchObject([
+      { role: 'input', name: 'données.csv', size: 12n, meta: { rows: 2 } },
+    ]);
+    await cancelTask(owner.principal, id, NO_AUDIT_CONTEXT);
+  });
+
   it('is written with the task and cleared once the request path added the job', async () => {
     const task = await createTask(owner.principal, QUICK);
     expect(await getQueue('diagnostics').getJobState(task.id)).toMatch(/waiting|prioritized/);

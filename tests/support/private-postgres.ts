@@ -15,8 +15,11 @@ export interface PrivatePostgres {
   /** The migrated database, `taskdeck`. */
   url: string;
   start(): Promise<void>;
-  /** `immediate` is a crash: no checkpoint, connections cut. */
-  stop(mode?: 'fast' | 'immediate'): Promise<void>;
+  /**
+   * `immediate` is a crash: no checkpoint, connections cut. `smart` waits for every session to
+   * end, refusing new ones meanwhile (57P03).
+   */
+  stop(mode?: 'fast' | 'immediate' | 'smart'): Promise<void>;
   destroy(): Promise<void>;
 }
 

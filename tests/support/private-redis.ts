@@ -41,7 +41,23 @@ async function ping(port: number): Promise<boolean> {
   }
 }
 
-export async function createPrivateRedis(): Promise<PrivateRedis> {
+/** What Taskdeck asks of Redis in production (README: Running Redis in production). */
+export const DURABLE_REDIS_FLAGS = [
+  '--appendonly',
+  'yes',
+  '--appendfsync',
+  'everysec',
+  '--save',
+  '',
+];
+
+/** Like the machine's own Redis: nothing kept on disk. */
+export const VOLATILE_REDIS_FLAGS = ['--appendonly', 'no', '--save', ''];
+
+/** `flags` set persistence and anything else (`--maxmemory-policy`, `--rename-command`). */
+export async function createPrivateRedis(
+  flags: string[] = DURABLE_REDIS_FLAGS,
+): Promise<PrivateRedis> {
   const port = await findFreePort();
   const dir = await mkdtemp(path.join(tmpdir(), 'taskdeck-redis-'));
   const redis: PrivateRedis = {
@@ -57,14 +73,9 @@ export async function createPrivateRedis(): Promise<PrivateRedis> {
         'yes',
         '--dir',
         dir,
-        '--appendonly',
-        'yes',
-        '--appendfsync',
-        'everysec',
-        '--save',
-        '',
         '--logfile',
         path.join(dir, 'redis.log'),
+        ...flags,
       ]);
       for (let i = 0; i < 100 && !(await ping(port)); i += 1) await sleep(50);
       if (!(await ping(port))) throw new Error(`private Redis on ${port} did not start`);

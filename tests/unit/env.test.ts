@@ -71,6 +71,9 @@ describe('getEnv', () => {
       HOST: '127.0.0.1',
       PORT: 3000,
       DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/taskdeck',
+      DATABASE_POOL_MAX: 10,
+      DATABASE_POOL_TIMEOUT_MS: 10_000,
+      DATABASE_TX_TIMEOUT_MS: 10_000,
       REDIS_URL: 'redis://127.0.0.1:6379',
       QUEUE_PREFIX: '{taskdeck}',
       STORAGE_DIR: '.data/storage',
@@ -86,6 +89,9 @@ describe('getEnv', () => {
       RETENTION_DAYS: 30,
       SCHEDULE_SYNC_INTERVAL_MS: 60_000,
       EMAIL_FROM: 'Taskdeck <taskdeck@localhost>',
+      API_ADMISSION_LIMIT: 1_000,
+      OUTBOX_RELAY_INTERVAL_MS: 2_000,
+      RECONCILE_INTERVAL_MS: 15_000,
     });
   });
 
