@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AppFleet } from './processes';
 import { countBy } from './report';
-import type { PrivatePostgres, PrivateRedis } from './services';
+import type { PrivatePostgres } from '@/tests/support/private-postgres';
+import type { PrivateRedis } from '@/tests/support/private-redis';
 
 // The faults, on a timeline from the start of the load: a worker SIGKILLed every few seconds
 // (and restarted at once) for the whole chaos window, and once each, one after the other: the
@@ -100,7 +101,7 @@ export async function runFaults(
       'redis-restart',
       () =>
         outage(
-          () => targets.redis.shutdown('save'),
+          () => targets.redis.stop(),
           () => targets.redis.start(),
         ),
     ],
@@ -109,7 +110,7 @@ export async function runFaults(
       'postgres-crash',
       () =>
         outage(
-          () => targets.postgres.crash(),
+          () => targets.postgres.stop('immediate'),
           () => targets.postgres.start(),
         ),
     ],
@@ -121,7 +122,7 @@ export async function runFaults(
         const pending = await targets.listPending();
         const jobsBefore = await targets.readJobStates(pending);
         const detail = await outage(
-          () => targets.redis.wipe(),
+          () => targets.redis.stop({ keepData: false }),
           () => targets.redis.start(),
         );
         empty = { listedAt, backAt: new Date(), pending, jobsBefore };

@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
-import { migrateDatabase } from '@/server/db/migrate';
+import { findFreePort } from '@/tests/support/private-redis';
 import { spawnEntry } from '@/tests/support/spawn-process';
 import { assertProductionBuild } from '../bench/bench-env';
 import { ROOT } from '../bench/bench-settings';
@@ -29,13 +28,7 @@ import { planSubmissions, runLoad } from './load';
 import { AppFleet, buildAppEnv } from './processes';
 import { judge, type ChaosReport } from './report';
 import { summarizeResponses } from './responses';
-import {
-  cleanStaleRuns,
-  findFreePort,
-  PrivatePostgres,
-  PrivateRedis,
-  writeRunRecord,
-} from './services';
+import { cleanStaleRuns, markRunCleaned, startPrivateServices } from './services';
 import { onTeardown, tearDownAll } from './teardown';
 
 // One chaos run, start to finish: private services, the app, the load under faults, the wait
@@ -64,21 +57,13 @@ export async function runChaos(
 ): Promise<ChaosReport> {
   assertProductionBuild();
   await cleanStaleRuns(RUNS_DIR, log);
-  const runName = `taskdeck_chaos_${process.pid}_${randomBytes(2).toString('hex')}`;
+  // Sorts by time; the pid tells runs started in the same second apart.
+  const runName = `${new Date().toISOString().slice(0, 19).replace(/[-:T]/g, '')}-${process.pid}`;
   const runDir = path.join(RUNS_DIR, runName);
-  const record = { harnessPid: process.pid, cluster: runName };
   try {
-    await writeRunRecord(runDir, record);
     log(`run ${runName}: private PostgreSQL and Redis (logs in ${path.relative(ROOT, runDir)})`);
-    const postgres = await PrivatePostgres.create(runName);
-    const redis = await PrivateRedis.create(path.join(runDir, 'redis'));
-    await writeRunRecord(runDir, {
-      harnessPid: process.pid,
-      cluster: runName,
-      redisPort: redis.port,
-    });
-    const databaseUrl = postgres.url('taskdeck_chaos');
-    await migrateDatabase(databaseUrl, path.join(ROOT, 'prisma/migrations'));
+    const { postgres, redis } = await startPrivateServices(runDir);
+    const databaseUrl = postgres.url;
     const storageDir = path.join(runDir, 'storage');
     onTeardown('storage', () => rm(storageDir, { recursive: true, force: true }));
     const env: Record<string, string> = {
@@ -159,6 +144,6 @@ export async function runChaos(
     return report;
   } finally {
     // Marked clean only when all of it went, so a later run retries what is left.
-    if (await tearDownAll(log)) await writeRunRecord(runDir, { ...record, cleaned: true });
+    if (await tearDownAll(log)) await markRunCleaned(runDir);
   }
 }
