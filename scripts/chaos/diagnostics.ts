@@ -196,20 +196,21 @@ const GONE = new Set(['unknown', 'no job id']);
 
 /**
  * After Redis lost its data: seconds until every one of these tasks has ended or has its
- * current job (the reconciler may give it a new one) in BullMQ again; null past timeoutMs.
- * Tells a slow repair apart from a repaired task waiting its turn in a long queue.
+ * current job (the reconciler may give it a new one) in BullMQ again; null if `stop` fires
+ * first. Tells a slow repair apart from a repaired task waiting its turn in a long queue.
  */
 export async function watchJobsBack(
   pool: pg.Pool,
   redisUrl: string,
   prefix: string,
   ids: string[],
-  timeoutMs = 300_000,
+  stop: AbortSignal,
 ): Promise<number | null> {
   const started = Date.now();
   let remaining = ids;
   while (remaining.length > 0) {
-    if (Date.now() - started > timeoutMs) return null;
+    // Looks once more after `stop`: the wait may have ended because the last of them did.
+    const last = stop.aborted;
     try {
       const { rows } = await pool.query<{ id: string; queue: string; job_id: string | null }>(
         `SELECT id, queue, job_id FROM tasks WHERE id = ANY($1::uuid[])
@@ -230,6 +231,7 @@ export async function watchJobsBack(
     } catch {
       // PostgreSQL or Redis in another fault: look again.
     }
+    if (remaining.length > 0 && last) return null;
     if (remaining.length > 0) await new Promise((resolve) => setTimeout(resolve, 1_000));
   }
   return (Date.now() - started) / 1_000;

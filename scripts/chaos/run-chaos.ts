@@ -89,6 +89,7 @@ export async function runChaos(
     const epoch = Date.now();
     fleet.epoch = epoch;
     const load = runLoad(fleet.url, key, plan, options, epoch);
+    const waitOver = new AbortController();
     const targets = {
       fleet,
       redis,
@@ -101,6 +102,7 @@ export async function runChaos(
           redis.url,
           prefix,
           tasks.map((task) => task.id),
+          waitOver.signal,
         ),
     };
     const faults = await runFaults(options, targets, epoch, load);
@@ -108,6 +110,7 @@ export async function runChaos(
 
     log(`load and faults over; waiting up to ${options.deadlineS} s for every task to end`);
     const secondsToAllTerminal = await waitForTerminal(pool, options.deadlineS, log);
+    waitOver.abort();
     const stuck = await describeStuckTasks(pool, redis.url, prefix);
     const responses = summarizeResponses(plan, attempts, faults.events);
     const acceptance = await readAcceptanceFacts(pool, plan, attempts);
