@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { spawnEntry, type SpawnedProcess } from '@/tests/support/spawn-process';
+import { killAllSpawned, spawnEntry, type SpawnedProcess } from '@/tests/support/spawn-process';
 import { onTeardown } from './teardown';
 
 // The app under test, as production runs it: the built web bundle on a fixed port (so clients
@@ -97,7 +97,7 @@ export class AppFleet {
       .sort((a, b) => a.startedAt - b.startedAt)[0];
     if (!victim) return 'no worker alive';
     await this.kill(victim);
-    this.launch('worker');
+    if (!this.stopping) this.launch('worker');
     return victim.name;
   }
 
@@ -105,6 +105,7 @@ export class AppFleet {
   async killWeb(): Promise<string> {
     const web = this.members.find((member) => member.role === 'web');
     if (web) await this.kill(web);
+    if (this.stopping) return 'stopping';
     const next = this.launch('web');
     await next.ready;
     return `${web?.name ?? 'none'} → ${next.name}`;
@@ -122,6 +123,8 @@ export class AppFleet {
         }
       }),
     );
+    // Whatever else was spawned meanwhile (a fault's replacement mid-launch) goes too.
+    await killAllSpawned();
     await this.writeLogs();
   }
 

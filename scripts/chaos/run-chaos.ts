@@ -28,7 +28,7 @@ import { planSubmissions, runLoad } from './load';
 import { AppFleet, buildAppEnv } from './processes';
 import { judge, type ChaosReport } from './report';
 import { summarizeResponses } from './responses';
-import { cleanStaleRuns, markRunCleaned, startPrivateServices } from './services';
+import { cleanStaleRuns, markRunCleaned, RUN_MARKER, startPrivateServices } from './services';
 import { onTeardown, tearDownAll } from './teardown';
 
 // One chaos run, start to finish: private services, the app, the load under faults, the wait
@@ -73,6 +73,8 @@ export async function runChaos(
         PORT: String(await findFreePort()),
       }),
       STORAGE_DIR: storageDir,
+      // Lets the next run find this run's processes if this one is killed outright.
+      [RUN_MARKER]: runName,
     };
     const prefix = env.QUEUE_PREFIX ?? APP_DEFAULTS.QUEUE_PREFIX;
     const key = await createAdminKey(env);

@@ -57,8 +57,8 @@ async function redisDirOf(port: number): Promise<string | undefined> {
 
 /**
  * For the runs of this checkout whose harness is gone without tearing down (SIGKILL): their
- * Redis is stopped if the one on its port still has its directory, their cluster dropped if
- * the one on its port still has the helper's name for it.
+ * app processes are killed, their Redis stopped if the one on its port still has its
+ * directory, their cluster dropped if the one on its port still has the helper's name for it.
  */
 export async function cleanStaleRuns(runsDir: string, log: (line: string) => void): Promise<void> {
   if (!existsSync(runsDir)) return;
@@ -67,6 +67,7 @@ export async function cleanStaleRuns(runsDir: string, log: (line: string) => voi
     const record = await readRunRecord(dir);
     if (!record || record.cleaned || isAlive(record.harnessPid)) continue;
     log(`cleaning up the abandoned chaos run ${name}`);
+    await killMarkedProcesses(`${RUN_MARKER}=${name}`);
     if (record.redisPort && record.redisDir) {
       if ((await redisDirOf(record.redisPort)) === record.redisDir) {
         await run('redis-cli', ['-p', String(record.redisPort), 'shutdown', 'nosave']).catch(
@@ -88,6 +89,24 @@ export async function cleanStaleRuns(runsDir: string, log: (line: string) => voi
     await writeRunRecord(dir, { ...record, cleaned: true });
   }
   await pruneRuns(runsDir);
+}
+
+/** The app processes of a run carry `TASKDECK_CHAOS_RUN=<run name>` in their environment. */
+export const RUN_MARKER = 'TASKDECK_CHAOS_RUN';
+
+/** SIGKILLs the processes whose environment holds this exact entry (a dead run's app). */
+async function killMarkedProcesses(entry: string): Promise<void> {
+  for (const pid of await readdir('/proc')) {
+    if (!/^\d+$/.test(pid) || Number(pid) === process.pid) continue;
+    const environ = await readFile(`/proc/${pid}/environ`, 'utf8').catch(() => '');
+    if (environ.split('\0').includes(entry)) {
+      try {
+        process.kill(Number(pid), 'SIGKILL');
+      } catch {
+        // gone meanwhile
+      }
+    }
+  }
 }
 
 /** Keeps the logs and reports of the last few finished runs only. */

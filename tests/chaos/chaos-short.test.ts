@@ -1,8 +1,9 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SHORT_RUN } from '@/scripts/chaos/chaos-options';
 import { formatReport, type ChaosReport } from '@/scripts/chaos/report';
 import { improperServerErrors } from '@/scripts/chaos/responses';
 import { runChaos } from '@/scripts/chaos/run-chaos';
+import { tearDownAll } from '@/scripts/chaos/teardown';
 
 // The short chaos run (scripts/chaos): a few hundred tasks through the production web and
 // workers on a private PostgreSQL and Redis while each fault strikes once. The run happens
@@ -16,6 +17,9 @@ beforeAll(async () => {
   printed = formatReport(report);
   console.log(printed);
 });
+
+// The run tears down after itself; this is for a run cut short by the hook's timeout.
+afterAll(() => tearDownAll(console.error));
 
 describe('chaos, short run', () => {
   it('did real work under every fault', () => {
