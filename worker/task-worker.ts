@@ -84,7 +84,12 @@ export async function startTaskWorker(options: TaskWorkerOptions = {}): Promise<
       logger.warn({ err: error }, 'could not resync cancel requests'),
     );
   });
-  const swept = await sweepAbandonedCancels();
+  // Postgres may be down while this worker starts (a restart in an outage): it starts anyway,
+  // and the reconciler sweeps on its next pass.
+  const swept = await sweepAbandonedCancels().catch((error: unknown) => {
+    logger.warn({ err: error }, 'could not sweep abandoned cancels at start');
+    return 0;
+  });
   if (swept > 0) logger.warn({ swept }, 'marked abandoned cancelling tasks cancelled');
 
   const concurrency: Record<string, number> = {};

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { resetEnvCache } from '@/lib/env';
+import { getEnv, resetEnvCache } from '@/lib/env';
 import { uuid7 } from '@/lib/uuid7';
 import { NO_AUDIT_CONTEXT } from '@/server/audit/audit-service';
 import { relayOutbox } from '@/server/durability/outbox-relay';
@@ -12,6 +12,7 @@ import { createTask } from '@/server/tasks/task-submission';
 import { getTask } from '@/server/tasks/task-service';
 import { startTaskWorker, type RunningTaskWorker } from '@/worker/task-worker';
 import { createPrivateRedis, type PrivateRedis } from '../support/private-redis';
+import { withOwnQueuePrefix } from '../support/own-queue-prefix';
 import { createTestUser, type TestUser } from '../support/users';
 import { waitFor } from '../support/wait-for';
 
@@ -25,6 +26,8 @@ const until = (check: () => Promise<boolean>, what: string) =>
 let owner: TestUser;
 let worker: RunningTaskWorker | undefined;
 
+withOwnQueuePrefix('durability-outbox');
+
 beforeAll(async () => {
   owner = await createTestUser();
 });
@@ -35,7 +38,8 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  await closeClients();
+  // Tasks left waiting on purpose must not be picked up by the reconcilers of later files.
+  await getPrisma().task.deleteMany({ where: { ownerId: owner.principal.userId } });
 });
 
 const outboxOf = (taskId: string) =>
@@ -117,10 +121,12 @@ describe('the outbox', () => {
     expect(await getQueue('diagnostics').getJobState(id)).toBe('unknown');
 
     // Within its grace period the relay leaves it to the request path.
-    expect((await relayOutbox()).added).toBe(0);
+    await relayOutbox();
+    expect(await outboxOf(id)).toMatchObject([{ jobId: id, attempts: 0 }]);
     await makeDue(id);
-    expect(await relayOutbox()).toMatchObject({ added: 1, failed: 0 });
+    expect((await relayOutbox()).added).toBeGreaterThanOrEqual(1);
     expect(await outboxOf(id)).toEqual([]);
+    expect(await getQueue('diagnostics').getJobState(id)).toMatch(/waiting|prioritized/);
 
     worker = await startTaskWorker({ queues: ['diagnostics'] });
     await until(async () => (await getTask(owner.principal, id)).status === 'succeeded', 'success');
@@ -146,7 +152,7 @@ describe('the outbox', () => {
     });
     await cancelTask(owner.principal, id, NO_AUDIT_CONTEXT);
     await makeDue(id);
-    expect(await relayOutbox()).toMatchObject({ added: 0, obsolete: 1 });
+    expect((await relayOutbox()).obsolete).toBeGreaterThanOrEqual(1);
     expect(await outboxOf(id)).toEqual([]);
     expect(await getQueue('diagnostics').getJobState(id)).toBe('unknown');
   });
@@ -155,8 +161,11 @@ describe('the outbox', () => {
 describe('with Redis unreachable', () => {
   let redis: PrivateRedis;
 
+  let machineRedisUrl = '';
+
   beforeAll(async () => {
     redis = await createPrivateRedis();
+    machineRedisUrl = getEnv().REDIS_URL;
     await closeClients();
     vi.stubEnv('REDIS_URL', redis.url);
     resetEnvCache();
@@ -165,7 +174,7 @@ describe('with Redis unreachable', () => {
   afterAll(async () => {
     await closeClients();
     await redis.destroy();
-    vi.unstubAllEnvs();
+    vi.stubEnv('REDIS_URL', machineRedisUrl);
     resetEnvCache();
   });
 
@@ -186,7 +195,7 @@ describe('with Redis unreachable', () => {
     await redis.start();
     await until(async () => getRedis().status === 'ready', 'Redis');
     for (const task of created) await makeDue(task.id);
-    expect((await relayOutbox()).added).toBe(created.length);
+    expect((await relayOutbox()).added).toBeGreaterThanOrEqual(created.length);
     worker = await startTaskWorker({ queues: ['diagnostics'] });
     for (const task of created) {
       await until(

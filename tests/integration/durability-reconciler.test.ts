@@ -3,7 +3,7 @@ import { getEnv } from '@/lib/env';
 import type { TaskView } from '@/lib/tasks/task-view';
 import { reconcileTasks, sentinelKey } from '@/server/durability/reconciler';
 import { readReconcilerStatus } from '@/server/durability/durability-status';
-import { closeClients, getPrisma, getRedis } from '@/server/infra/clients';
+import { getPrisma, getRedis } from '@/server/infra/clients';
 import { getQueue } from '@/server/infra/queues';
 import { flushOutboxDone } from '@/server/tasks/job-dispatch';
 import { createTask } from '@/server/tasks/task-submission';
@@ -13,6 +13,7 @@ import { recordWorkerHeartbeat, removeWorker } from '@/server/workers/worker-pre
 import { startTaskWorker, type RunningTaskWorker } from '@/worker/task-worker';
 import { deleteRedisKeys } from '../support/reset-services';
 import { movesOf, readTimeline } from '../support/task-lifecycle';
+import { withOwnQueuePrefix } from '../support/own-queue-prefix';
 import { createTestUser, type TestUser } from '../support/users';
 import { waitFor } from '../support/wait-for';
 
@@ -23,6 +24,8 @@ import { waitFor } from '../support/wait-for';
 
 let owner: TestUser;
 let worker: RunningTaskWorker | undefined;
+
+withOwnQueuePrefix('durability-reconciler');
 
 beforeAll(async () => {
   owner = await createTestUser();
@@ -39,7 +42,8 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  await closeClients();
+  // Tasks left running or delayed on purpose must not be taken up by later files' reconcilers.
+  await getPrisma().task.deleteMany({ where: { ownerId: owner.principal.userId } });
 });
 
 const LONG = { type: 'diagnostics.simulate', payload: { steps: 1, stepMs: 60_000 } } as const;
