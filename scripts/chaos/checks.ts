@@ -22,8 +22,9 @@ export async function listPending(pool: pg.Pool): Promise<PendingTask[]> {
     queue: string;
     job_id: string | null;
     due_at: Date | null;
+    revision: number;
   }>(
-    `SELECT id, status, queue, job_id, coalesce(run_at, retry_at) AS due_at FROM tasks
+    `SELECT id, status, queue, job_id, coalesce(run_at, retry_at) AS due_at, revision FROM tasks
      WHERE status NOT IN ${TERMINAL_SQL}`,
   );
   return rows.map((row) => ({
@@ -32,6 +33,7 @@ export async function listPending(pool: pg.Pool): Promise<PendingTask[]> {
     queue: row.queue,
     jobId: row.job_id,
     dueAt: row.due_at,
+    revision: row.revision,
   }));
 }
 
@@ -207,11 +209,13 @@ export async function readRecoveryFacts(
   if (!empty) return null;
   const { rows } = await pool.query<{ id: string; back_at: Date | null }>(
     `SELECT p.id, min(tt.at) AS back_at
-     FROM unnest($1::uuid[]) AS p(id)
-     LEFT JOIN task_transitions tt ON tt.task_id = p.id AND tt.at >= $2
+     FROM unnest($1::uuid[], $2::int[]) AS p(id, revision)
+     LEFT JOIN task_transitions tt ON tt.task_id = p.id AND tt.revision > p.revision
        AND tt.to_status IN ('running', 'succeeded', 'failed', 'cancelled')
      GROUP BY p.id`,
-    [empty.pending.map((task) => task.id), empty.listedAt],
+    // By revision, not time: a transition's time is its transaction's start, so one that
+    // committed just after the listing can carry an earlier time than the listing.
+    [empty.pending.map((task) => task.id), empty.pending.map((task) => task.revision)],
   );
   const backAt = new Map(rows.map((row) => [row.id, row.back_at]));
   let allBack = 0;

@@ -36,6 +36,8 @@ export interface PendingTask {
   jobId: string | null;
   /** run_at or retry_at: it could not run again before this anyway. */
   dueAt: Date | null;
+  /** Its revision when listed: any later status change is a move made since. */
+  revision: number;
 }
 
 export interface EmptyRedisMark {
