@@ -1,5 +1,6 @@
 import { getEnv } from '@/lib/env';
 import { getLogger } from '@/lib/logger';
+import { rejectAfter } from '@/lib/time-limit';
 import { getRedis } from '@/server/infra/clients';
 import { watchRedisHealth } from '@/server/infra/redis-health';
 import { relayOutbox } from './outbox-relay';
@@ -19,14 +20,6 @@ const AFTER_RECONNECT_MS = 2_000;
  */
 const PASS_TIMEOUT_MS = 2 * 60_000;
 
-function withinPassTimeout(work: Promise<unknown>): Promise<unknown> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error('the pass timed out')), PASS_TIMEOUT_MS);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-}
-
 function repeat(name: string, intervalMs: number, pass: () => Promise<unknown>) {
   let running = false;
   let timer: NodeJS.Timeout | null = null;
@@ -35,7 +28,7 @@ function repeat(name: string, intervalMs: number, pass: () => Promise<unknown>) 
     if (running || stopped) return;
     running = true;
     try {
-      await withinPassTimeout(pass());
+      await rejectAfter(pass(), PASS_TIMEOUT_MS, `the ${name} pass timed out`);
     } catch (error) {
       getLogger().warn({ err: error }, `${name} pass failed; trying again later`);
     } finally {

@@ -8,17 +8,14 @@ import { getRedis } from './clients';
 const tracked = new WeakMap<Redis, { down: boolean }>();
 
 function stateOf(redis: Redis): { down: boolean } {
-  let state = tracked.get(redis);
-  if (!state) {
-    // Still connecting for the first time is not down: the first command simply waits.
-    const initial = { down: redis.status === 'reconnecting' || redis.status === 'end' };
-    const current = initial;
-    redis.on('error', () => (current.down = true));
-    redis.on('close', () => (current.down = true));
-    redis.on('ready', () => (current.down = false));
-    tracked.set(redis, current);
-    state = current;
-  }
+  const known = tracked.get(redis);
+  if (known) return known;
+  // Still connecting for the first time is not down: the first command simply waits.
+  const state = { down: redis.status === 'reconnecting' || redis.status === 'end' };
+  redis.on('error', () => (state.down = true));
+  redis.on('close', () => (state.down = true));
+  redis.on('ready', () => (state.down = false));
+  tracked.set(redis, state);
   return state;
 }
 

@@ -1,4 +1,5 @@
 import type { TaskPriority } from '@/lib/tasks/task-view';
+import { rejectAfter } from '@/lib/time-limit';
 import type { Task } from '@/lib/generated/prisma/client';
 import { getQueue } from '@/server/infra/queues';
 import type { TaskJobData } from './task-runner';
@@ -23,14 +24,6 @@ function dueAt(task: JobTask): Date | null {
  */
 const ADD_TIMEOUT_MS = 5_000;
 
-function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-}
-
 /**
  * Adds the job of the task's next attempt (its id is task.jobId). Adding a job id that exists
  * changes nothing, so the request path, the outbox relay and the reconciler may all try.
@@ -50,7 +43,7 @@ export async function enqueueTaskJob(task: JobTask, timeoutMs = ADD_TIMEOUT_MS):
     removeOnComplete: { age: 3_600, count: 1_000 },
     removeOnFail: { age: 7 * 86_400, count: 10_000 },
   });
-  await withTimeout(add, timeoutMs);
+  await rejectAfter(add, timeoutMs, `adding job ${task.jobId} timed out after ${timeoutMs} ms`);
 }
 
 /** Removes a job that has not started. False when a worker holds it (it will see the status). */

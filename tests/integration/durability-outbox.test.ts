@@ -50,6 +50,26 @@ async function makeDue(taskId: string) {
   await getPrisma().taskOutbox.updateMany({ where: { taskId }, data: { dueAt: new Date(0) } });
 }
 
+/** The statement the request path commits for a queued task, without the add that follows it. */
+function insertQueuedTask(id: string, payload: object) {
+  return insertTask({
+    id,
+    type: 'diagnostics.simulate',
+    queue: 'diagnostics',
+    status: 'queued',
+    priority: 'normal',
+    payload,
+    maxAttempts: 3,
+    ownerId: owner.principal.userId,
+    runAt: null,
+    scheduleId: null,
+    scheduleTrigger: null,
+    idempotencyKey: null,
+    idempotencyHash: null,
+    inputs: [],
+  });
+}
+
 const QUICK = { type: 'diagnostics.simulate', payload: { steps: 2, stepMs: 5 } } as const;
 
 describe('the outbox', () => {
@@ -99,24 +119,8 @@ describe('the outbox', () => {
   });
 
   it('gives a task whose job was never added (the web died after the commit) its job', async () => {
-    // The statement the request path commits, without the add that would follow it.
     const id = uuid7();
-    await insertTask({
-      id,
-      type: 'diagnostics.simulate',
-      queue: 'diagnostics',
-      status: 'queued',
-      priority: 'normal',
-      payload: { steps: 2, stepMs: 5 },
-      maxAttempts: 3,
-      ownerId: owner.principal.userId,
-      runAt: null,
-      scheduleId: null,
-      scheduleTrigger: null,
-      idempotencyKey: null,
-      idempotencyHash: null,
-      inputs: [],
-    });
+    await insertQueuedTask(id, { steps: 2, stepMs: 5 });
     expect(await outboxOf(id)).toMatchObject([{ jobId: id, attempts: 0 }]);
     expect(await getQueue('diagnostics').getJobState(id)).toBe('unknown');
 
@@ -134,22 +138,7 @@ describe('the outbox', () => {
 
   it('drops the entry of a task that no longer needs its job, without adding it', async () => {
     const id = uuid7();
-    await insertTask({
-      id,
-      type: 'diagnostics.simulate',
-      queue: 'diagnostics',
-      status: 'queued',
-      priority: 'normal',
-      payload: {},
-      maxAttempts: 3,
-      ownerId: owner.principal.userId,
-      runAt: null,
-      scheduleId: null,
-      scheduleTrigger: null,
-      idempotencyKey: null,
-      idempotencyHash: null,
-      inputs: [],
-    });
+    await insertQueuedTask(id, {});
     await cancelTask(owner.principal, id, NO_AUDIT_CONTEXT);
     await makeDue(id);
     expect((await relayOutbox()).obsolete).toBeGreaterThanOrEqual(1);
