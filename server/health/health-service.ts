@@ -1,4 +1,5 @@
 import { getEnv } from '@/lib/env';
+import { rejectAfter } from '@/lib/time-limit';
 import {
   readOutboxBacklog,
   readReconcilerStatus,
@@ -34,18 +35,8 @@ export interface HealthReport {
 
 const CHECK_TIMEOUT_MS = 2_000;
 
-async function withTimeout<T>(read: () => Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      read(),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error('timed out')), CHECK_TIMEOUT_MS);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
+function withTimeout<T>(read: () => Promise<T>): Promise<T> {
+  return rejectAfter(read(), CHECK_TIMEOUT_MS, 'timed out');
 }
 
 async function timed(check: () => Promise<unknown>): Promise<DependencyCheck> {
