@@ -72,6 +72,12 @@ const envSchema = z.object({
   AUTH_RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(10),
   AUTH_RATE_LIMIT_WINDOW_S: z.coerce.number().int().min(1).default(60),
   /**
+   * How long a web process may answer who an API key or session is without asking Postgres
+   * (0: always ask). At most a second, so a revoked key stops working within a second even on a
+   * node that missed the invalidation (server/auth/principal-cache.ts).
+   */
+  AUTH_CACHE_TTL_MS: z.coerce.number().int().min(0).max(1_000).default(1_000),
+  /**
    * Write requests (create a task, upload, bulk action) one web process holds at once, running
    * or waiting for a database connection. Past it the next answers 503 with Retry-After at once,
    * instead of queueing without bound.

@@ -6,6 +6,7 @@ import { recordAudit, type AuditContext } from '@/server/audit/audit-service';
 import { getPrisma } from '@/server/infra/clients';
 import { assertUnderRateLimit, consumeRateLimit } from '@/server/security/rate-limit';
 import type { Principal, UserPrincipal } from './principal';
+import { invalidateUserPrincipals, resolveCachedPrincipal, type LoadedPrincipal } from './principal-cache';
 
 // API keys: `tdk_` + 40 random base62-ish characters. Only a SHA-256 hash is stored; the key is
 // shown once, when it is made. A key acts as its owner, with the owner's current role.
@@ -108,6 +109,7 @@ export async function revokeApiKey(
     where: { id },
     data: { revokedAt: new Date() },
   });
+  await invalidateUserPrincipals(user.userId);
   await recordAudit(user, 'api_key.revoke', { type: 'api_key', id }, context, { name: key.name });
   return toView(revoked);
 }
@@ -127,29 +129,40 @@ function claimLastUsedWrite(keyId: string, stored: Date | null, now: number): bo
   return true;
 }
 
+// Not principal.ts's ANONYMOUS: importing a value from there would make an import cycle.
+const NO_ONE: Principal = { kind: 'anonymous' };
+
 /** Resolves a presented key to its owner. Failed attempts are rate-limited per client. */
 export async function authenticateApiKey(key: string, ip: string): Promise<Principal> {
   const env = getEnv();
   const limit = { max: env.AUTH_RATE_LIMIT_MAX, windowSeconds: env.AUTH_RATE_LIMIT_WINDOW_S };
   const bucket = `api-key-failures:${ip}`;
   await assertUnderRateLimit(bucket, limit);
+  const hash = key.startsWith(KEY_PREFIX) ? hashKey(key) : null;
+  const principal = hash
+    ? await resolveCachedPrincipal(`api-key:${hash}`, () => loadKeyPrincipal(hash))
+    : NO_ONE;
+  if (principal.kind !== 'user') {
+    await consumeRateLimit(bucket, limit);
+    throw new UnauthorizedError('The API key is invalid, expired or revoked.');
+  }
+  return principal;
+}
 
-  const found = key.startsWith(KEY_PREFIX)
-    ? await getPrisma().apiKey.findUnique({
-        where: { keyHash: hashKey(key) },
-        include: { user: { select: { email: true, role: true, banned: true } } },
-      })
-    : null;
+/** The key's owner as a principal, or anonymous when the key cannot be used. */
+async function loadKeyPrincipal(hash: string): Promise<LoadedPrincipal> {
+  const found = await getPrisma().apiKey.findUnique({
+    where: { keyHash: hash },
+    include: { user: { select: { email: true, role: true, banned: true } } },
+  });
   const now = Date.now();
   const usable =
     found &&
     !found.revokedAt &&
     !found.user.banned &&
     (!found.expiresAt || found.expiresAt.getTime() > now);
-  if (!usable) {
-    await consumeRateLimit(bucket, limit);
-    throw new UnauthorizedError('The API key is invalid, expired or revoked.');
-  }
+  // Unusable keys are not cached as such: each failure reaches the rate limit above anyway.
+  if (!usable) return { principal: NO_ONE, userId: null, validUntil: new Date(now) };
   if (claimLastUsedWrite(found.id, found.lastUsedAt, now)) {
     await getPrisma().apiKey.update({
       where: { id: found.id },
@@ -157,11 +170,15 @@ export async function authenticateApiKey(key: string, ip: string): Promise<Princ
     });
   }
   return {
-    kind: 'user',
+    principal: {
+      kind: 'user',
+      userId: found.userId,
+      email: found.user.email,
+      role: found.user.role === 'admin' ? 'admin' : 'user',
+      via: 'api-key',
+      apiKeyId: found.id,
+    },
     userId: found.userId,
-    email: found.user.email,
-    role: found.user.role === 'admin' ? 'admin' : 'user',
-    via: 'api-key',
-    apiKeyId: found.id,
+    validUntil: found.expiresAt,
   };
 }

@@ -6,6 +6,7 @@ import { getEnv } from '@/lib/env';
 import { getLogger } from '@/lib/logger';
 import { getPrisma } from '@/server/infra/clients';
 import { isInfrastructureError } from '@/server/infra/infra-errors';
+import { invalidateUserPrincipals } from './principal-cache';
 
 // Better Auth: email and password accounts, sessions in Postgres, roles from the admin plugin.
 
@@ -57,6 +58,12 @@ function createAuth() {
     onAPIError: { throw: true },
     logger: { log: forwardLog },
     telemetry: { enabled: false },
+    // A ban, a role change or a sign-out takes effect at once on every web node, not only once
+    // the cached principal expires.
+    databaseHooks: {
+      user: { update: { after: (user) => invalidateUserPrincipals(user.id) } },
+      session: { delete: { after: (session) => invalidateUserPrincipals(session.userId) } },
+    },
     plugins: [admin({ defaultRole: 'user', adminRoles: ['admin'] }), nextCookies()],
     // Secure (and __Secure- prefixed) cookies when served over https, which PUBLIC_URL tells;
     // a self-hosted instance on plain http (a LAN, localhost) must still be able to sign in.

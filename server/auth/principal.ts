@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import { UnauthorizedError, ForbiddenError } from '@/lib/errors';
 import { getAuth, throwIfDatabaseDown } from './auth';
 import { authenticateApiKey } from './api-keys';
+import { resolveCachedPrincipal } from './principal-cache';
 
 // Who is acting, resolved once per request or socket and passed to every service. The rules of
 // who may see what live here and nowhere else.
@@ -63,7 +65,8 @@ export const ADMIN_ROOM = 'admins';
 
 /**
  * `Authorization: Bearer <key>` authenticates as the key's owner (a bad key is a 401, not
- * anonymous); otherwise the session cookie, if any.
+ * anonymous); otherwise the session cookie, if any. Both answers are cached for up to a second
+ * (principal-cache.ts).
  */
 export async function authenticateRequest(headers: Headers): Promise<Principal> {
   const authorization = headers.get('authorization');
@@ -72,15 +75,24 @@ export async function authenticateRequest(headers: Headers): Promise<Principal> 
     if (!match?.[1]) throw new UnauthorizedError('Use "Authorization: Bearer <key>".');
     return authenticateApiKey(match[1], clientIpOf(headers));
   }
-  const session = await readSession(headers);
-  if (!session || session.user.banned) return ANONYMOUS;
-  return {
-    kind: 'user',
-    userId: session.user.id,
-    email: session.user.email,
-    role: session.user.role === 'admin' ? 'admin' : 'user',
-    via: 'session',
-  };
+  const cookie = headers.get('cookie');
+  if (!cookie) return ANONYMOUS;
+  const cacheKey = `session:${createHash('sha256').update(cookie).digest('base64url')}`;
+  return resolveCachedPrincipal(cacheKey, async () => {
+    const session = await readSession(headers);
+    if (!session || session.user.banned) return { principal: ANONYMOUS, userId: null };
+    return {
+      principal: {
+        kind: 'user',
+        userId: session.user.id,
+        email: session.user.email,
+        role: session.user.role === 'admin' ? 'admin' : 'user',
+        via: 'session',
+      },
+      userId: session.user.id,
+      validUntil: session.session.expiresAt,
+    };
+  });
 }
 
 async function readSession(headers: Headers) {

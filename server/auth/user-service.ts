@@ -3,6 +3,7 @@ import { ConflictError, NotFoundError } from '@/lib/errors';
 import { recordAudit, type AuditContext } from '@/server/audit/audit-service';
 import { getPrisma } from '@/server/infra/clients';
 import { requireAdmin, type Principal, type Role } from './principal';
+import { invalidateUserPrincipals } from './principal-cache';
 
 export interface UserView {
   id: string;
@@ -43,6 +44,7 @@ export async function setUserRole(
     throw new ConflictError('This is the last admin; make someone else admin first.');
   }
   await prisma.user.update({ where: { id: userId }, data: { role } });
+  await invalidateUserPrincipals(userId);
   await recordAudit(actor, 'user.role_change', { type: 'user', id: userId }, context, {
     email: user.email,
     from: previous,

@@ -1,25 +1,35 @@
+import type { TaskLogLine } from '@/lib/realtime/events';
 import type { TaskErrorView } from '@/lib/tasks/task-view';
-import { uuid7 } from '@/lib/uuid7';
-import { Prisma, type Task } from '@/lib/generated/prisma/client';
+import type { Task } from '@/lib/generated/prisma/client';
 import { clearCancelRequest } from './cancel-relay';
-import { endCancelling, transitionTask, type TransitionRequest } from './task-transitions';
+import {
+  endCancelling,
+  transitionTask,
+  type TransitionedTask,
+  type TransitionRequest,
+} from './task-transitions';
 import type { TaskOutput } from './task-type';
 
 // How one attempt ends, as status changes. Each is guarded on the attempt, so the late outcome
-// of an attempt that was already settled elsewhere (a forced cancel) changes nothing.
+// of an attempt that was already settled elsewhere (a forced cancel) changes nothing. Each also
+// carries the attempt's last log lines, written by the same statement as the outcome.
 
 export type AttemptEnd =
-  | { kind: 'succeeded' }
+  | { kind: 'succeeded'; task: TransitionedTask }
   | { kind: 'retrying'; retryAt: Date }
-  | { kind: 'failed'; error: TaskErrorView }
+  | { kind: 'failed'; error: TaskErrorView; task: TransitionedTask }
   | { kind: 'handed-back' }
   | { kind: 'cancelled' }
   /** Another process settled it first; nothing was changed. */
   | { kind: 'settled-elsewhere' };
 
 /** Ends a cancelling task of this attempt as cancelled, whatever the attempt produced. */
-export async function endCancelled(task: Task, reason: string): Promise<AttemptEnd> {
-  const done = await endCancelling(task.id, { attempt: task.attempts }, reason);
+export async function endCancelled(
+  task: Task,
+  reason: string,
+  logLines: TaskLogLine[] = [],
+): Promise<AttemptEnd> {
+  const done = await endCancelling(task.id, { attempt: task.attempts }, reason, logLines);
   await clearCancelRequest(task.id);
   return done ? { kind: 'cancelled' } : { kind: 'settled-elsewhere' };
 }
@@ -31,7 +41,7 @@ export async function endCancelled(task: Task, reason: string): Promise<AttemptE
 async function endRunning(
   task: Task,
   request: Omit<TransitionRequest, 'taskId' | 'from' | 'attempt'>,
-  end: AttemptEnd,
+  end: (moved: TransitionedTask) => AttemptEnd,
 ): Promise<AttemptEnd> {
   const moved = await transitionTask({
     ...request,
@@ -39,11 +49,17 @@ async function endRunning(
     from: ['running'],
     attempt: task.attempts,
   });
-  if (moved) return end;
+  if (moved) return end(moved);
+  // The log lines were written by the statement above, whether or not it moved the task.
   return endCancelled(task, 'Cancel requested before the attempt ended; its outcome is ignored.');
 }
 
-export function endSucceeded(task: Task, output: TaskOutput, progressMessage: string) {
+export function endSucceeded(
+  task: Task,
+  output: TaskOutput,
+  progressMessage: string,
+  logLines: TaskLogLine[] = [],
+) {
   const files = output.files ?? [];
   const main = files[0];
   // The main file rides in the result too, so lists can link it without reading task_files.
@@ -52,37 +68,27 @@ export function endSucceeded(task: Task, output: TaskOutput, progressMessage: st
     ...(main
       ? { file: { key: main.key, name: main.name, contentType: main.contentType, size: main.size } }
       : {}),
-  } as Prisma.InputJsonObject;
+  };
   return endRunning(
     task,
     {
       to: 'succeeded',
-      data: {
-        progress: 100,
-        progressMessage,
-        result,
-        error: Prisma.DbNull,
-        finishedAt: new Date(),
-        // In the same transaction as the status: a task is never succeeded without its files.
-        files: {
-          create: files.map((file) => ({
-            id: uuid7(),
-            role: 'output',
-            kind: file.kind,
-            name: file.name.slice(0, 300),
-            storageKey: file.key,
-            contentType: file.contentType,
-            size: BigInt(file.size),
-            ...(file.meta ? { meta: file.meta as Prisma.InputJsonObject } : {}),
-          })),
-        },
-      },
+      data: { progress: 100, progressMessage, result, error: null, finishedAt: new Date() },
+      // In the same statement as the status: a task is never succeeded without its files.
+      outputFiles: files,
+      logLines,
     },
-    { kind: 'succeeded' },
+    (moved) => ({ kind: 'succeeded', task: moved }),
   );
 }
 
-export function endRetrying(task: Task, error: TaskErrorView, retryAt: Date, progress: number) {
+export function endRetrying(
+  task: Task,
+  error: TaskErrorView,
+  retryAt: Date,
+  progress: number,
+  logLines: TaskLogLine[] = [],
+) {
   const seconds = Math.max(0, Math.round((retryAt.getTime() - Date.now()) / 1000));
   return endRunning(
     task,
@@ -95,41 +101,44 @@ export function endRetrying(task: Task, error: TaskErrorView, retryAt: Date, pro
         retryAt,
       },
       reason: `${error.code}: ${error.message}`,
+      logLines,
     },
-    { kind: 'retrying', retryAt },
+    () => ({ kind: 'retrying', retryAt }),
   );
 }
 
-export function endFailed(task: Task, error: TaskErrorView, progress: number) {
+export function endFailed(
+  task: Task,
+  error: TaskErrorView,
+  progress: number,
+  logLines: TaskLogLine[] = [],
+) {
   return endRunning(
     task,
     {
       to: 'failed',
-      data: {
-        progress,
-        progressMessage: 'Failed',
-        error: { ...error },
-        finishedAt: new Date(),
-      },
+      data: { progress, progressMessage: 'Failed', error: { ...error }, finishedAt: new Date() },
       reason: `${error.code}: ${error.message}`,
+      logLines,
     },
-    { kind: 'failed', error },
+    (moved) => ({ kind: 'failed', error, task: moved }),
   );
 }
 
 /** A stopping worker gives the task back without using up one of its attempts. */
-export function endHandedBack(task: Task, progress: number) {
+export function endHandedBack(task: Task, progress: number, logLines: TaskLogLine[] = []) {
   return endRunning(
     task,
     {
       to: 'queued',
       data: {
-        attempts: { decrement: 1 },
+        attempts: 'decrement',
         progress,
         progressMessage: 'Interrupted by a worker shutdown; it will resume.',
       },
       reason: 'Worker shutdown: handed back to the queue.',
+      logLines,
     },
-    { kind: 'handed-back' },
+    () => ({ kind: 'handed-back' }),
   );
 }

@@ -3,7 +3,7 @@ import { getEnv } from '@/lib/env';
 import { getLogger } from '@/lib/logger';
 import type { BulkTaskAction } from '@/lib/tasks/task-inputs';
 import { isRetryable, type TaskView } from '@/lib/tasks/task-view';
-import { Prisma, type Task } from '@/lib/generated/prisma/client';
+import type { Task } from '@/lib/generated/prisma/client';
 import { canSeeTask, requireAdmin, requireUser, type Principal } from '@/server/auth/principal';
 import { recordAudit, type AuditContext } from '@/server/audit/audit-service';
 import { getPrisma } from '@/server/infra/clients';
@@ -121,8 +121,8 @@ async function retryOne(task: Task, actorId: string): Promise<Task> {
       maxAttempts: task.attempts + (findTaskType(task.type)?.defaults.attempts ?? 1),
       progress: 0,
       progressMessage: 'Queued for a retry',
-      error: Prisma.DbNull,
-      result: Prisma.DbNull,
+      error: null,
+      result: null,
       runAt: null,
       retryAt: null,
       cancelRequestedAt: null,

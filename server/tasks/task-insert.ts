@@ -1,12 +1,14 @@
 import type { ScheduleTrigger, TaskPriority, TaskStatus } from '@/lib/tasks/task-view';
 import { uuid7 } from '@/lib/uuid7';
 import type { Task } from '@/lib/generated/prisma/client';
+import { createGroupCommit } from '@/server/db/group-commit';
 import { getPrisma } from '@/server/infra/clients';
+import { isInfrastructureError } from '@/server/infra/infra-errors';
 
 // A new task is one SQL statement: its row, its first timeline entry, its outbox entry (the
 // promise that its job will exist in BullMQ) and its input files. One statement is atomic by
 // itself, needs no interactive transaction (whose wait for a pooled connection failed bursts
-// with P2028) and costs one round trip.
+// with P2028) and costs one round trip; tasks created at the same moment share it.
 
 /** How long the request path has to add the job itself before the outbox relay takes over. */
 export const OUTBOX_GRACE_MS = 5_000;
@@ -76,32 +78,77 @@ export function toTaskModel(row: RawTaskRow): Task {
   };
 }
 
-/** Inserts the task with its first transition, outbox entry and input files; its job id is its id. */
-export async function insertTask(input: NewTaskRow): Promise<Task> {
-  const files = input.inputs.map((file) => ({
-    id: uuid7(),
-    kind: file.kind,
-    name: file.name,
-    storage_key: file.key,
-    content_type: file.contentType,
-    size: file.size,
-    sha256: file.sha256,
-    meta: file.meta ?? null,
-  }));
+interface TaskInsertRow {
+  id: string;
+  type: string;
+  queue: string;
+  status: string;
+  priority: string;
+  payload: unknown;
+  max_attempts: number;
+  owner_id: string | null;
+  run_at: string | null;
+  schedule_id: string | null;
+  schedule_trigger: string | null;
+  idempotency_key: string | null;
+  idempotency_hash: string | null;
+  transition_id: string;
+  files: Array<Record<string, unknown>>;
+}
+
+function toInsertRow(input: NewTaskRow): TaskInsertRow {
+  return {
+    id: input.id,
+    type: input.type,
+    queue: input.queue,
+    status: input.status,
+    priority: input.priority,
+    payload: input.payload,
+    max_attempts: input.maxAttempts,
+    owner_id: input.ownerId,
+    run_at: input.runAt?.toISOString() ?? null,
+    schedule_id: input.scheduleId,
+    schedule_trigger: input.scheduleTrigger,
+    idempotency_key: input.idempotencyKey,
+    idempotency_hash: input.idempotencyHash,
+    transition_id: uuid7(),
+    files: input.inputs.map((file) => ({
+      id: uuid7(),
+      kind: file.kind,
+      name: file.name,
+      storage_key: file.key,
+      content_type: file.contentType,
+      size: file.size,
+      sha256: file.sha256,
+      meta: file.meta ?? null,
+    })),
+  };
+}
+
+/**
+ * One statement for a whole batch of new tasks. A task whose id or idempotency key is taken is
+ * skipped (ON CONFLICT DO NOTHING) rather than failing its neighbours; it comes back null.
+ */
+async function insertTaskBatch(inputs: NewTaskRow[]): Promise<Array<Task | null>> {
+  const rows = inputs.map(toInsertRow);
   const dueAt = new Date(Date.now() + OUTBOX_GRACE_MS);
-  const rows = await getPrisma().$queryRaw<RawTaskRow[]>`
-    WITH task AS (
+  const inserted = await getPrisma().$queryRaw<RawTaskRow[]>`
+    WITH input AS (
+      SELECT * FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(id uuid, type text,
+        queue text, status task_status, priority task_priority, payload jsonb, max_attempts int,
+        owner_id text, run_at timestamptz, schedule_id uuid, schedule_trigger text,
+        idempotency_key text, idempotency_hash text, transition_id uuid, files jsonb)
+    ), task AS (
       INSERT INTO tasks (id, type, queue, status, priority, payload, max_attempts, owner_id,
         job_id, run_at, schedule_id, schedule_trigger, idempotency_key, idempotency_hash, revision)
-      VALUES (${input.id}::uuid, ${input.type}, ${input.queue}, ${input.status}::task_status,
-        ${input.priority}::task_priority, ${JSON.stringify(input.payload)}::jsonb,
-        ${input.maxAttempts}, ${input.ownerId}, ${input.id}, ${input.runAt}::timestamptz,
-        ${input.scheduleId}::uuid, ${input.scheduleTrigger}, ${input.idempotencyKey},
-        ${input.idempotencyHash}, 1)
+      SELECT id, type, queue, status, priority, payload, max_attempts, owner_id, id::text, run_at,
+        schedule_id, schedule_trigger, idempotency_key, idempotency_hash, 1
+      FROM input
+      ON CONFLICT DO NOTHING
       RETURNING *
     ), transition AS (
       INSERT INTO task_transitions (id, task_id, revision, attempt, to_status)
-      SELECT ${uuid7()}::uuid, id, 1, 0, status FROM task
+      SELECT input.transition_id, task.id, 1, 0, task.status FROM task JOIN input USING (id)
     ), outbox AS (
       INSERT INTO task_outbox (job_id, task_id, due_at)
       SELECT job_id, id, ${dueAt}::timestamptz FROM task
@@ -110,13 +157,39 @@ export async function insertTask(input: NewTaskRow): Promise<Task> {
         sha256, meta)
       SELECT f.id, task.id, 'input', f.kind, f.name, f.storage_key, f.content_type, f.size,
         f.sha256, f.meta
-      FROM task, jsonb_to_recordset(${JSON.stringify(files)}::jsonb) AS f(id uuid, kind text,
+      FROM task JOIN input USING (id), jsonb_to_recordset(input.files) AS f(id uuid, kind text,
         name text, storage_key text, content_type text, size bigint, sha256 text, meta jsonb)
     )
     SELECT * FROM task`;
-  const row = rows[0];
-  if (!row) throw new Error(`Inserting task ${input.id} returned no row`);
-  return toTaskModel(row);
+  const byId = new Map(inserted.map((row) => [row.id as string, toTaskModel(row)]));
+  return inputs.map((input) => byId.get(input.id) ?? null);
+}
+
+/** The id or idempotency key of a new task was taken: shaped as the unique violation it is. */
+export class TaskConflictError extends Error {
+  readonly code = '23505';
+  constructor(taskId: string) {
+    super(`Task ${taskId} conflicts with an existing one (unique constraint)`);
+    this.name = 'TaskConflictError';
+  }
+}
+
+const insertGrouped = createGroupCommit<NewTaskRow, Task | null>({
+  maxBatch: 100,
+  maxInFlight: 4,
+  write: insertTaskBatch,
+  // A foreign key an item breaks (its owner was just deleted) fails that item only.
+  isItemError: (error) => !isInfrastructureError(error),
+});
+
+/**
+ * Inserts the task with its first transition, outbox entry and input files; its job id is its
+ * id. Concurrent inserts share one statement (server/db/group-commit.ts).
+ */
+export async function insertTask(input: NewTaskRow): Promise<Task> {
+  const task = await insertGrouped(input);
+  if (!task) throw new TaskConflictError(input.id);
+  return task;
 }
 
 /** A unique violation, from Prisma's own queries (P2002) or a raw statement (SQLSTATE 23505). */

@@ -1,6 +1,8 @@
+import type { JobsOptions } from 'bullmq';
 import type { TaskPriority } from '@/lib/tasks/task-view';
 import { rejectAfter } from '@/lib/time-limit';
 import type { Task } from '@/lib/generated/prisma/client';
+import { createGroupCommit } from '@/server/db/group-commit';
 import { getQueue } from '@/server/infra/queues';
 import type { TaskJobData } from './task-runner';
 
@@ -24,6 +26,32 @@ function dueAt(task: JobTask): Date | null {
  */
 const ADD_TIMEOUT_MS = 5_000;
 
+interface JobToAdd {
+  name: string;
+  data: TaskJobData;
+  opts: JobsOptions;
+}
+
+// One batcher per queue: jobs added at the same moment go to Redis in one addBulk (one round
+// trip, one MULTI) instead of one add each.
+const addBatchers = new Map<string, (job: JobToAdd) => Promise<void>>();
+
+function addToQueue(queueName: string, job: JobToAdd): Promise<void> {
+  let add = addBatchers.get(queueName);
+  if (!add) {
+    add = createGroupCommit<JobToAdd, void>({
+      maxBatch: 200,
+      maxInFlight: 2,
+      write: async (jobs) => {
+        await getQueue(queueName).addBulk(jobs);
+        return jobs.map(() => undefined);
+      },
+    });
+    addBatchers.set(queueName, add);
+  }
+  return add(job);
+}
+
 /**
  * Adds the job of the task's next attempt (its id is task.jobId). Adding a job id that exists
  * changes nothing, so the request path, the outbox relay and the reconciler may all try.
@@ -32,16 +60,19 @@ export async function enqueueTaskJob(task: JobTask, timeoutMs = ADD_TIMEOUT_MS):
   if (!task.jobId) throw new Error(`Task ${task.id} has no job id`);
   const due = dueAt(task);
   const delay = due ? Math.max(0, due.getTime() - Date.now()) : 0;
-  const data: TaskJobData = { taskId: task.id };
-  const add = getQueue(task.queue).add(task.type, data, {
-    jobId: task.jobId,
-    priority: BULLMQ_PRIORITY[task.priority],
-    ...(delay > 0 ? { delay } : {}),
-    // Retries are the runner's (task-runner.ts), so the countdown shown is the real one.
-    attempts: 1,
-    // Postgres keeps the history; Redis keeps only what BullMQ needs.
-    removeOnComplete: { age: 3_600, count: 1_000 },
-    removeOnFail: { age: 7 * 86_400, count: 10_000 },
+  const add = addToQueue(task.queue, {
+    name: task.type,
+    data: { taskId: task.id },
+    opts: {
+      jobId: task.jobId,
+      priority: BULLMQ_PRIORITY[task.priority],
+      ...(delay > 0 ? { delay } : {}),
+      // Retries are the runner's (task-runner.ts), so the countdown shown is the real one.
+      attempts: 1,
+      // Postgres keeps the history; Redis keeps only what BullMQ needs.
+      removeOnComplete: { age: 3_600, count: 1_000 },
+      removeOnFail: { age: 7 * 86_400, count: 10_000 },
+    },
   });
   await rejectAfter(add, timeoutMs, `adding job ${task.jobId} timed out after ${timeoutMs} ms`);
 }

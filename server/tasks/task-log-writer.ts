@@ -10,21 +10,59 @@ const MAX_LINE_LENGTH = 1_000;
 const MAX_LINES_PER_ATTEMPT = 2_000;
 const FLUSH_INTERVAL_MS = 250;
 
-/**
- * The user-visible log of one attempt. Each line is published at once (the live path) and
- * written to Postgres in batches behind it, so a chatty processor costs a few inserts a second.
- */
+// Every attempt of this process shares one writer: each interval, the lines all of them logged
+// go to Postgres in one INSERT (group commit). An attempt's last lines go with its outcome
+// instead (TaskLogWriter.finish), in the statement that settles it, so a finished task never
+// shows without them.
+const writers = new Set<TaskLogWriter>();
+let timer: NodeJS.Timeout | null = null;
+let writing: Promise<void> = Promise.resolve();
+
+async function insertLines(lines: TaskLogLine[]): Promise<void> {
+  const rows = lines.map((line) => ({ ...line, task_id: line.taskId }));
+  // Joined to tasks: a task deleted while it ran drops its lines instead of failing the batch.
+  await getPrisma().$executeRaw`
+    INSERT INTO task_logs (id, task_id, attempt, level, message, at)
+    SELECT l.id, l.task_id, l.attempt, l.level, l.message, l.at
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS l(id uuid, task_id uuid,
+      attempt int, level text, message text, at timestamptz)
+    JOIN tasks t ON t.id = l.task_id
+    ON CONFLICT (id) DO NOTHING`;
+}
+
+function flushWriters(): void {
+  timer = null;
+  const lines: TaskLogLine[] = [];
+  const flushed: TaskLogWriter[] = [];
+  for (const writer of writers) {
+    const taken = writer.takePending();
+    if (taken.length === 0) continue;
+    lines.push(...taken);
+    flushed.push(writer);
+  }
+  if (lines.length === 0) return;
+  writing = writing
+    .then(() => insertLines(lines))
+    .catch((error: unknown) => {
+      getLogger().warn({ err: error, lines: lines.length }, 'could not persist task log lines');
+    });
+  for (const writer of flushed) writer.lastWrite = writing;
+}
+
+/** The user-visible log of one attempt: each line published at once, persisted behind it. */
 export class TaskLogWriter {
   private pending: TaskLogLine[] = [];
   private count = 0;
   private dropped = 0;
-  private timer: NodeJS.Timeout | null = null;
-  private writing: Promise<void> = Promise.resolve();
+  /** The shared write that holds this attempt's earlier lines. */
+  lastWrite: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly taskId: string,
     private readonly attempt: number,
-  ) {}
+  ) {
+    writers.add(this);
+  }
 
   log(message: string, level: TaskLogLevel = 'info'): void {
     this.count += 1;
@@ -32,6 +70,11 @@ export class TaskLogWriter {
       this.dropped += 1;
       return;
     }
+    this.push(message, level);
+    timer ??= setTimeout(flushWriters, FLUSH_INTERVAL_MS);
+  }
+
+  private push(message: string, level: TaskLogLevel): void {
     const line: TaskLogLine = {
       id: uuid7(),
       taskId: this.taskId,
@@ -42,48 +85,33 @@ export class TaskLogWriter {
     };
     this.pending.push(line);
     void publishBusMessage({ kind: 'task.log', line });
-    this.timer ??= setTimeout(() => {
-      this.timer = null;
-      void this.write();
-    }, FLUSH_INTERVAL_MS);
   }
 
-  /** Writes what is pending; called when the attempt ends. */
-  async flush(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    if (this.dropped > 0) {
-      const dropped = this.dropped;
-      this.dropped = 0;
-      this.count = 0;
-      this.log(`${dropped} more log lines were left out (limit ${MAX_LINES_PER_ATTEMPT}).`, 'warn');
-      if (this.timer) clearTimeout(this.timer);
-      this.timer = null;
-    }
-    await this.write();
+  /** Forgets an attempt that ended without finish() (it never ran its processor). */
+  close(): void {
+    writers.delete(this);
   }
 
-  private write(): Promise<void> {
-    const batch = this.pending;
+  takePending(): TaskLogLine[] {
+    const taken = this.pending;
     this.pending = [];
-    if (batch.length === 0) return this.writing;
-    this.writing = this.writing.then(() =>
-      getPrisma()
-        .taskLog.createMany({
-          data: batch.map((line) => ({
-            id: line.id,
-            taskId: line.taskId,
-            attempt: line.attempt,
-            level: line.level,
-            message: line.message,
-            at: new Date(line.at),
-          })),
-        })
-        .then(() => undefined)
-        .catch((error: unknown) => {
-          getLogger().warn({ err: error, taskId: this.taskId }, 'could not persist task log lines');
-        }),
-    );
-    return this.writing;
+    return taken;
+  }
+
+  /**
+   * The attempt is over: waits until its earlier lines are written and returns the rest, for
+   * the statement that records its outcome.
+   */
+  async finish(): Promise<TaskLogLine[]> {
+    writers.delete(this);
+    if (this.dropped > 0) {
+      this.push(
+        `${this.dropped} more log lines were left out (limit ${MAX_LINES_PER_ATTEMPT}).`,
+        'warn',
+      );
+      this.dropped = 0;
+    }
+    await this.lastWrite;
+    return this.takePending();
   }
 }

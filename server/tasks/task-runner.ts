@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { getEnv } from '@/lib/env';
 import { PermanentTaskError } from '@/lib/errors';
 import { getLogger } from '@/lib/logger';
-import { Prisma, type Task } from '@/lib/generated/prisma/client';
+import type { Task } from '@/lib/generated/prisma/client';
 import { notifyTaskFinished } from '@/server/email/completion-notice';
 import { getPrisma } from '@/server/infra/clients';
 import { getStorage } from '@/server/storage/storage';
@@ -26,7 +26,7 @@ import {
   unregisterRunning,
 } from './running-tasks';
 import { describeError, TaskTimeoutError } from './task-errors';
-import { transitionTask } from './task-transitions';
+import { transitionTask, type TaskChange } from './task-transitions';
 import { TaskLogWriter } from './task-log-writer';
 import { taskOutputPrefix, type TaskOutput, type TaskType } from './task-type';
 
@@ -56,11 +56,32 @@ export class AttemptSettledError extends UnrecoverableError {
   }
 }
 
+const STARTED = (): TaskChange => ({
+  attempts: 'increment',
+  progress: 0,
+  progressMessage: 'Started',
+  startedAt: new Date(),
+  finishedAt: null,
+  retryAt: null,
+  error: null,
+});
+
 /**
  * Moves the task to running as a new attempt of this job, or returns null when the job must not
- * run: the task is gone, finished, cancelled, or now belongs to a newer job.
+ * run: the task is gone, finished, cancelled, or now belongs to a newer job. The usual case (a
+ * waiting task whose job this is) is one statement; the rest reads the task first.
  */
 async function beginAttempt(job: Job<TaskJobData>, logger: Logger): Promise<Task | null> {
+  if (job.data.unrecordedAttempt === undefined) {
+    const started = await transitionTask({
+      taskId: job.data.taskId,
+      from: ['queued', 'delayed', 'retrying'],
+      to: 'running',
+      jobId: job.id,
+      data: STARTED(),
+    });
+    if (started) return started;
+  }
   const task = await getPrisma().task.findUnique({ where: { id: job.data.taskId } });
   if (!task || task.jobId !== job.id) return null;
   if (task.status === 'cancelling') {
@@ -85,21 +106,14 @@ async function beginAttempt(job: Job<TaskJobData>, logger: Logger): Promise<Task
     });
     return null;
   }
+  const { attempts, ...startedAgain } = STARTED();
   const started = await transitionTask({
     taskId: task.id,
     from: ['queued', 'delayed', 'retrying', 'running'],
     to: 'running',
     jobId: job.id,
-    data: {
-      // An attempt whose outcome was never recorded runs again under its own number.
-      ...(unrecorded ? {} : { attempts: { increment: 1 } }),
-      progress: 0,
-      progressMessage: 'Started',
-      startedAt: new Date(),
-      finishedAt: null,
-      retryAt: null,
-      error: Prisma.DbNull,
-    },
+    // An attempt whose outcome was never recorded runs again under its own number.
+    data: unrecorded ? startedAgain : { attempts, ...startedAgain },
     reason: lost
       ? 'The worker of the previous attempt was lost.'
       : unrecorded
@@ -200,14 +214,14 @@ async function runAttempt(
   } finally {
     for (const timer of timers) clearTimeout(timer);
   }
-  await reporter.flush();
-  await taskLog.flush();
+  reporter.stop();
+  const lines = await taskLog.finish();
   const { progress, message } = reporter.current;
   if (!('output' in outcome)) await discardOutputs(task.id, logger);
 
-  if ('output' in outcome) return endSucceeded(task, outcome.output, 'Done');
+  if ('output' in outcome) return endSucceeded(task, outcome.output, 'Done', lines);
   const reason: unknown = controller.signal.reason;
-  if (reason === SHUTDOWN_ABORT_REASON) return endHandedBack(task, progress);
+  if (reason === SHUTDOWN_ABORT_REASON) return endHandedBack(task, progress, lines);
   if (reason instanceof TaskCancelledError) {
     const forced = 'abandoned' in outcome;
     return endCancelled(
@@ -215,6 +229,7 @@ async function runAttempt(
       forced
         ? `Forced: the processor did not stop within the deadline (${message ?? 'no progress message'}).`
         : 'Stopped on request.',
+      lines,
     );
   }
   const error =
@@ -225,9 +240,9 @@ async function runAttempt(
     error instanceof UnrecoverableError ||
     error instanceof PermanentTaskError ||
     task.attempts >= task.maxAttempts;
-  if (final) return endFailed(task, described, progress);
+  if (final) return endFailed(task, described, progress, lines);
   const retryAt = new Date(Date.now() + computeBackoffMs(type.defaults.backoff, task.attempts));
-  return endRetrying(task, described, retryAt, progress);
+  return endRetrying(task, described, retryAt, progress, lines);
 }
 
 /**
@@ -287,6 +302,9 @@ export async function runTaskJob(
       await job.updateData({ ...job.data, unrecordedAttempt: task.attempts });
       await job.moveToDelayed(Date.now() + BEGIN_RETRY_DELAY_MS, token);
       throw new DelayedError();
+    } finally {
+      reporter.stop();
+      taskLog.close();
     }
   } finally {
     jobSignal?.removeEventListener('abort', onJobAbort);
@@ -294,7 +312,7 @@ export async function runTaskJob(
   }
 
   // Emails an owner who opted in (succeeded or failed only); never throws.
-  await notifyTaskFinished(taskId, end.kind);
+  if (end.kind === 'succeeded' || end.kind === 'failed') await notifyTaskFinished(end.task);
   switch (end.kind) {
     case 'retrying':
       await job.moveToDelayed(end.retryAt.getTime(), token);

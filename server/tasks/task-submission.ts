@@ -102,11 +102,7 @@ export async function submitTask(
   const hash = key
     ? fingerprint([type.name, payload, priority, input.delayMs ?? null, input.runAt ?? null])
     : null;
-  if (key && hash) {
-    const replay = await findReplay(user.userId, key, hash);
-    if (replay) return { task: toTaskView(replay), replayed: true };
-  }
-
+  // No lookup first: a new key (the usual case) costs only the insert; a repeat conflicts.
   try {
     const task = await recordTask({
       type,
@@ -118,7 +114,7 @@ export async function submitTask(
     });
     return { task, replayed: false };
   } catch (error) {
-    // The same key, submitted concurrently: the other request created the task.
+    // The same key, submitted before or concurrently: that request created the task.
     if (key && hash && isUniqueViolation(error)) {
       const replay = await findReplay(user.userId, key, hash);
       if (replay) return { task: toTaskView(replay), replayed: true };

@@ -28,6 +28,7 @@ const VARIABLES = [
   'ADMIN_PASSWORD',
   'AUTH_RATE_LIMIT_MAX',
   'AUTH_RATE_LIMIT_WINDOW_S',
+  'AUTH_CACHE_TTL_MS',
 ];
 
 let savedEnv: NodeJS.ProcessEnv;
@@ -84,6 +85,7 @@ describe('getEnv', () => {
       ADMIN_OVERVIEW_INTERVAL_MS: 2_000,
       AUTH_RATE_LIMIT_MAX: 10,
       AUTH_RATE_LIMIT_WINDOW_S: 60,
+      AUTH_CACHE_TTL_MS: 1_000,
       UPLOAD_MAX_BYTES: 1024 ** 3,
       UPLOAD_MAX_FILES: 20,
       RETENTION_DAYS: 30,
