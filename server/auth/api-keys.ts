@@ -6,7 +6,11 @@ import { recordAudit, type AuditContext } from '@/server/audit/audit-service';
 import { getPrisma } from '@/server/infra/clients';
 import { assertUnderRateLimit, consumeRateLimit } from '@/server/security/rate-limit';
 import type { Principal, UserPrincipal } from './principal';
-import { invalidateUserPrincipals, resolveCachedPrincipal, type LoadedPrincipal } from './principal-cache';
+import {
+  invalidateUserPrincipals,
+  resolveCachedPrincipal,
+  type LoadedPrincipal,
+} from './principal-cache';
 
 // API keys: `tdk_` + 40 random base62-ish characters. Only a SHA-256 hash is stored; the key is
 // shown once, when it is made. A key acts as its owner, with the owner's current role.
