@@ -105,8 +105,11 @@ export class PayloadTooLargeError extends AppError {
   readonly status = 413;
   readonly code = 'payload_too_large';
   readonly title = 'Payload too large';
-  constructor(readonly limitBytes: number) {
-    super(`The upload is larger than the limit of ${formatBytes(limitBytes)}.`);
+  constructor(
+    readonly limitBytes: number,
+    what = 'The upload',
+  ) {
+    super(`${what} is larger than the limit of ${formatBytes(limitBytes)}.`);
     this.name = 'PayloadTooLargeError';
   }
 }

@@ -4,6 +4,7 @@ import { getEnv } from '@/lib/env';
 import { getLogger } from '@/lib/logger';
 import { CLIENT_IP_HEADER } from '@/server/auth/principal';
 import { startDurabilityLoops } from '@/server/durability/durability-loop';
+import { serveDirectEndpoint } from '@/server/http/direct-endpoints';
 import { isUploadRequest, serveUpload } from '@/server/http/upload-endpoint';
 import { closeClients } from '@/server/infra/clients';
 import { attachSocketServer } from '@/server/realtime/socket-server';
@@ -24,7 +25,7 @@ async function main(): Promise<void> {
     // The client address for rate limits and the audit log, set here so no client can forge it.
     req.headers[CLIENT_IP_HEADER] = req.socket.remoteAddress ?? 'unknown';
     if (isUploadRequest(req)) void serveUpload(req, res);
-    else void handle(req, res);
+    else if (!serveDirectEndpoint(req, res)) void handle(req, res);
   });
   // Engine.IO wraps the request listener above and answers /socket.io/ itself.
   const realtime = await attachSocketServer(httpServer);

@@ -136,21 +136,24 @@ function claimLastUsedWrite(keyId: string, stored: Date | null, now: number): bo
 // Not principal.ts's ANONYMOUS: importing a value from there would make an import cycle.
 const NO_ONE: Principal = { kind: 'anonymous' };
 
-/** Resolves a presented key to its owner. Failed attempts are rate-limited per client. */
+/**
+ * Resolves a presented key to its owner. Failed attempts are rate-limited per client; a key
+ * that works is never refused for them, so one client sending bad keys from behind a shared
+ * proxy address does not lock out every integration behind it (and a working key costs no
+ * Redis round trip).
+ */
 export async function authenticateApiKey(key: string, ip: string): Promise<Principal> {
-  const env = getEnv();
-  const limit = { max: env.AUTH_RATE_LIMIT_MAX, windowSeconds: env.AUTH_RATE_LIMIT_WINDOW_S };
-  const bucket = `api-key-failures:${ip}`;
-  await assertUnderRateLimit(bucket, limit);
   const hash = key.startsWith(KEY_PREFIX) ? hashKey(key) : null;
   const principal = hash
     ? await resolveCachedPrincipal(`api-key:${hash}`, () => loadKeyPrincipal(hash))
     : NO_ONE;
-  if (principal.kind !== 'user') {
-    await consumeRateLimit(bucket, limit);
-    throw new UnauthorizedError('The API key is invalid, expired or revoked.');
-  }
-  return principal;
+  if (principal.kind === 'user') return principal;
+  const env = getEnv();
+  const limit = { max: env.AUTH_RATE_LIMIT_MAX, windowSeconds: env.AUTH_RATE_LIMIT_WINDOW_S };
+  const bucket = `api-key-failures:${ip}`;
+  await assertUnderRateLimit(bucket, limit);
+  await consumeRateLimit(bucket, limit);
+  throw new UnauthorizedError('The API key is invalid, expired or revoked.');
 }
 
 /** The key's owner as a principal, or anonymous when the key cannot be used. */

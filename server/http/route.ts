@@ -2,10 +2,18 @@ import type { z } from 'zod';
 import { ValidationError, toFieldErrors } from '@/lib/errors';
 import { errorToProblem } from './problem';
 
-type Handler<Context> = (request: Request, context: Context) => Promise<Response>;
+/**
+ * What a handler reads of its request. A fetch Request is one (Next's routes); so is the lighter
+ * one the web process builds for the routes it serves itself (server/http/direct-endpoints.ts).
+ */
+export type ApiRequest = Pick<Request, 'method' | 'url' | 'headers' | 'text'>;
+
+type Handler<Req, Context> = (request: Req, context: Context) => Promise<Response>;
 
 /** Wraps a route handler so every thrown error leaves as application/problem+json. */
-export function withProblems<Context>(handler: Handler<Context>): Handler<Context> {
+export function withProblems<Context, Req extends ApiRequest = Request>(
+  handler: Handler<Req, Context>,
+): Handler<Req, Context> {
   return async (request, context) => {
     try {
       return await handler(request, context);
@@ -16,7 +24,7 @@ export function withProblems<Context>(handler: Handler<Context>): Handler<Contex
 }
 
 export async function readJsonBody<Schema extends z.ZodType>(
-  request: Request,
+  request: ApiRequest,
   schema: Schema,
 ): Promise<z.output<Schema>> {
   const text = await request.text();
@@ -42,6 +50,6 @@ export function parseInput<Schema extends z.ZodType>(
   return parsed.data;
 }
 
-export function searchParamsObject(request: Request): Record<string, string> {
+export function searchParamsObject(request: ApiRequest): Record<string, string> {
   return Object.fromEntries(new URL(request.url).searchParams);
 }

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { BusMessage } from '@/lib/realtime/events';
 import { getLogger } from '@/lib/logger';
+import { createGroupCommit } from '@/lib/group-commit';
 import { createRedisConnection, getRedis } from '@/server/infra/clients';
 import { redisKey } from '@/server/infra/queues';
 import { isRedisDown } from '@/server/infra/redis-health';
@@ -12,17 +13,31 @@ function eventsChannel(): string {
   return redisKey('events');
 }
 
+// Messages published at the same moment leave as one pipeline (one write, one round trip).
+// One batch at a time, so they reach Redis, and every subscriber, in the order published.
+const publishGrouped = createGroupCommit<string, void>({
+  maxBatch: 500,
+  maxInFlight: 1,
+  write: async (messages) => {
+    const pipeline = getRedis().pipeline();
+    const channel = eventsChannel();
+    for (const message of messages) pipeline.publish(channel, message);
+    await pipeline.exec();
+    return messages.map(() => undefined);
+  },
+});
+
 /**
  * Never throws: a lost event is repaired by the next one or by the snapshot a client fetches
- * when it resubscribes. Callers that need ordering await it; hot paths need not (commands
- * on one connection keep their order).
+ * when it resubscribes. Callers that need ordering await it; hot paths need not (messages keep
+ * their order either way).
  */
 export async function publishBusMessage(message: BusMessage): Promise<void> {
   // During an outage the event is lost either way; waiting for Redis would hold up the caller.
   if (isRedisDown()) return;
-  await getRedis()
-    .publish(eventsChannel(), JSON.stringify(message))
-    .catch((error: unknown) => getLogger().warn({ err: error }, 'could not publish task event'));
+  await publishGrouped(JSON.stringify(message)).catch((error: unknown) =>
+    getLogger().warn({ err: error }, 'could not publish task event'),
+  );
 }
 
 export async function subscribeBusMessages(

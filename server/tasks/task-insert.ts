@@ -1,7 +1,7 @@
 import type { ScheduleTrigger, TaskPriority, TaskStatus } from '@/lib/tasks/task-view';
 import { uuid7 } from '@/lib/uuid7';
 import type { Task } from '@/lib/generated/prisma/client';
-import { createGroupCommit } from '@/server/db/group-commit';
+import { createGroupCommit } from '@/lib/group-commit';
 import { getPrisma } from '@/server/infra/clients';
 import { isInfrastructureError } from '@/server/infra/infra-errors';
 
@@ -176,7 +176,7 @@ export class TaskConflictError extends Error {
 
 const insertGrouped = createGroupCommit<NewTaskRow, Task | null>({
   maxBatch: 100,
-  maxInFlight: 4,
+  maxInFlight: 2,
   write: insertTaskBatch,
   // A foreign key an item breaks (its owner was just deleted) fails that item only.
   isItemError: (error) => !isInfrastructureError(error),
@@ -184,7 +184,7 @@ const insertGrouped = createGroupCommit<NewTaskRow, Task | null>({
 
 /**
  * Inserts the task with its first transition, outbox entry and input files; its job id is its
- * id. Concurrent inserts share one statement (server/db/group-commit.ts).
+ * id. Concurrent inserts share one statement (lib/group-commit.ts).
  */
 export async function insertTask(input: NewTaskRow): Promise<Task> {
   const task = await insertGrouped(input);

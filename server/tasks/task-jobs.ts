@@ -2,7 +2,7 @@ import type { JobsOptions } from 'bullmq';
 import type { TaskPriority } from '@/lib/tasks/task-view';
 import { rejectAfter } from '@/lib/time-limit';
 import type { Task } from '@/lib/generated/prisma/client';
-import { createGroupCommit } from '@/server/db/group-commit';
+import { createGroupCommit } from '@/lib/group-commit';
 import { getQueue } from '@/server/infra/queues';
 import type { TaskJobData } from './task-runner';
 
@@ -41,7 +41,7 @@ function addToQueue(queueName: string, job: JobToAdd): Promise<void> {
   if (!add) {
     add = createGroupCommit<JobToAdd, void>({
       maxBatch: 200,
-      maxInFlight: 2,
+      maxInFlight: 1,
       write: async (jobs) => {
         await getQueue(queueName).addBulk(jobs);
         return jobs.map(() => undefined);

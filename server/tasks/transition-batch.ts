@@ -2,7 +2,7 @@ import type { TaskLogLine } from '@/lib/realtime/events';
 import type { TaskStatus } from '@/lib/tasks/task-view';
 import { uuid7 } from '@/lib/uuid7';
 import type { Task } from '@/lib/generated/prisma/client';
-import { createGroupCommit, isRetryableConflict } from '@/server/db/group-commit';
+import { createGroupCommit, isRetryableConflict } from '@/lib/group-commit';
 import { getPrisma } from '@/server/infra/clients';
 import { isInfrastructureError } from '@/server/infra/infra-errors';
 import { OUTBOX_GRACE_MS, toTaskModel } from './task-insert';
@@ -232,7 +232,7 @@ async function writeTransitionBatch(
 /** Applies one status change; changes of other tasks at the same moment share its statement. */
 export const applyTransition = createGroupCommit<TransitionRow, TransitionedTask | null>({
   maxBatch: 100,
-  maxInFlight: 4,
+  maxInFlight: 2,
   write: writeTransitionBatch,
   keyOf: (row) => row.taskId,
   isRetryable: isRetryableConflict,
