@@ -1,5 +1,6 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import { Redis, type RedisOptions } from 'ioredis';
+import pg from 'pg';
 import { PrismaClient } from '@/lib/generated/prisma/client';
 import { getEnv } from '@/lib/env';
 import { restoreFastStringPrototype } from './fast-string-prototype';
@@ -14,6 +15,7 @@ restoreFastStringPrototype();
 
 interface Clients {
   prisma?: PrismaClient;
+  pool?: pg.Pool;
   redis?: Redis;
   extraRedis: Set<Redis>;
   closers: Array<() => Promise<void>>;
@@ -32,15 +34,31 @@ export function getPrisma(): PrismaClient {
   return state.prisma;
 }
 
+/**
+ * The connection pool under Prisma, for the few hot statements that run as named prepared
+ * statements (server/db/prepared-statement.ts): Prisma's raw queries are parsed and planned
+ * anew each time, which for the multi-row status change cost more than running it.
+ */
+export function getPgPool(): pg.Pool {
+  getPrisma();
+  const pool = clients().pool;
+  if (!pool) throw new Error('The Postgres pool was not created');
+  return pool;
+}
+
 function createPrismaClient(): PrismaClient {
   const env = getEnv();
-  const adapter = new PrismaPg({
+  const pool = new pg.Pool({
     connectionString: env.DATABASE_URL,
     max: env.DATABASE_POOL_MAX,
     // pg waits for a free connection for ever by default: a stuck database would hold every
     // request open. This bounds the wait (and the connect) for plain queries.
     connectionTimeoutMillis: env.DATABASE_POOL_TIMEOUT_MS,
   });
+  // An idle connection that breaks (Postgres restarted) must not crash the process.
+  pool.on('error', () => undefined);
+  clients().pool = pool;
+  const adapter = new PrismaPg(pool, { disposeExternalPool: true });
   return new PrismaClient({
     adapter,
     // Prisma gives up on getting a transaction's connection after 2 s by default (P2028), so a
@@ -96,6 +114,7 @@ export async function closeClients(): Promise<void> {
   for (const close of closers) await close().catch(() => undefined);
   await state.prisma?.$disconnect().catch(() => undefined);
   state.prisma = undefined;
+  state.pool = undefined;
   state.redis = undefined;
   for (const connection of state.extraRedis) await closeRedisConnection(connection);
   state.extraRedis.clear();

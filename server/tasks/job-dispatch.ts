@@ -1,5 +1,6 @@
 import { getLogger } from '@/lib/logger';
-import { getPrisma, onCloseClients } from '@/server/infra/clients';
+import { definePreparedStatement } from '@/server/db/prepared-statement';
+import { onCloseClients } from '@/server/infra/clients';
 import { isRedisDown } from '@/server/infra/redis-health';
 import { enqueueTaskJob, type JobTask } from './task-jobs';
 
@@ -13,6 +14,11 @@ import { enqueueTaskJob, type JobTask } from './task-jobs';
 const ADD_TIMEOUT_MS = 1_500;
 const DONE_FLUSH_DELAY_MS = 25;
 
+const deleteOutboxEntries = definePreparedStatement(
+  'outbox_done',
+  'DELETE FROM task_outbox WHERE job_id = ANY($1::varchar[])',
+);
+
 const done = new Set<string>();
 let flushTimer: NodeJS.Timeout | null = null;
 let closerRegistered = false;
@@ -24,10 +30,8 @@ export async function flushOutboxDone(): Promise<void> {
   const jobIds = [...done];
   done.clear();
   if (jobIds.length === 0) return;
-  await getPrisma()
-    .$executeRaw`DELETE FROM task_outbox WHERE job_id = ANY(${jobIds}::varchar[])`.catch(
-    (error: unknown) =>
-      getLogger().warn({ err: error, count: jobIds.length }, 'could not clear outbox entries'),
+  await deleteOutboxEntries([jobIds]).catch((error: unknown) =>
+    getLogger().warn({ err: error, count: jobIds.length }, 'could not clear outbox entries'),
   );
 }
 

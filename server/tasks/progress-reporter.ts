@@ -1,6 +1,6 @@
 import { getLogger } from '@/lib/logger';
 import { nowMs } from '@/lib/realtime/events';
-import { getPrisma } from '@/server/infra/clients';
+import { definePreparedStatement } from '@/server/db/prepared-statement';
 import { publishBusMessage } from '@/server/realtime/event-bus';
 
 const MAX_MESSAGE_LENGTH = 200;
@@ -25,13 +25,17 @@ let timer: NodeJS.Timeout | null = null;
 let writing: Promise<void> = Promise.resolve();
 let lastFlushAt = 0;
 
-async function writeProgress(rows: ProgressRow[]): Promise<void> {
-  await getPrisma().$executeRaw`
-    UPDATE tasks t SET progress = v.progress, progress_message = v.message, seq = v.seq
-    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+const updateProgress = definePreparedStatement(
+  'progress',
+  `UPDATE tasks t SET progress = v.progress, progress_message = v.message, seq = v.seq
+    FROM jsonb_to_recordset($1::jsonb)
         AS v(id uuid, revision int, seq int, progress int, message text),
       LATERAL (SELECT id FROM tasks WHERE id = v.id ORDER BY id FOR UPDATE SKIP LOCKED) locked
-    WHERE t.id = locked.id AND t.revision = v.revision AND t.status = 'running' AND t.seq < v.seq`;
+    WHERE t.id = locked.id AND t.revision = v.revision AND t.status = 'running' AND t.seq < v.seq`,
+);
+
+async function writeProgress(rows: ProgressRow[]): Promise<void> {
+  await updateProgress([JSON.stringify(rows)]);
 }
 
 function flushDirty(): void {

@@ -2,7 +2,7 @@ import type { ScheduleTrigger, TaskPriority, TaskStatus } from '@/lib/tasks/task
 import { uuid7 } from '@/lib/uuid7';
 import type { Task } from '@/lib/generated/prisma/client';
 import { createGroupCommit } from '@/lib/group-commit';
-import { getPrisma } from '@/server/infra/clients';
+import { definePreparedStatement } from '@/server/db/prepared-statement';
 import { isInfrastructureError } from '@/server/infra/infra-errors';
 
 // A new task is one SQL statement: its row, its first timeline entry, its outbox entry (the
@@ -125,16 +125,11 @@ function toInsertRow(input: NewTaskRow): TaskInsertRow {
   };
 }
 
-/**
- * One statement for a whole batch of new tasks. A task whose id or idempotency key is taken is
- * skipped (ON CONFLICT DO NOTHING) rather than failing its neighbours; it comes back null.
- */
-async function insertTaskBatch(inputs: NewTaskRow[]): Promise<Array<Task | null>> {
-  const rows = inputs.map(toInsertRow);
-  const dueAt = new Date(Date.now() + OUTBOX_GRACE_MS);
-  const inserted = await getPrisma().$queryRaw<RawTaskRow[]>`
+const runInsert = definePreparedStatement<RawTaskRow>(
+  'insert_tasks',
+  `
     WITH input AS (
-      SELECT * FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(id uuid, type text,
+      SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, type text,
         queue text, status task_status, priority task_priority, payload jsonb, max_attempts int,
         owner_id text, run_at timestamptz, schedule_id uuid, schedule_trigger text,
         idempotency_key text, idempotency_hash text, transition_id uuid, files jsonb)
@@ -151,7 +146,7 @@ async function insertTaskBatch(inputs: NewTaskRow[]): Promise<Array<Task | null>
       SELECT input.transition_id, task.id, 1, 0, task.status FROM task JOIN input USING (id)
     ), outbox AS (
       INSERT INTO task_outbox (job_id, task_id, due_at)
-      SELECT job_id, id, ${dueAt}::timestamptz FROM task
+      SELECT job_id, id, $2::timestamptz FROM task
     ), files AS (
       INSERT INTO task_files (id, task_id, role, kind, name, storage_key, content_type, size,
         sha256, meta)
@@ -160,7 +155,17 @@ async function insertTaskBatch(inputs: NewTaskRow[]): Promise<Array<Task | null>
       FROM task JOIN input USING (id), jsonb_to_recordset(input.files) AS f(id uuid, kind text,
         name text, storage_key text, content_type text, size bigint, sha256 text, meta jsonb)
     )
-    SELECT * FROM task`;
+    SELECT * FROM task`,
+);
+
+/**
+ * One statement for a whole batch of new tasks. A task whose id or idempotency key is taken is
+ * skipped (ON CONFLICT DO NOTHING) rather than failing its neighbours; it comes back null.
+ */
+async function insertTaskBatch(inputs: NewTaskRow[]): Promise<Array<Task | null>> {
+  const rows = inputs.map(toInsertRow);
+  const dueAt = new Date(Date.now() + OUTBOX_GRACE_MS);
+  const inserted = await runInsert([JSON.stringify(rows), dueAt.toISOString()]);
   const byId = new Map(inserted.map((row) => [row.id as string, toTaskModel(row)]));
   return inputs.map((input) => byId.get(input.id) ?? null);
 }

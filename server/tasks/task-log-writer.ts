@@ -1,7 +1,7 @@
 import { getLogger } from '@/lib/logger';
 import type { TaskLogLine } from '@/lib/realtime/events';
 import { uuid7 } from '@/lib/uuid7';
-import { getPrisma } from '@/server/infra/clients';
+import { definePreparedStatement } from '@/server/db/prepared-statement';
 import { publishBusMessage } from '@/server/realtime/event-bus';
 import type { TaskLogLevel } from './task-type';
 
@@ -18,16 +18,19 @@ const writers = new Set<TaskLogWriter>();
 let timer: NodeJS.Timeout | null = null;
 let writing: Promise<void> = Promise.resolve();
 
-async function insertLines(lines: TaskLogLine[]): Promise<void> {
-  const rows = lines.map((line) => ({ ...line, task_id: line.taskId }));
-  // Joined to tasks: a task deleted while it ran drops its lines instead of failing the batch.
-  await getPrisma().$executeRaw`
-    INSERT INTO task_logs (id, task_id, attempt, level, message, at)
+// Joined to tasks: a task deleted while it ran drops its lines instead of failing the batch.
+const insertLogLines = definePreparedStatement(
+  'log_lines',
+  `INSERT INTO task_logs (id, task_id, attempt, level, message, at)
     SELECT l.id, l.task_id, l.attempt, l.level, l.message, l.at
-    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS l(id uuid, task_id uuid,
-      attempt int, level text, message text, at timestamptz)
+    FROM jsonb_to_recordset($1::jsonb) AS l(id uuid, task_id uuid, attempt int, level text,
+      message text, at timestamptz)
     JOIN tasks t ON t.id = l.task_id
-    ON CONFLICT (id) DO NOTHING`;
+    ON CONFLICT (id) DO NOTHING`,
+);
+
+async function insertLines(lines: TaskLogLine[]): Promise<void> {
+  await insertLogLines([JSON.stringify(lines.map((line) => ({ ...line, task_id: line.taskId })))]);
 }
 
 function flushWriters(): void {

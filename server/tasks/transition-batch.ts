@@ -3,7 +3,7 @@ import type { TaskStatus } from '@/lib/tasks/task-view';
 import { uuid7 } from '@/lib/uuid7';
 import type { Task } from '@/lib/generated/prisma/client';
 import { createGroupCommit, isRetryableConflict } from '@/lib/group-commit';
-import { getPrisma } from '@/server/infra/clients';
+import { definePreparedStatement } from '@/server/db/prepared-statement';
 import { isInfrastructureError } from '@/server/infra/infra-errors';
 import { OUTBOX_GRACE_MS, toTaskModel } from './task-insert';
 
@@ -215,16 +215,14 @@ const STATEMENT = `
     u.banned AS owner_banned
   FROM upd LEFT JOIN users u ON u.id = upd.owner_id`;
 
+const runTransitions = definePreparedStatement<RawRow>('transition', STATEMENT);
+
 async function writeTransitionBatch(
   rows: TransitionRow[],
 ): Promise<Array<TransitionedTask | null>> {
   const requests = rows.map((row, n) => toRequestRow(row, n));
   const dueAt = new Date(Date.now() + OUTBOX_GRACE_MS);
-  const result = await getPrisma().$queryRawUnsafe<RawRow[]>(
-    STATEMENT,
-    JSON.stringify(requests),
-    dueAt.toISOString(),
-  );
+  const result = await runTransitions([JSON.stringify(requests), dueAt.toISOString()]);
   const byRequest = new Map(result.map((row) => [Number(row.request_n), toTransitioned(row)]));
   return rows.map((_, n) => byRequest.get(n) ?? null);
 }
