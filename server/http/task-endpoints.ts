@@ -1,5 +1,5 @@
 import { createTaskInputSchema, idempotencyKeySchema } from '@/lib/tasks/task-inputs';
-import { authenticateRequest } from '@/server/auth/principal';
+import { authenticateRequest, requireUser } from '@/server/auth/principal';
 import { submitTask } from '@/server/tasks/task-submission';
 import { withAdmission } from './admission';
 import { parseInput, readJsonBody, withProblems, type ApiRequest } from './route';
@@ -10,7 +10,8 @@ import { parseInput, readJsonBody, withProblems, type ApiRequest } from './route
 /** POST /api/v1/tasks */
 export const createTaskEndpoint = withAdmission(
   withProblems<void, ApiRequest>(async (request) => {
-    const principal = await authenticateRequest(request.headers);
+    // The caller is known before a byte of the body is read.
+    const principal = requireUser(await authenticateRequest(request.headers));
     const rawKey = request.headers.get('idempotency-key');
     const idempotencyKey = rawKey === null ? undefined : parseInput(idempotencyKeySchema, rawKey);
     const input = await readJsonBody(request, createTaskInputSchema);
