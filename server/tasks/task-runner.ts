@@ -71,7 +71,10 @@ const STARTED = (): TaskChange => ({
  * run: the task is gone, finished, cancelled, or now belongs to a newer job. The usual case (a
  * waiting task whose job this is) is one statement; the rest reads the task first.
  */
-async function beginAttempt(job: Job<TaskJobData>, logger: Logger): Promise<Task | null> {
+async function beginAttempt(
+  job: Job<TaskJobData>,
+  logger: Logger,
+): Promise<{ task: Task; fromWaiting: boolean } | null> {
   if (job.data.unrecordedAttempt === undefined) {
     const started = await transitionTask({
       taskId: job.data.taskId,
@@ -80,7 +83,7 @@ async function beginAttempt(job: Job<TaskJobData>, logger: Logger): Promise<Task
       jobId: job.id,
       data: STARTED(),
     });
-    if (started) return started;
+    if (started) return { task: started, fromWaiting: true };
   }
   const task = await getPrisma().task.findUnique({ where: { id: job.data.taskId } });
   if (!task || task.jobId !== job.id) return null;
@@ -121,7 +124,7 @@ async function beginAttempt(job: Job<TaskJobData>, logger: Logger): Promise<Task
         : undefined,
   });
   if (!started) logger.info('task changed before its attempt began; skipping its job');
-  return started;
+  return started ? { task: started, fromWaiting: false } : null;
 }
 
 /**
@@ -264,26 +267,31 @@ export async function runTaskJob(
   const entry = registerRunning(taskId, controller);
   let end: AttemptEnd;
   try {
-    let task: Task | null;
+    let begun: Awaited<ReturnType<typeof beginAttempt>>;
     try {
-      task = await beginAttempt(job, logger);
+      begun = await beginAttempt(job, logger);
     } catch (error) {
       // Postgres unreachable: nothing has changed yet, so try the same job again shortly.
       logger.error({ err: error }, 'could not begin the attempt; retrying the job shortly');
       await job.moveToDelayed(Date.now() + BEGIN_RETRY_DELAY_MS, token);
       throw new DelayedError();
     }
-    if (!task) return;
+    if (!begun) return;
+    const { task } = begun;
     markAttemptStarted(entry, task.revision, {
       taskId: task.id,
       type: task.type,
       queue: task.queue,
       startedAt: (task.startedAt ?? new Date()).toISOString(),
     });
-    // A cancel published before this worker held the job; with Redis down there is none to miss.
-    await resyncCancelRequests([taskId]).catch((error: unknown) =>
-      logger.warn({ err: error }, 'could not read pending cancel requests'),
-    );
+    // A cancel published before this worker held the job (the job of a lost attempt resumed);
+    // with Redis down there is none to miss. A task that was waiting had none: a cancel of a
+    // waiting task ends it at once, and any published since registerRunning reached us.
+    if (!begun.fromWaiting) {
+      await resyncCancelRequests([taskId]).catch((error: unknown) =>
+        logger.warn({ err: error }, 'could not read pending cancel requests'),
+      );
+    }
     const type = findTaskType(task.type);
     const reporter = new ProgressReporter(task.id, task.ownerId, task.attempts, task.revision);
     const taskLog = new TaskLogWriter(task.id, task.attempts);
