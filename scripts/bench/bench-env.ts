@@ -3,7 +3,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { deleteRedisKeys, recreateDatabase } from '@/tests/support/reset-services';
-import { spawnEntry, type BenchProcess } from './bench-process';
+import { spawnEntry, type BenchProcess, type SpawnOptions } from './bench-process';
 import { BenchSetupError } from './bench-script';
 import { BENCH_SETTINGS, ROOT } from './bench-settings';
 
@@ -62,16 +62,31 @@ async function waitForLiveWorker(url: string): Promise<void> {
   throw new BenchSetupError(`/api/health never reported a live worker; last answer: ${last}`);
 }
 
+/** Extra settings of one role's process, for benchmarks that instrument it. */
+export interface RoleOptions extends Pick<SpawnOptions, 'nodeArgs'> {
+  env?: Record<string, string>;
+}
+
+export interface BenchEnvOptions {
+  web?: RoleOptions;
+  worker?: RoleOptions;
+}
+
 /** Resets the bench database, Redis prefix and storage, then starts web + worker. */
-export async function startBenchEnv(): Promise<BenchEnv> {
+export async function startBenchEnv(options: BenchEnvOptions = {}): Promise<BenchEnv> {
   assertProductionBuild();
   await resetServices();
 
   // The production bundles, run as `npm start` runs them.
-  const web = spawnEntry('web', 'dist/server.mjs', {});
+  const web = spawnEntry('web', 'dist/server.mjs', options.web?.env ?? {}, options.web);
   // info only for the worker: we wait for its 'worker started' line, and the cancel benchmark
   // reads its 'cancel signal fired' lines; it logs nothing at info per step or per job.
-  const worker = spawnEntry('worker', 'dist/worker.mjs', { LOG_LEVEL: 'info' });
+  const worker = spawnEntry(
+    'worker',
+    'dist/worker.mjs',
+    { ...options.worker?.env, LOG_LEVEL: 'info' },
+    options.worker,
+  );
   const stop = async () => {
     await Promise.all([web.stop(), worker.stop()]);
   };
@@ -122,8 +137,11 @@ export async function startBenchEnv(): Promise<BenchEnv> {
 }
 
 /** Runs work against a fresh environment and always stops its processes afterwards. */
-export async function withBenchEnv<T>(work: (env: BenchEnv) => Promise<T>): Promise<T> {
-  const env = await startBenchEnv();
+export async function withBenchEnv<T>(
+  work: (env: BenchEnv) => Promise<T>,
+  options: BenchEnvOptions = {},
+): Promise<T> {
+  const env = await startBenchEnv(options);
   try {
     return await work(env);
   } finally {

@@ -146,20 +146,28 @@ function installSignalHandlers(): void {
   }
 }
 
+export interface SpawnOptions {
+  /** Node flags before the entry, e.g. a bench-only `--import` preload. */
+  nodeArgs?: string[];
+  /** A pipe to the child's stdin, for children that take commands. */
+  stdin?: boolean;
+}
+
 /** Runs a TypeScript entry point (relative to the repository root) as a benchmark child. */
 export function spawnEntry(
   name: string,
   entry: string,
   overrides: Record<string, string>,
+  options: SpawnOptions = {},
 ): BenchProcess {
   installSignalHandlers();
   // `node --import tsx` (as scripts/supervise.ts does in prod): one process per role, so our
   // signals reach the program itself and nothing is orphaned behind a wrapper.
   const loader = entry.endsWith('.mjs') ? [] : ['--import', 'tsx'];
-  const child = spawn(process.execPath, [...loader, entry], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...loader, entry], {
     cwd: ROOT,
     env: childEnv(overrides),
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [options.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
   });
   const proc = new BenchProcess(name, child);
   liveProcesses.add(proc);

@@ -27,9 +27,10 @@ export interface CreateThroughputOptions {
 
 const DEFAULT_OPTIONS: CreateThroughputOptions = { requests: 2_000, concurrency: 32, warmup: 100 };
 const HTTP_TIMEOUT_MS = 30_000;
-const TASK_TYPE = 'diagnostics.simulate';
-const TASK_QUEUE = 'diagnostics';
-const PAYLOAD = { steps: 1, stepMs: 0 };
+export const TASK_TYPE = 'diagnostics.simulate';
+export const TASK_QUEUE = 'diagnostics';
+/** The cheapest valid payload: one step of no work. */
+export const PAYLOAD = { steps: 1, stepMs: 0 };
 
 export interface SideResult {
   /** Successful creates per second of wall time, warm-up excluded. */
@@ -46,10 +47,10 @@ export interface CreateThroughputResult {
   taskdeck: SideResult;
 }
 
-type Attempt = { ok: true } | { ok: false; failure: string };
+export type Attempt = { ok: true } | { ok: false; failure: string };
 
 /** Runs `count` calls of `create` from `concurrency` callers; times each and the whole run. */
-async function drive(
+export async function drive(
   count: number,
   concurrency: number,
   create: () => Promise<Attempt>,
@@ -92,25 +93,7 @@ async function measureRawBullmq(options: CreateThroughputOptions): Promise<SideR
     prefix: BENCH_SETTINGS.QUEUE_PREFIX,
   });
   try {
-    // The options Taskdeck gives a task's job (server/tasks/task-jobs.ts).
-    return await measureSide(options, () =>
-      queue
-        .add(
-          TASK_TYPE,
-          { taskId: randomUUID() },
-          {
-            jobId: randomUUID(),
-            priority: 3,
-            attempts: 1,
-            removeOnComplete: { age: 3_600, count: 1_000 },
-            removeOnFail: { age: 7 * 86_400, count: 10_000 },
-          },
-        )
-        .then(
-          (): Attempt => ({ ok: true }),
-          (error: unknown): Attempt => ({ ok: false, failure: (error as Error).name }),
-        ),
-    );
+    return await measureSide(options, () => addRawJob(queue));
   } finally {
     await queue.obliterate({ force: true }).catch(() => undefined);
     await queue.close();
@@ -118,7 +101,31 @@ async function measureRawBullmq(options: CreateThroughputOptions): Promise<SideR
   }
 }
 
-async function postOne(env: BenchEnv, body: string): Promise<Attempt> {
+/** One `queue.add` with the options Taskdeck gives a task's job (server/tasks/task-jobs.ts). */
+export function addRawJob(queue: Queue): Promise<Attempt> {
+  return queue
+    .add(
+      TASK_TYPE,
+      { taskId: randomUUID() },
+      {
+        jobId: randomUUID(),
+        priority: 3,
+        attempts: 1,
+        removeOnComplete: { age: 3_600, count: 1_000 },
+        removeOnFail: { age: 7 * 86_400, count: 10_000 },
+      },
+    )
+    .then(
+      (): Attempt => ({ ok: true }),
+      (error: unknown): Attempt => ({ ok: false, failure: (error as Error).name }),
+    );
+}
+
+/** One `POST /api/v1/tasks` with a ready-made JSON body; 201 is the only success. */
+export async function postOne(
+  env: Pick<BenchEnv, 'url' | 'apiKey'>,
+  body: string,
+): Promise<Attempt> {
   try {
     const response = await fetch(`${env.url}/api/v1/tasks`, {
       method: 'POST',
@@ -161,7 +168,7 @@ export async function measureCreateThroughput(
   return { options, machine: describeMachine(), raw, taskdeck };
 }
 
-function formatFailures(failures: Record<string, number>): string {
+export function formatFailures(failures: Record<string, number>): string {
   const entries = Object.entries(failures);
   if (entries.length === 0) return 'none';
   return entries.map(([what, count]) => `${count} x ${what}`).join(', ');
