@@ -31,6 +31,26 @@ export default defineConfig([
     },
   },
   {
+    // Processors load only through their type's `processor: () => import(...)`, so the web process,
+    // which imports every type, never loads them (tests/unit/lean-web-imports.test.ts).
+    files: ['**/*.ts', '**/*.tsx'],
+    ignores: ['tests/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/*-processor', '**/*-processor.ts'],
+              message:
+                "Load a processor lazily, through its task type's processor: () => import('./<name>-processor').",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The env module itself, and tooling that configures processes rather than reading config.
     files: ['lib/env.ts', 'prisma.config.ts', 'scripts/**', 'tests/**', 'vitest.config.ts'],
     rules: { 'no-restricted-properties': 'off' },

@@ -18,6 +18,7 @@ import {
 import { computeBackoffMs } from './backoff';
 import { ProgressReporter } from './progress-reporter';
 import { findTaskType } from './registry';
+import { loadTaskProcessor } from './task-processors';
 import {
   markAttemptStarted,
   registerRunning,
@@ -199,7 +200,8 @@ async function runAttempt(
   }
   let outcome: Awaited<ReturnType<typeof settleProcessor>>;
   try {
-    const work = type.process({
+    const processTask = await loadTaskProcessor(type);
+    const work = processTask({
       taskId: task.id,
       attempt: task.attempts,
       payload: payload.data,
@@ -212,7 +214,7 @@ async function runAttempt(
     });
     outcome = await settleProcessor(work, controller.signal);
   } catch (error) {
-    // The processor threw before returning its promise.
+    // The processor could not be loaded, or threw before returning its promise.
     outcome = { error };
   } finally {
     for (const timer of timers) clearTimeout(timer);

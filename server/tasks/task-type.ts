@@ -78,7 +78,20 @@ export interface TaskType<Schema extends z.ZodType = z.ZodType> {
   /** Who may submit it; `user` when left out. */
   access?: TaskAccess;
   defaults: TaskDefaults;
-  process(context: TaskContext<z.output<Schema>>): Promise<TaskOutput>;
+  /**
+   * Loads the type's processor module: always `() => import('./<name>-processor')`. The web
+   * process imports every type (to validate payloads, list types, pick queues) and must not load
+   * what processors need (pdfkit, sharp, nodemailer, the CSV pipeline); only the worker calls
+   * this, once per type (server/tasks/task-processors.ts).
+   */
+  processor: () => Promise<TaskProcessorModule<z.output<Schema>>>;
+}
+
+export type TaskProcessor<Payload> = (context: TaskContext<Payload>) => Promise<TaskOutput>;
+
+/** What a `<name>-processor.ts` module exports. */
+export interface TaskProcessorModule<Payload> {
+  processTask: TaskProcessor<Payload>;
 }
 
 export function defineTaskType<Schema extends z.ZodType>(type: TaskType<Schema>): TaskType<Schema> {

@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { closeClients } from '@/server/infra/clients';
 import { getStorage } from '@/server/storage/storage';
-import { scratchKeyFor } from '@/server/tasks/types/diagnostics-simulate';
+import { scratchKeyFor } from '@/server/tasks/types/diagnostics-simulate-processor';
 import { launchChromium, openRecordedPage } from '../support/browser';
 import { createTestApiKey, createTestUser, type TestUser } from '../support/users';
 import {

@@ -9,7 +9,7 @@ import { getStorage } from '@/server/storage/storage';
 import { cancelTask } from '@/server/tasks/task-control';
 import { createTask } from '@/server/tasks/task-submission';
 import { getTask } from '@/server/tasks/task-service';
-import { scratchKeyFor } from '@/server/tasks/types/diagnostics-simulate';
+import { scratchKeyFor } from '@/server/tasks/types/diagnostics-simulate-processor';
 import { BusRecorder, isTerminal } from '../support/bus-recorder';
 import { killAllSpawned, spawnEntry, type SpawnedProcess } from '../support/spawn-process';
 import { movesOf, readTimeline, visibleStatuses, waitForJobState } from '../support/task-lifecycle';

@@ -1,9 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import {
-  reportFileName,
-  reportPayloadSchema,
-  type ReportPayload,
-} from '@/server/tasks/types/report-generate';
+import { reportPayloadSchema, type ReportPayload } from '@/server/tasks/types/report-generate';
+import { reportFileName } from '@/server/tasks/types/report-generate-processor';
 
 function issuesOf(input: unknown): Array<{ path: PropertyKey[]; message: string; code: string }> {
   const parsed = reportPayloadSchema.safeParse(input);

@@ -1,6 +1,15 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { defineTaskType } from '../task-type';
+
+export const stallPayloadSchema = z
+  .object({
+    durationMs: z.number().int().min(0).max(60_000).default(20_000),
+    /** Return with what there is once the soft time limit fires. */
+    honourSoftLimit: z.boolean().default(false),
+  })
+  .strict();
+
+export type StallPayload = z.output<typeof stallPayloadSchema>;
 
 /**
  * A processor that ignores its abort signal for a while, as badly behaved code does: checks that
@@ -12,13 +21,7 @@ export const diagnosticsStall = defineTaskType({
   title: 'Unresponsive work',
   description:
     'Ignores stop requests for a while, to check that forced cancels and time limits work.',
-  schema: z
-    .object({
-      durationMs: z.number().int().min(0).max(60_000).default(20_000),
-      /** Return with what there is once the soft time limit fires. */
-      honourSoftLimit: z.boolean().default(false),
-    })
-    .strict(),
+  schema: stallPayloadSchema,
   defaults: {
     queue: 'diagnostics',
     attempts: 1,
@@ -26,16 +29,5 @@ export const diagnosticsStall = defineTaskType({
     softTimeoutMs: 1_500,
     timeoutMs: 4_000,
   },
-  async process({ payload, softLimit, reportProgress }) {
-    const started = Date.now();
-    while (Date.now() - started < payload.durationMs) {
-      if (payload.honourSoftLimit && softLimit.aborted) {
-        return { result: { wrappedUp: true, elapsedMs: Date.now() - started } };
-      }
-      // Deliberately without the signal: this processor does not listen.
-      await sleep(50);
-      reportProgress(((Date.now() - started) / payload.durationMs) * 100);
-    }
-    return { result: { wrappedUp: false, elapsedMs: Date.now() - started } };
-  },
+  processor: () => import('./diagnostics-stall-processor'),
 });

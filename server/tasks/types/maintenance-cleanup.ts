@@ -1,10 +1,5 @@
 import { z } from 'zod';
-import { formatBytes } from '@/lib/format-bytes';
-import { getEnv } from '@/lib/env';
-import { purgeExpiredTasks } from '@/server/maintenance/retention-service';
 import { defineTaskType } from '../task-type';
-
-const DAY_MS = 86_400_000;
 
 export const cleanupPayloadSchema = z
   .object({
@@ -12,6 +7,8 @@ export const cleanupPayloadSchema = z
     olderThanDays: z.number().int().min(1).max(3650).optional(),
   })
   .strict();
+
+export type CleanupPayload = z.output<typeof cleanupPayloadSchema>;
 
 export const maintenanceCleanup = defineTaskType({
   name: 'maintenance.cleanup',
@@ -29,44 +26,5 @@ export const maintenanceCleanup = defineTaskType({
     softTimeoutMs: 50 * 60_000,
     timeoutMs: 60 * 60_000,
   },
-  async process({ payload, signal, softLimit, reportProgress, log }) {
-    const days = payload.olderThanDays ?? getEnv().RETENTION_DAYS;
-    const cutoff = new Date(Date.now() - days * DAY_MS);
-    reportProgress(0, `Looking for tasks finished before ${cutoff.toISOString()}`);
-    log(
-      `Removing tasks that finished more than ${days} days ago (before ${cutoff.toISOString()}).`,
-    );
-
-    const outcome = await purgeExpiredTasks({
-      olderThan: cutoff,
-      signal,
-      stopEarly: softLimit,
-      onProgress: ({ totals, batch, due }) => {
-        const message = `Removed ${totals.tasks} tasks (${formatBytes(totals.bytes)})`;
-        reportProgress(due > 0 ? Math.min(95, (totals.tasks / due) * 95) : 95, message);
-        log(
-          `Batch: ${batch.tasks} tasks, ${batch.files} files (${formatBytes(batch.bytes)})` +
-            (batch.skipped > 0 ? `; ${batch.skipped} kept, their files could not be removed` : ''),
-          batch.skipped > 0 ? 'warn' : 'info',
-        );
-      },
-    });
-
-    log(`Removed ${outcome.partials} unfinished writes older than a day.`);
-    const summary = `Removed ${outcome.tasks} tasks, ${outcome.files} files (${formatBytes(outcome.bytes)})`;
-    log(outcome.complete ? `${summary}.` : `${summary}; stopped at the time limit, run it again.`);
-    reportProgress(100, summary);
-    return {
-      result: {
-        cutoff: cutoff.toISOString(),
-        olderThanDays: days,
-        tasks: outcome.tasks,
-        files: outcome.files,
-        bytes: outcome.bytes,
-        partials: outcome.partials,
-        skipped: outcome.skipped,
-        complete: outcome.complete,
-      },
-    };
-  },
+  processor: () => import('./maintenance-cleanup-processor'),
 });

@@ -1,11 +1,7 @@
 import { z } from 'zod';
-import { REPORT_FORMATS, REPORT_KINDS, type ReportFormat } from '@/lib/tasks/task-inputs';
+import { REPORT_FORMATS, REPORT_KINDS } from '@/lib/tasks/task-inputs';
 import { listUtcDays } from '@/server/reports/activity-stats';
-import type { ReportContent } from '@/server/reports/report-content';
-import { formatReportCsv } from '@/server/reports/report-csv';
-import { REPORT_DEFINITIONS } from '@/server/reports/report-definitions';
-import { createSectionRunner } from '@/server/reports/report-sections';
-import { defineTaskType, taskOutputPrefix } from '../task-type';
+import { defineTaskType } from '../task-type';
 
 const MAX_RANGE_DAYS = 366;
 const isoDate = z.iso.date({ message: 'Use a date like 2026-01-31' });
@@ -53,16 +49,6 @@ export const reportPayloadSchema = z
 
 export type ReportPayload = z.output<typeof reportPayloadSchema>;
 
-const CONTENT_TYPES: Record<ReportFormat, string> = {
-  csv: 'text/csv; charset=utf-8',
-  pdf: 'application/pdf',
-};
-
-/** ASCII only (kind, dates, extension): it is both the storage key's last segment and the name. */
-export function reportFileName(payload: ReportPayload): string {
-  return `${payload.kind}-${payload.from}-to-${payload.to}.${payload.format}`;
-}
-
 export const reportGenerate = defineTaskType({
   name: 'report.generate',
   title: 'Task report',
@@ -76,45 +62,5 @@ export const reportGenerate = defineTaskType({
     // No soft limit: a report cut short would look complete, so it runs to the end or fails.
     timeoutMs: 10 * 60_000,
   },
-  async process({ taskId, payload, signal, reportProgress, log, storage }) {
-    const definition = REPORT_DEFINITIONS[payload.kind];
-    const range = { from: payload.from, to: payload.to };
-    const sections = createSectionRunner({
-      label: definition.label,
-      total: definition.sections + 1,
-      signal,
-      reportProgress,
-      log,
-    });
-    const { body, summary } = await definition.collect(range, sections);
-    const content: ReportContent = { ...body, kind: payload.kind, range, generatedAt: new Date() };
-
-    const name = reportFileName(payload);
-    const stored = await sections.run(
-      `writing the ${payload.format.toUpperCase()}`,
-      async () => {
-        // Loaded here, not at the top: the web process imports every task type (to validate
-        // payloads) and should not load pdfkit and its font machinery for that.
-        const file =
-          payload.format === 'pdf'
-            ? (await import('@/server/reports/report-pdf')).createReportPdf(content, { signal })
-            : formatReportCsv(content.tables);
-        return storage.write(`${taskOutputPrefix(taskId)}/${name}`, file);
-      },
-      (written) => `wrote ${name} (${written.size} bytes)`,
-    );
-    return {
-      result: { kind: payload.kind, format: payload.format, ...range, ...summary },
-      files: [
-        {
-          key: stored.key,
-          name,
-          contentType: CONTENT_TYPES[payload.format],
-          size: stored.size,
-          kind: 'report',
-          meta: { reportKind: payload.kind, format: payload.format, ...range },
-        },
-      ],
-    };
-  },
+  processor: () => import('./report-generate-processor'),
 });
