@@ -16,6 +16,8 @@ export interface CoreChildren {
   counterArgs: string[];
   /** The bare worker, relative to ROOT (as spawnEntry takes it). */
   rawWorkerEntry: string;
+  /** The bare Socket.IO server (the web's memory floor), relative to ROOT. */
+  bareSocketEntry: string;
 }
 
 export async function buildCoreChildren(): Promise<CoreChildren> {
@@ -28,6 +30,7 @@ export async function buildCoreChildren(): Promise<CoreChildren> {
     entryPoints: {
       'pg-query-counter': 'scripts/bench/pg-query-counter.ts',
       'core-raw-worker': 'scripts/bench/core-raw-worker.ts',
+      'bare-socket-server': 'scripts/bench/bare-socket-server.ts',
     },
     outdir: dir,
     outExtension: { '.js': '.mjs' },
@@ -44,5 +47,6 @@ export async function buildCoreChildren(): Promise<CoreChildren> {
     dir,
     counterArgs: ['--import', pathToFileURL(path.join(dir, 'pg-query-counter.mjs')).href],
     rawWorkerEntry: `${relativeDir}/core-raw-worker.mjs`,
+    bareSocketEntry: `${relativeDir}/bare-socket-server.mjs`,
   };
 }
