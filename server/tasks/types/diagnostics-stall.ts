@@ -5,7 +5,8 @@ import { defineTaskType } from '../task-type';
 /**
  * A processor that ignores its abort signal for a while, as badly behaved code does: checks that
  * forced cancels and the hard time limit still end the task. With honourSoftLimit it returns at
- * the soft limit instead, as well-behaved long work should.
+ * the soft limit instead, as well-behaved long work should. For admins only: it holds a worker slot
+ * while ignoring every stop request.
  */
 export const diagnosticsStall = defineTaskType({
   name: 'diagnostics.stall',
@@ -19,6 +20,7 @@ export const diagnosticsStall = defineTaskType({
       honourSoftLimit: z.boolean().default(false),
     })
     .strict(),
+  access: 'admin',
   defaults: {
     queue: 'diagnostics',
     attempts: 1,
