@@ -101,6 +101,20 @@ export class IdempotencyKeyReusedError extends AppError {
   }
 }
 
+/** A well-formed request beyond what this caller may ask for (an admin may): 422, naming fields. */
+export class LimitExceededError extends AppError {
+  readonly status = 422;
+  readonly code = 'limit_exceeded';
+  readonly title = 'Beyond your limits';
+  constructor(
+    message: string,
+    readonly fieldErrors: FieldError[] = [],
+  ) {
+    super(message);
+    this.name = 'LimitExceededError';
+  }
+}
+
 export class PayloadTooLargeError extends AppError {
   readonly status = 413;
   readonly code = 'payload_too_large';

@@ -28,7 +28,8 @@ export interface ProgressLatencyOptions {
   warmupSteps: number;
 }
 
-const DEFAULT_OPTIONS: ProgressLatencyOptions = { steps: 2_000, stepMs: 2, warmupSteps: 200 };
+// Within what a user may run (diagnostics.simulate: at most 1,000 steps); the bench key is a user's.
+const DEFAULT_OPTIONS: ProgressLatencyOptions = { steps: 1_000, stepMs: 2, warmupSteps: 100 };
 
 export interface ProgressLatencyResult {
   options: ProgressLatencyOptions;

@@ -25,7 +25,7 @@ function checkTaskType(input: ParsedScheduleInput): void {
     ]);
   }
   // Checked now so a mistake shows in the form; parsed again at every run (dates, defaults).
-  parsePayload(type, input.payload);
+  parsePayload(type, input.payload, 'admin');
 }
 
 function parseInput(input: unknown): ParsedScheduleInput {

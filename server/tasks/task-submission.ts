@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import {
   ForbiddenError,
   IdempotencyKeyReusedError,
+  LimitExceededError,
   ValidationError,
   toFieldErrors,
 } from '@/lib/errors';
@@ -9,7 +10,12 @@ import type { CreateTaskInput } from '@/lib/tasks/task-inputs';
 import type { ScheduleTrigger, TaskPriority, TaskView } from '@/lib/tasks/task-view';
 import { uuid7 } from '@/lib/uuid7';
 import type { Task } from '@/lib/generated/prisma/client';
-import { requireUser, type UserPrincipal, type Principal } from '@/server/auth/principal';
+import {
+  requireUser,
+  type Principal,
+  type Role,
+  type UserPrincipal,
+} from '@/server/auth/principal';
 import { getPrisma } from '@/server/infra/clients';
 import { publishBusMessage } from '@/server/realtime/event-bus';
 import { findTaskType, listTaskTypes } from './registry';
@@ -88,7 +94,7 @@ export async function submitTask(
   const type = resolveType(input.type);
   checkAccess(user, type);
   checkPriority(user, input.priority);
-  const payload = parsePayload(type, input.payload ?? {});
+  const payload = parsePayload(type, input.payload ?? {}, user.role);
   const priority = input.priority ?? 'normal';
   const runAt =
     input.runAt !== undefined
@@ -166,8 +172,12 @@ async function recordTask(input: RecordTaskInput): Promise<TaskView> {
   return view;
 }
 
-/** Parses a payload with its type's schema; a ValidationError names the fields under `payload`. */
-export function parsePayload(type: TaskType, payload: unknown): unknown {
+/**
+ * Parses a payload with its type's schema (a ValidationError, 400, names the fields under
+ * `payload`), then a user's (not an admin's) with its tighter `userSchema` where it has one (a
+ * LimitExceededError, 422). Schedules (made by admins) and our own services submit as `admin`.
+ */
+export function parsePayload(type: TaskType, payload: unknown, submitter: Role): unknown {
   const parsed = type.schema.safeParse(payload);
   if (!parsed.success) {
     throw new ValidationError(
@@ -175,7 +185,15 @@ export function parsePayload(type: TaskType, payload: unknown): unknown {
       toFieldErrors(parsed.error.issues, ['payload']),
     );
   }
-  return parsed.data;
+  if (submitter === 'admin' || !type.userSchema) return parsed.data;
+  const limited = type.userSchema.safeParse(payload);
+  if (!limited.success) {
+    throw new LimitExceededError(
+      `The payload asks for more than users may run as ${type.name}.`,
+      toFieldErrors(limited.error.issues, ['payload']),
+    );
+  }
+  return limited.data;
 }
 
 export interface ScheduledRunInput {
@@ -196,7 +214,7 @@ export async function createScheduledTask(
   input: ScheduledRunInput,
 ): Promise<{ task: TaskView; created: boolean }> {
   const type = resolveType(input.typeName);
-  const payload = parsePayload(type, input.payload);
+  const payload = parsePayload(type, input.payload, 'admin');
   try {
     const task = await recordTask({
       id: input.id,
@@ -232,7 +250,7 @@ export async function createInternalTask(
     id: options.id,
     type,
     ownerId,
-    payload: parsePayload(type, payload),
+    payload: parsePayload(type, payload, 'admin'),
     priority: options.priority ?? 'normal',
     runAt: null,
     idempotency: null,

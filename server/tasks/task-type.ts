@@ -75,6 +75,12 @@ export interface TaskType<Schema extends z.ZodType = z.ZodType> {
   title: string;
   description: string;
   schema: Schema;
+  /**
+   * What a non-admin's payload must also pass, when the type bounds what users may ask for
+   * (admins, schedules and the worker use `schema`). Usually `schema` with a refinement, so a
+   * payload beyond it answers 422 naming the field and the admin-only range.
+   */
+  userSchema?: z.ZodType<z.output<Schema>>;
   /** Who may submit it; `user` when left out. */
   access?: TaskAccess;
   defaults: TaskDefaults;

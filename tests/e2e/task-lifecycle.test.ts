@@ -22,6 +22,9 @@ const baseUrl = inject('baseUrl');
 let browser: Browser;
 let user: TestUser;
 let rest: RestClient;
+/** diagnostics.stall is for admins. */
+let admin: TestUser;
+let adminRest: RestClient;
 
 /** Every main-frame navigation and browser error, to explain a failure. */
 const pageEvents: string[] = [];
@@ -29,6 +32,8 @@ const pageEvents: string[] = [];
 beforeAll(async () => {
   user = await createTestUser('user', 'lifecycle');
   rest = createRestClient(baseUrl, await createTestApiKey(user));
+  admin = await createTestUser('admin', 'lifecycle-admin');
+  adminRest = createRestClient(baseUrl, await createTestApiKey(admin));
   browser = await launchChromium();
 });
 
@@ -37,9 +42,9 @@ afterAll(async () => {
   await closeClients();
 });
 
-async function openDashboard(): Promise<Page> {
+async function openDashboard(as: TestUser = user): Promise<Page> {
   const page = await openRecordedPage(browser, pageEvents, {
-    signedIn: { cookie: user.cookie, url: baseUrl },
+    signedIn: { cookie: as.cookie, url: baseUrl },
   });
   await page.goto(baseUrl);
   await page.locator('[data-testid="connection"][data-state="live"]').waitFor();
@@ -119,9 +124,9 @@ describe('task lifecycle in the browser', () => {
   });
 
   it('shows cancelling until a task that ignores the stop is forced to cancelled', async () => {
-    const page = await openDashboard();
-    // diagnostics.stall ignores its abort signal: the stop is forced at the deadline.
-    const task = await rest.createTask({
+    const page = await openDashboard(admin);
+    // diagnostics.stall (admins only) ignores its abort signal: the stop is forced at the deadline.
+    const task = await adminRest.createTask({
       type: 'diagnostics.stall',
       payload: { durationMs: 20_000 },
     });
@@ -137,7 +142,7 @@ describe('task lifecycle in the browser', () => {
       .getByTestId('task-timing')
       .filter({ hasText: /^Stopping: requested \d+ s ago$/ })
       .waitFor();
-    expect((await rest.getTask(task.id)).status).toBe('cancelling');
+    expect((await adminRest.getTask(task.id)).status).toBe('cancelling');
 
     // The deadline (CANCEL_DEADLINE_MS, 10 s by default) passes; generous room beyond it.
     await row
@@ -150,7 +155,7 @@ describe('task lifecycle in the browser', () => {
     expect(
       await row.locator('[data-testid="task-transition"][data-to="cancelled"]').textContent(),
     ).toContain('Forced');
-    expect((await rest.getTask(task.id)).status).toBe('cancelled');
+    expect((await adminRest.getTask(task.id)).status).toBe('cancelled');
     await closePage(page);
   });
 

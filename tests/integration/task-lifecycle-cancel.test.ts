@@ -182,7 +182,7 @@ describe('cancelling a task running in another process', () => {
   });
 
   it('forces the stop of a processor that ignores its signal, and ignores its late result', async () => {
-    const task = await createTask(owner.principal, {
+    const task = await createTask(admin.principal, {
       type: 'diagnostics.stall',
       // Under the 4 s hard limit: the processor returns on its own, after the forced cancel.
       payload: { durationMs: 3_000 },
@@ -191,12 +191,12 @@ describe('cancelling a task running in another process', () => {
       task.id,
       (u) => u.status === 'running' && u.progress > 0,
     );
-    const cancelling = await cancelTask(owner.principal, task.id, NO_AUDIT_CONTEXT);
+    const cancelling = await cancelTask(admin.principal, task.id, NO_AUDIT_CONTEXT);
     expect(cancelling.status).toBe('cancelling');
     const done = await bus.waitForUpdate(task.id, isTerminal, 10_000);
     expect(done.status).toBe('cancelled');
 
-    const timeline = await readTimeline(owner.principal, task.id);
+    const timeline = await readTimeline(admin.principal, task.id);
     expect(movesOf(timeline)).toEqual([
       '∅→queued',
       'queued→running',
@@ -217,7 +217,7 @@ describe('cancelling a task running in another process', () => {
       10_000,
     );
     await runProbe();
-    const stored = await getTask(owner.principal, task.id);
+    const stored = await getTask(admin.principal, task.id);
     expect(stored).toMatchObject({
       status: 'cancelled',
       revision: done.revision,
@@ -225,7 +225,7 @@ describe('cancelling a task running in another process', () => {
       progressMessage: 'Cancelled',
     });
     expect(stored.progress).toBeLessThan(100);
-    expect(await readTimeline(owner.principal, task.id)).toHaveLength(4);
+    expect(await readTimeline(admin.principal, task.id)).toHaveLength(4);
     expect(visibleStatuses(bus, task)).toEqual(['queued', 'running', 'cancelling', 'cancelled']);
   });
 });

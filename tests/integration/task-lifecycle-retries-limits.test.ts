@@ -56,7 +56,7 @@ async function createDeadLetter(principal = owner.principal): Promise<TaskView> 
 describe('time limits', () => {
   it('aborts at the hard limit and fails with a timeout, whatever the processor returns later', async () => {
     const { timeoutMs } = diagnosticsStall.defaults;
-    const task = await createTask(owner.principal, {
+    const task = await createTask(admin.principal, {
       type: 'diagnostics.stall',
       // Past the hard limit plus the deadline, so it is abandoned, then returns on its own.
       payload: { durationMs: timeoutMs + CANCEL_DEADLINE_MS + 1_000 },
@@ -68,7 +68,7 @@ describe('time limits', () => {
       attempt: 1,
       error: { code: 'timeout', message: 'The task took longer than its hard time limit of 4 s.' },
     });
-    const timeline = await readTimeline(owner.principal, task.id);
+    const timeline = await readTimeline(admin.principal, task.id);
     expect(movesOf(timeline)).toEqual(['∅→queued', 'queued→running', 'running→failed']);
     expect(timeline[2]!.reason).toMatch(/^timeout: /);
     expect(Date.parse(timeline[2]!.at) - Date.parse(running.startedAt!)).toBeGreaterThanOrEqual(
@@ -81,17 +81,17 @@ describe('time limits', () => {
       (u) => u.revision === running.revision && u.progress === 100,
       15_000,
     );
-    expect(await getTask(owner.principal, task.id)).toMatchObject({
+    expect(await getTask(admin.principal, task.id)).toMatchObject({
       status: 'failed',
       revision: done.revision,
       result: null,
       error: { code: 'timeout' },
     });
-    expect(await readTimeline(owner.principal, task.id)).toHaveLength(3);
+    expect(await readTimeline(admin.principal, task.id)).toHaveLength(3);
   });
 
   it('tells the processor at the soft limit; one that wraps up succeeds', async () => {
-    const task = await createTask(owner.principal, {
+    const task = await createTask(admin.principal, {
       type: 'diagnostics.stall',
       payload: { durationMs: 10_000, honourSoftLimit: true },
     });
@@ -103,7 +103,7 @@ describe('time limits', () => {
         .updatesOf(task.id)
         .some((u) => u.progressMessage === 'Soft time limit reached: wrapping up'),
     ).toBe(true);
-    const timeline = await readTimeline(owner.principal, task.id);
+    const timeline = await readTimeline(admin.principal, task.id);
     expect(movesOf(timeline)).toEqual(['∅→queued', 'queued→running', 'running→succeeded']);
   });
 });

@@ -15,6 +15,28 @@ export const simulatePayloadSchema = z
 
 export type SimulatePayload = z.output<typeof simulatePayloadSchema>;
 
+/** What a user (not an admin) may ask for: bounded work, so anyone signed up cannot hog a worker. */
+export const USER_SIMULATE_LIMITS = { steps: 1_000, totalMs: 60_000 } as const;
+
+// Checked on the parsed payload, so the defaults count too (steps × stepMs is the run's length).
+const userSimulateSchema = simulatePayloadSchema.superRefine((payload, context) => {
+  const { steps, totalMs } = USER_SIMULATE_LIMITS;
+  if (payload.steps > steps) {
+    context.addIssue({
+      code: 'custom',
+      path: ['steps'],
+      message: `At most ${steps.toLocaleString('en')} steps; longer runs are for admins.`,
+    });
+  }
+  if (payload.steps * payload.stepMs > totalMs) {
+    context.addIssue({
+      code: 'custom',
+      path: ['stepMs'],
+      message: `steps × stepMs is at most ${totalMs.toLocaleString('en')} ms (${totalMs / 1000} s); longer runs are for admins.`,
+    });
+  }
+});
+
 /**
  * Simulated work for checking the pipeline end to end (and for benchmarks): a number of
  * steps, each reporting progress, optionally failing at a given step on the first attempts.
@@ -24,6 +46,7 @@ export const diagnosticsSimulate = defineTaskType({
   title: 'Simulated work',
   description: 'Runs a number of timed steps with progress, to check the pipeline end to end.',
   schema: simulatePayloadSchema,
+  userSchema: userSimulateSchema,
   defaults: {
     queue: 'diagnostics',
     attempts: 3,

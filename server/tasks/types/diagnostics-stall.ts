@@ -14,7 +14,8 @@ export type StallPayload = z.output<typeof stallPayloadSchema>;
 /**
  * A processor that ignores its abort signal for a while, as badly behaved code does: checks that
  * forced cancels and the hard time limit still end the task. With honourSoftLimit it returns at
- * the soft limit instead, as well-behaved long work should.
+ * the soft limit instead, as well-behaved long work should. For admins only: it holds a worker slot
+ * while ignoring every stop request.
  */
 export const diagnosticsStall = defineTaskType({
   name: 'diagnostics.stall',
@@ -22,6 +23,7 @@ export const diagnosticsStall = defineTaskType({
   description:
     'Ignores stop requests for a while, to check that forced cancels and time limits work.',
   schema: stallPayloadSchema,
+  access: 'admin',
   defaults: {
     queue: 'diagnostics',
     attempts: 1,
