@@ -38,6 +38,11 @@ const envSchema = z.object({
   WORKER_HEARTBEAT_MS: z.coerce.number().int().min(100).default(5_000),
   /** How often a web process pushes the admin overview to the admins watching it. */
   ADMIN_OVERVIEW_INTERVAL_MS: z.coerce.number().int().min(250).max(60_000).default(2_000),
+  /**
+   * The longest one page of a task list may take in Postgres; past it the statement is
+   * cancelled and the caller is asked to narrow the search (422 search_too_broad).
+   */
+  TASK_LIST_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(1).max(60_000).default(200),
   NEXT_DEV: booleanish.optional(),
   /** Signs session cookies. Required in production; `npm start` generates one. */
   AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),

@@ -115,6 +115,23 @@ export class LimitExceededError extends AppError {
   }
 }
 
+/**
+ * A list query stopped by its statement timeout: the filters select too much to read in time
+ * (a rare combination over millions of tasks, a search whose words are everywhere).
+ */
+export class SearchTooBroadError extends AppError {
+  readonly status = 422;
+  readonly code = 'search_too_broad';
+  readonly title = 'Search too broad';
+  constructor(
+    message = 'This search takes too long to answer. Narrow it: add a type, an owner, a status or a time range, or search for a longer text.',
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'SearchTooBroadError';
+  }
+}
+
 export class PayloadTooLargeError extends AppError {
   readonly status = 413;
   readonly code = 'payload_too_large';

@@ -1,10 +1,21 @@
-import { createTaskInputSchema, idempotencyKeySchema } from '@/lib/tasks/task-inputs';
+import {
+  createTaskInputSchema,
+  idempotencyKeySchema,
+  listTasksQuerySchema,
+} from '@/lib/tasks/task-inputs';
 import { authenticateRequest, requireUser } from '@/server/auth/principal';
 import { submitTask } from '@/server/tasks/task-submission';
+import { listTasks } from '@/server/tasks/task-search';
 import { withAdmission } from './admission';
-import { parseInput, readJsonBody, withProblems, type ApiRequest } from './route';
+import {
+  parseInput,
+  readJsonBody,
+  searchParamsObject,
+  withProblems,
+  type ApiRequest,
+} from './route';
 
-// The REST create, shared by Next's route (app/api/v1/tasks/route.ts) and the web process's
+// The REST create and list, shared by Next's route (app/api/v1/tasks/route.ts) and the web process's
 // own fast path for it (direct-endpoints.ts): one handler, whichever serves the request.
 
 /** POST /api/v1/tasks */
@@ -26,3 +37,10 @@ export const createTaskEndpoint = withAdmission(
     });
   }),
 );
+
+/** GET /api/v1/tasks: one page of the caller's tasks (admins: everyone's), filtered. */
+export const listTasksEndpoint = withProblems<void, ApiRequest>(async (request) => {
+  const principal = await authenticateRequest(request.headers);
+  const query = parseInput(listTasksQuerySchema, searchParamsObject(request));
+  return Response.json(await listTasks(principal, query));
+});

@@ -23,7 +23,35 @@ export function readResultFile(result: unknown): MainFile | null {
 
 const iso = (date: Date | null) => date?.toISOString() ?? null;
 
-export function toTaskView(task: Task): TaskView {
+/** The columns a task's view is made of (lists read only these). */
+export type TaskViewSource = Pick<
+  Task,
+  | 'id'
+  | 'type'
+  | 'queue'
+  | 'status'
+  | 'priority'
+  | 'progress'
+  | 'progressMessage'
+  | 'payload'
+  | 'result'
+  | 'error'
+  | 'attempts'
+  | 'maxAttempts'
+  | 'revision'
+  | 'seq'
+  | 'ownerId'
+  | 'createdAt'
+  | 'runAt'
+  | 'retryAt'
+  | 'cancelRequestedAt'
+  | 'startedAt'
+  | 'finishedAt'
+  | 'scheduleId'
+  | 'scheduleTrigger'
+>;
+
+export function toTaskView(task: TaskViewSource): TaskView {
   return {
     id: task.id,
     type: task.type,

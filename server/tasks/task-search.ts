@@ -1,4 +1,5 @@
-import { ForbiddenError, ValidationError } from '@/lib/errors';
+import { getEnv } from '@/lib/env';
+import { ForbiddenError, SearchTooBroadError, ValidationError } from '@/lib/errors';
 import { readCreatedBound, taskIdSchema, type ListTasksQuery } from '@/lib/tasks/task-inputs';
 import type { TaskStatus, TaskView } from '@/lib/tasks/task-view';
 import { Prisma } from '@/lib/generated/prisma/client';
@@ -15,12 +16,15 @@ import {
   encodeKeysetCursor,
   type KeysetCursor,
 } from '@/server/db/keyset-cursor';
-import { toTaskView } from './task-mapper';
+import { isQueryCanceled, runTimedStatement } from '@/server/db/timed-statement';
+import { taskViewColumns, taskViewFields, toTaskViews, type TaskListRow } from './task-list-rows';
 
 // The one task listing: the dashboard, the REST list and the admin task list, with filters
 // combined by AND and keyset pages over (created_at DESC, id DESC). Every filter column leads
-// an index whose second column is created_at, so each page is one short index range scan;
-// payload text goes through the trigram index tasks_payload_trgm_idx. No OFFSET, no COUNT.
+// an index whose second column is created_at (type with queue: tasks_type_queue_created_idx),
+// so each page is one short index range scan; payload text goes through the trigram index
+// tasks_payload_trgm_idx. One statement per page, no OFFSET, no COUNT, no read-back; a
+// combination that would still read too much is stopped by the statement timeout.
 
 /** The trigram index only serves patterns with at least one whole trigram. */
 export const MIN_PAYLOAD_SEARCH_LENGTH = 3;
@@ -28,6 +32,10 @@ export const MIN_PAYLOAD_SEARCH_LENGTH = 3;
 export interface TaskPage {
   data: TaskView[];
   nextCursor: string | null;
+}
+
+export interface AdminTaskPage extends TaskPage {
+  ownerEmails: Record<string, string>;
 }
 
 /** The service's input: the parsed REST query, or the same written by hand in server code. */
@@ -58,27 +66,28 @@ function readSearch(q: string): Prisma.Sql {
   return Prisma.sql`payload::text ILIKE ${`%${escapeLikePattern(text)}%`}`;
 }
 
-/** An admin's owner filter, a user id or an exact email, as the owner's id. */
-async function resolveOwnerId(owner: string): Promise<string> {
+/** An admin's owner filter, a user id or an exact email, as SQL naming the owner's id. */
+function ownerIdSql(owner: string): Prisma.Sql {
   const value = owner.trim();
-  const user = await getPrisma().user.findFirst({
-    where: value.includes('@')
-      ? { email: { in: [...new Set([value, value.toLowerCase()])] } }
-      : { id: value },
-    select: { id: true },
-  });
-  if (!user) {
+  if (!value.includes('@')) return Prisma.sql`${value}`;
+  const emails = [...new Set([value, value.toLowerCase()])];
+  // Resolved inside the page statement (an init plan, run once), not by a query before it.
+  return Prisma.sql`(SELECT id FROM users WHERE email = ANY(${emails}::text[]) LIMIT 1)`;
+}
+
+/** Only asked when a page filtered by owner came back empty: was the owner itself unknown? */
+async function assertOwnerExists(owner: string): Promise<void> {
+  const [found] = await getPrisma().$queryRaw<unknown[]>(
+    Prisma.sql`SELECT 1 AS found WHERE EXISTS (SELECT 1 FROM users WHERE id = ${ownerIdSql(owner)})`,
+  );
+  if (!found) {
     throw new ValidationError('No such owner.', [
       { path: 'owner', message: 'No user has this id or email.' },
     ]);
   }
-  return user.id;
 }
 
-async function ownerCondition(
-  user: UserPrincipal,
-  owner: string | undefined,
-): Promise<Prisma.Sql | null> {
+function ownerCondition(user: UserPrincipal, owner: string | undefined): Prisma.Sql | null {
   // The visibility rule of principal.ts, in SQL: users are held to their own tasks.
   const visible = visibleTasksWhere(user);
   if (visible.ownerId !== undefined) {
@@ -86,7 +95,7 @@ async function ownerCondition(
     if (owner !== undefined) throw new ForbiddenError('Only admins can filter by owner.');
     return Prisma.sql`owner_id = ${visible.ownerId}`;
   }
-  return owner === undefined ? null : Prisma.sql`owner_id = ${await resolveOwnerId(owner)}`;
+  return owner === undefined ? null : Prisma.sql`owner_id = ${ownerIdSql(owner)}`;
 }
 
 function readStatuses(status: TaskListFilters['status']): TaskStatus[] {
@@ -94,13 +103,13 @@ function readStatuses(status: TaskListFilters['status']): TaskStatus[] {
   return typeof status === 'string' ? [status] : [...new Set(status)];
 }
 
-async function buildConditions(
+function buildConditions(
   user: UserPrincipal,
   filters: TaskListFilters,
   cursor: KeysetCursor | null,
-): Promise<Prisma.Sql[]> {
+): Prisma.Sql[] {
   const conditions: Array<Prisma.Sql | null> = [
-    await ownerCondition(user, filters.owner),
+    ownerCondition(user, filters.owner),
     filters.type === undefined ? null : Prisma.sql`type = ${filters.type}`,
     filters.queue === undefined ? null : Prisma.sql`queue = ${filters.queue}`,
     filters.from === undefined ? null : Prisma.sql`created_at >= ${readCreatedBound(filters.from)}`,
@@ -113,81 +122,108 @@ async function buildConditions(
   return conditions.filter((condition): condition is Prisma.Sql => condition !== null);
 }
 
+export interface TaskPageOptions {
+  /** Admins: each row's owner email, joined in the same statement. */
+  withOwnerEmails?: boolean;
+}
+
 /**
- * The ids of one page (plus one more, which says there is a next page), newest first. Exported
- * for the benchmark, which shows the plan Postgres picks for it.
+ * The one statement of a page: its tasks (plus one more, which says there is a next page),
+ * newest first, as view-shaped rows. Exported for the benchmark, which runs it raw.
  */
-export async function buildTaskPageQuery(
+export function buildTaskPageQuery(
   principal: UserPrincipal,
   filters: TaskListFilters,
-): Promise<Prisma.Sql> {
+  options: TaskPageOptions = {},
+): Prisma.Sql {
   const cursor = filters.cursor ? decodeKeysetCursor(filters.cursor, isUuid) : null;
-  const conditions = await buildConditions(principal, filters, cursor);
+  const conditions = buildConditions(principal, filters, cursor);
   const take = filters.limit + 1;
   const select = (extra: Prisma.Sql[]) => {
     const all = [...conditions, ...extra];
     return Prisma.sql`
-      SELECT id, created_at FROM tasks
+      SELECT ${taskViewColumns('t')} FROM tasks t
       WHERE ${all.length > 0 ? Prisma.join(all, ' AND ') : Prisma.sql`TRUE`}
-      ORDER BY created_at DESC, id DESC
+      ORDER BY t.created_at DESC, t.id DESC
       LIMIT ${take}`;
   };
   const statuses = readStatuses(filters.status);
-  if (statuses.length <= 1) {
-    return select(statuses.map((status) => Prisma.sql`status = ${status}::task_status`));
-  }
   // Several statuses: `status = ANY(…)` would read every row of the rarer ones and sort them.
   // One ordered, limited scan per status (tasks_status_created_idx), merged, reads a page each.
-  const branches = statuses.map(
-    (status) => Prisma.sql`(${select([Prisma.sql`status = ${status}::task_status`])})`,
-  );
+  const page =
+    statuses.length <= 1
+      ? select(statuses.map((status) => Prisma.sql`status = ${status}::task_status`))
+      : Prisma.sql`
+          SELECT * FROM (${Prisma.join(
+            statuses.map(
+              (status) => Prisma.sql`(${select([Prisma.sql`status = ${status}::task_status`])})`,
+            ),
+            ' UNION ALL ',
+          )}) AS by_status
+          ORDER BY "createdAt" DESC, id DESC
+          LIMIT ${take}`;
+  if (!options.withOwnerEmails) return page;
+  // Joined after the limit: one primary-key lookup per row of the page.
   return Prisma.sql`
-    SELECT id, created_at FROM (${Prisma.join(branches, ' UNION ALL ')}) AS by_status
-    ORDER BY created_at DESC, id DESC
-    LIMIT ${take}`;
+    SELECT ${taskViewFields('p')}, u.email AS "ownerEmail"
+    FROM (${page}) AS p LEFT JOIN users u ON u.id = p."ownerId"
+    ORDER BY p."createdAt" DESC, p.id DESC`;
+}
+
+/** Runs a page statement under the list timeout; a timeout becomes SearchTooBroadError. */
+async function readPage(query: Prisma.Sql): Promise<TaskListRow[]> {
+  try {
+    return await runTimedStatement<TaskListRow>({
+      text: query.text,
+      values: query.values,
+      timeoutMs: getEnv().TASK_LIST_STATEMENT_TIMEOUT_MS,
+    });
+  } catch (error) {
+    if (isQueryCanceled(error)) throw new SearchTooBroadError(undefined, { cause: error });
+    throw error;
+  }
+}
+
+async function listPage(
+  principal: Principal,
+  filters: TaskListFilters,
+  options: TaskPageOptions,
+): Promise<{ rows: TaskListRow[]; nextCursor: string | null }> {
+  const user = requireUser(principal);
+  const picked = await readPage(buildTaskPageQuery(user, filters, options));
+  const rows = picked.slice(0, filters.limit);
+  if (rows.length === 0 && filters.owner !== undefined) await assertOwnerExists(filters.owner);
+  const last = rows.at(-1);
+  return {
+    rows,
+    nextCursor:
+      picked.length > filters.limit && last
+        ? encodeKeysetCursor({ createdAt: last.createdAt, id: last.id })
+        : null,
+  };
 }
 
 /**
  * Lists the tasks the principal may see (users their own, admins everyone's), newest first,
  * filtered: status (one or several), type, owner (admins: a user id or exact email), queue,
  * created time (`from` inclusive, `to` exclusive) and `q` (a task id, or text in the payload).
+ * One statement per page, stopped after TASK_LIST_STATEMENT_TIMEOUT_MS (SearchTooBroadError).
  */
 export async function listTasks(principal: Principal, filters: TaskListFilters): Promise<TaskPage> {
-  const user = requireUser(principal);
-  const query = await buildTaskPageQuery(user, filters);
-  // Raw SQL picks the page (Prisma cannot write payload::text ILIKE); Prisma reads the rows.
-  const picked = await getPrisma().$queryRaw<Array<{ id: string; created_at: Date }>>(query);
-  const page = picked.slice(0, filters.limit);
-  if (page.length === 0) return { data: [], nextCursor: null };
-  const rows = await getPrisma().task.findMany({
-    where: { id: { in: page.map((row) => row.id) } },
-  });
-  const byId = new Map(rows.map((row) => [row.id, row]));
-  const last = page.at(-1);
-  return {
-    // A row deleted between the two reads drops out of the page; the cursor still holds.
-    data: page.flatMap((row) => {
-      const task = byId.get(row.id);
-      return task ? [toTaskView(task)] : [];
-    }),
-    nextCursor:
-      picked.length > filters.limit && last
-        ? encodeKeysetCursor({ createdAt: last.created_at, id: last.id })
-        : null,
-  };
+  const { rows, nextCursor } = await listPage(principal, filters, {});
+  return { data: toTaskViews(rows), nextCursor };
 }
 
-/** Admins: the emails of these owners, by id, for a page of tasks. */
-export async function findOwnerEmails(
+/** Admins: the same page, with the email of each task's owner by owner id. */
+export async function listTasksWithOwners(
   principal: Principal,
-  ownerIds: ReadonlyArray<string | null>,
-): Promise<Record<string, string>> {
+  filters: TaskListFilters,
+): Promise<AdminTaskPage> {
   requireAdmin(principal);
-  const ids = [...new Set(ownerIds.filter((id): id is string => id !== null))];
-  if (ids.length === 0) return {};
-  const users = await getPrisma().user.findMany({
-    where: { id: { in: ids } },
-    select: { id: true, email: true },
-  });
-  return Object.fromEntries(users.map((user) => [user.id, user.email]));
+  const { rows, nextCursor } = await listPage(principal, filters, { withOwnerEmails: true });
+  const ownerEmails: Record<string, string> = {};
+  for (const row of rows) {
+    if (row.ownerId !== null && row.ownerEmail) ownerEmails[row.ownerId] = row.ownerEmail;
+  }
+  return { data: toTaskViews(rows), nextCursor, ownerEmails };
 }

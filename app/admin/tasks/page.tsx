@@ -18,7 +18,7 @@ import { isAppError, toFieldErrors, type FieldError } from '@/lib/errors';
 import { listTasksQuerySchema } from '@/lib/tasks/task-inputs';
 import { isAdmin, type Principal } from '@/server/auth/principal';
 import { listQueueNames, listTaskTypes } from '@/server/tasks/registry';
-import { findOwnerEmails, listTasks, type TaskPage } from '@/server/tasks/task-search';
+import { listTasksWithOwners, type AdminTaskPage } from '@/server/tasks/task-search';
 
 export const dynamic = 'force-dynamic';
 
@@ -37,8 +37,8 @@ interface Problem {
 async function loadPage(
   principal: Principal,
   params: TaskListParams,
-): Promise<{ page: TaskPage; problem: Problem | null }> {
-  const empty: TaskPage = { data: [], nextCursor: null };
+): Promise<{ page: AdminTaskPage; problem: Problem | null }> {
+  const empty: AdminTaskPage = { data: [], nextCursor: null, ownerEmails: {} };
   const parsed = listTasksQuerySchema.safeParse({ ...params, limit: PAGE_SIZE });
   if (!parsed.success) {
     return {
@@ -50,10 +50,11 @@ async function loadPage(
     };
   }
   try {
-    return { page: await listTasks(principal, parsed.data), problem: null };
+    return { page: await listTasksWithOwners(principal, parsed.data), problem: null };
   } catch (error) {
-    // A search too short, an unknown owner, a tampered cursor: said, not a crash.
-    if (!isAppError(error) || error.status !== 400) throw error;
+    // A search too short, an unknown owner, a tampered cursor, a search too broad to answer in
+    // time (422 search_too_broad): said, not a crash.
+    if (!isAppError(error) || (error.status !== 400 && error.status !== 422)) throw error;
     const fieldErrors = 'fieldErrors' in error ? (error.fieldErrors as FieldError[]) : [];
     return { page: empty, problem: { message: error.message, fieldErrors } };
   }
@@ -76,10 +77,6 @@ export default async function AdminTasksPage({
   if (principal.kind !== 'user' || !isAdmin(principal)) notFound();
   const params = readTaskListParams(await searchParams);
   const { page, problem } = await loadPage(principal, params);
-  const ownerEmails = await findOwnerEmails(
-    principal,
-    page.data.map((task) => task.ownerId),
-  );
   const types = listTaskTypes().map((type) => ({ name: type.name, title: type.title }));
   const filtered = hasFilters(params);
 
@@ -111,7 +108,7 @@ export default async function AdminTasksPage({
           </div>
           <AdminTaskTable
             tasks={page.data}
-            ownerEmails={ownerEmails}
+            ownerEmails={page.ownerEmails}
             empty={
               <div className="rounded-lg border border-dashed border-slate-300 bg-white p-10 text-center">
                 <p className="font-medium">
