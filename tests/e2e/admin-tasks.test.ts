@@ -1,10 +1,10 @@
-import pg from 'pg';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { getEnv } from '@/lib/env';
 import type { TaskView } from '@/lib/tasks/task-view';
 import { closeClients } from '@/server/infra/clients';
 import { launchChromium, openSignedInPage } from '../support/browser';
+import { lockTasksTable } from '../support/tasks-lock';
 import { createTestApiKey, createTestUser, type TestUser } from '../support/users';
 import { createRestClient, type RestClient } from './lifecycle-helpers';
 
@@ -146,23 +146,17 @@ describe('admin task list', () => {
   });
 
   it('asks to narrow a search its statement timeout stopped, instead of failing', async () => {
-    // For real: another connection holds a lock the list's read waits for, longer than
-    // TASK_LIST_STATEMENT_TIMEOUT_MS (200 ms), then lets go so the rest of the page can render.
-    const locker = new pg.Client({ connectionString: getEnv().DATABASE_URL });
-    await locker.connect();
+    // For real (tests/support/tasks-lock.ts): held past TASK_LIST_STATEMENT_TIMEOUT_MS, then
+    // let go so the rest of the page can render.
+    const lock = await lockTasksTable(getEnv().DATABASE_URL, 1_500);
     try {
-      await locker.query('BEGIN');
-      await locker.query('LOCK TABLE tasks IN ACCESS EXCLUSIVE MODE');
-      const release = setTimeout(() => void locker.query('ROLLBACK'), 1_500);
       const page = await openAs(admin, '/admin/tasks?q=report');
       const alert = page.getByRole('alert').filter({ hasText: 'Narrow it' });
       await alert.waitFor();
       expect(await alert.textContent()).toContain('add a type, an owner, a status or a time range');
-      clearTimeout(release);
       await page.context().close();
     } finally {
-      await locker.query('ROLLBACK').catch(() => undefined);
-      await locker.end();
+      await lock.release();
     }
   });
 });

@@ -1,5 +1,4 @@
 import path from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getEnv } from '@/lib/env';
 import { isAppError } from '@/lib/errors';
@@ -12,13 +11,13 @@ import { runTimedStatement } from '@/server/db/timed-statement';
 import { toActionFailure } from '@/server/http/action';
 import { closeClients, getPgPool, getPrisma } from '@/server/infra/clients';
 import { listTasks, listTasksWithOwners } from '@/server/tasks/task-search';
+import { whileTasksLocked as whileLocked } from '../support/tasks-lock';
 import { createTestUser, type TestUser } from '../support/users';
 
 // The list's one statement: stopped by TASK_LIST_STATEMENT_TIMEOUT_MS and answered as
 // "narrow your search" (REST 422 search_too_broad, the load-more action's message), the
 // timeout kept to that statement, values written into its text safely, owner emails joined in.
-// The timeout is made to strike for real: another connection holds a lock the list's read
-// must wait for, and the statement timeout counts that wait.
+// The timeout is made to strike for real (tests/support/tasks-lock.ts).
 
 const root = path.resolve(import.meta.dirname, '../..');
 type Handler = (request: Request) => Promise<Response>;
@@ -49,19 +48,7 @@ async function seed(owner: TestUser, day: number): Promise<string> {
   return id;
 }
 
-/** Runs work while another connection holds a lock that every read of tasks waits for. */
-async function whileTasksLocked<T>(work: () => Promise<T>): Promise<T> {
-  const locker = new pg.Client({ connectionString: getEnv().DATABASE_URL });
-  await locker.connect();
-  try {
-    await locker.query('BEGIN');
-    await locker.query('LOCK TABLE tasks IN ACCESS EXCLUSIVE MODE');
-    return await work();
-  } finally {
-    await locker.query('ROLLBACK').catch(() => undefined);
-    await locker.end();
-  }
-}
+const whileTasksLocked = <T>(work: () => Promise<T>) => whileLocked(getEnv().DATABASE_URL, work);
 
 const listUrl = (query: string) => `http://localhost/api/v1/tasks?${query}`;
 const asAlice = () => ({ headers: { authorization: `Bearer ${aliceKey}` } });
