@@ -26,6 +26,7 @@ export function Dashboard({
   typicalDurations,
   uploadMaxBytes,
   ownerEmails = null,
+  initialLoadError = null,
 }: {
   initialTasks: TaskView[];
   initialCursor: string | null;
@@ -42,10 +43,12 @@ export function Dashboard({
   uploadMaxBytes: number;
   /** For admins, who see every user's tasks: owner id → email, to label each row. */
   ownerEmails?: Record<string, string> | null;
+  /** Why the first page could not be read (the list's statement timeout), if it could not. */
+  initialLoadError?: string | null;
 }) {
   const { tasks, connection, addTasks } = useLiveTasks(initialTasks);
   const [cursor, setCursor] = useState(initialCursor);
-  const [loadError, setLoadError] = useState<string | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(initialLoadError ?? null);
   const [loading, startLoading] = useTransition();
 
   function loadMore() {

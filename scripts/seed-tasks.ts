@@ -51,7 +51,8 @@ WITH params AS (
   SELECT $2::text[] AS type_values, $3::float8[] AS type_thresholds, $4::text[] AS type_queues,
          $5::text[] AS status_values, $6::float8[] AS status_thresholds,
          $7::text[] AS active_values, $8::float8[] AS active_thresholds,
-         $9::text[] AS owners, $10::text[] AS stems, $11::text[] AS extensions
+         $9::text[] AS owners, $10::text[] AS stems, $11::text[] AS extensions,
+         $12::float8 AS active_share
 ), draws AS (
   SELECT random() AS r_active, random() AS r_time, random() AS r_status, random() AS r_type,
          random() AS r_owner, random() AS r_prio, random() AS r_a, random() AS r_b,
@@ -61,11 +62,11 @@ WITH params AS (
   SELECT d.*, p.*,
     ${pickSql('d.r_type', 'type')} AS type,
     p.type_queues[width_bucket(d.r_type, p.type_thresholds) + 1] AS queue,
-    CASE WHEN d.r_active < ${ACTIVE_SHARE}
+    CASE WHEN d.r_active < p.active_share
       THEN now() - d.r_time * interval '${ACTIVE_WINDOW_HOURS} hours'
       ELSE now() - interval '${ACTIVE_WINDOW_HOURS} hours' - d.r_time * interval '${DAYS} days'
     END AS created_at,
-    CASE WHEN d.r_active < ${ACTIVE_SHARE} THEN ${pickSql('d.r_status', 'active')}
+    CASE WHEN d.r_active < p.active_share THEN ${pickSql('d.r_status', 'active')}
       ELSE ${pickSql('d.r_status', 'status')} END AS status,
     p.owners[1 + floor(power(d.r_owner, 2) * array_length(p.owners, 1))::int] AS owner_id
   FROM draws d CROSS JOIN params p
@@ -134,6 +135,11 @@ export interface SeedOptions {
   count: number;
   reset?: boolean;
   force?: boolean;
+  /**
+   * The share of recent unfinished tasks (default 1.5 %). 0 for a database a web process will
+   * serve: unfinished tasks without BullMQ jobs would keep its reconciler busy repairing them.
+   */
+  activeShare?: number;
   log?: (line: string) => void;
 }
 
@@ -218,6 +224,7 @@ export async function seedTasks(options: SeedOptions): Promise<number> {
         owners,
         stems,
         ['csv', 'csv', 'csv', 'jpg', 'pdf'],
+        options.activeShare ?? ACTIVE_SHARE,
       ]);
       done += rows;
       const seconds = (performance.now() - batchStarted) / 1000;

@@ -29,8 +29,18 @@ export type CreateTaskInput = z.infer<typeof createTaskInputSchema>;
 const blankAsAbsent = (value: unknown) =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
 
+// Postgres text cannot hold a NUL character: refused here rather than failing in the query.
 const optionalText = (max: number) =>
-  z.preprocess(blankAsAbsent, z.string().trim().min(1).max(max).optional());
+  z.preprocess(
+    blankAsAbsent,
+    z
+      .string()
+      .trim()
+      .min(1)
+      .max(max)
+      .refine((text) => !text.includes('\u0000'), 'Remove the NUL character')
+      .optional(),
+  );
 
 /** `failed` or `failed,cancelled`: one status or several, any of which matches. */
 const isTaskStatus = (value: string): value is TaskStatus =>

@@ -66,7 +66,7 @@ async function timeRuns(scenario: Scenario, runs: number): Promise<number[]> {
 }
 
 async function explain(scenario: Scenario): Promise<{ plan: string; seqScan: boolean }> {
-  const query = await buildTaskPageQuery(scenario.principal ?? ADMIN, scenario.filters);
+  const query = buildTaskPageQuery(scenario.principal ?? ADMIN, scenario.filters);
   const [row] = await getPrisma().$queryRaw<Array<{ 'QUERY PLAN': ExplainOutput[] }>>(
     Prisma.sql`EXPLAIN (ANALYZE, FORMAT JSON) ${query}`,
   );

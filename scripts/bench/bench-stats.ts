@@ -6,6 +6,7 @@ export interface LatencySummary {
   mean: number;
   p50: number;
   p90: number;
+  p95: number;
   p99: number;
   max: number;
 }
@@ -25,6 +26,7 @@ export function summarizeLatencies(samples: number[]): LatencySummary {
     mean: sorted.length > 0 ? total / sorted.length : Number.NaN,
     p50: pickPercentile(sorted, 50),
     p90: pickPercentile(sorted, 90),
+    p95: pickPercentile(sorted, 95),
     p99: pickPercentile(sorted, 99),
     max: sorted.at(-1) ?? Number.NaN,
   };

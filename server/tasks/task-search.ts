@@ -173,11 +173,7 @@ export function buildTaskPageQuery(
 /** Runs a page statement under the list timeout; a timeout becomes SearchTooBroadError. */
 async function readPage(query: Prisma.Sql): Promise<TaskListRow[]> {
   try {
-    return await runTimedStatement<TaskListRow>({
-      text: query.text,
-      values: query.values,
-      timeoutMs: getEnv().TASK_LIST_STATEMENT_TIMEOUT_MS,
-    });
+    return await runTimedStatement<TaskListRow>(query, getEnv().TASK_LIST_STATEMENT_TIMEOUT_MS);
   } catch (error) {
     if (isQueryCanceled(error)) throw new SearchTooBroadError(undefined, { cause: error });
     throw error;

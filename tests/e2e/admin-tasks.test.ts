@@ -1,8 +1,10 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { getEnv } from '@/lib/env';
 import type { TaskView } from '@/lib/tasks/task-view';
 import { closeClients } from '@/server/infra/clients';
 import { launchChromium, openSignedInPage } from '../support/browser';
+import { lockTasksTable } from '../support/tasks-lock';
 import { createTestApiKey, createTestUser, type TestUser } from '../support/users';
 import { createRestClient, type RestClient } from './lifecycle-helpers';
 
@@ -141,5 +143,20 @@ describe('admin task list', () => {
     await alert.getByRole('link', { name: 'Clear filters' }).click();
     await page.waitForURL(`${baseUrl}/admin/tasks`);
     await page.context().close();
+  });
+
+  it('asks to narrow a search its statement timeout stopped, instead of failing', async () => {
+    // For real (tests/support/tasks-lock.ts): held past TASK_LIST_STATEMENT_TIMEOUT_MS, then
+    // let go so the rest of the page can render.
+    const lock = await lockTasksTable(getEnv().DATABASE_URL, 1_500);
+    try {
+      const page = await openAs(admin, '/admin/tasks?q=report');
+      const alert = page.getByRole('alert').filter({ hasText: 'Narrow it' });
+      await alert.waitFor();
+      expect(await alert.textContent()).toContain('add a type, an owner, a status or a time range');
+      await page.context().close();
+    } finally {
+      await lock.release();
+    }
   });
 });

@@ -1,8 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import type { Browser, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { getEnv } from '@/lib/env';
 import type { TaskView } from '@/lib/tasks/task-view';
 import { launchChromium, openRecordedPage } from '../support/browser';
+import { lockTasksTable } from '../support/tasks-lock';
 import { createTestApiKey, createTestUser, type TestUser } from '../support/users';
 
 // The dashboard in real Chromium against the production build and a real worker.
@@ -243,5 +245,22 @@ describe('dashboard', () => {
       before.length + 1,
     );
     await page.close();
+  });
+
+  it('says so when the statement timeout stopped the first page, instead of failing', async () => {
+    // For real (tests/support/tasks-lock.ts), let go soon after so the page renders.
+    const lock = await lockTasksTable(getEnv().DATABASE_URL, 1_500);
+    try {
+      const page = await openRecordedPage(browser, pageEvents, {
+        signedIn: { cookie: user.cookie, url: baseUrl },
+      });
+      await page.goto(baseUrl);
+      const alert = page.getByRole('alert').filter({ hasText: 'Narrow it' });
+      await alert.waitFor();
+      expect(await page.locator('[data-testid="task-row"]').count()).toBe(0);
+      await page.close();
+    } finally {
+      await lock.release();
+    }
   });
 });

@@ -35,8 +35,8 @@ export default async function DeadLettersPage({
     // Failed is final: a task fails only after its last attempt, so these are the dead letters.
     page = await listTasks(principal, { status: 'failed', limit: PAGE_SIZE, cursor });
   } catch (error) {
-    // A tampered cursor: say so, like the audit log does.
-    if (!isAppError(error) || error.status !== 400) throw error;
+    // A tampered cursor, a page its statement timeout stopped: say so, like the audit log does.
+    if (!isAppError(error) || (error.status !== 400 && error.status !== 422)) throw error;
     problem = error.message;
   }
   const users = await listUsers(principal);
