@@ -19,6 +19,11 @@ const nextConfig: NextConfig = {
     'pdfkit',
     'nodemailer',
   ],
+  experimental: {
+    // Next otherwise loads every route's server bundle at start; on demand, the web process
+    // starts smaller and holds only the routes it has served.
+    preloadEntriesOnStart: false,
+  },
   poweredByHeader: false,
   reactStrictMode: true,
 };

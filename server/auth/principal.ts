@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { UnauthorizedError, ForbiddenError } from '@/lib/errors';
-import { getAuth, throwIfDatabaseDown } from './auth';
 import { authenticateApiKey } from './api-keys';
 import { resolveCachedPrincipal } from './principal-cache';
 
@@ -96,6 +95,9 @@ export async function authenticateRequest(headers: Headers): Promise<Principal> 
 }
 
 async function readSession(headers: Headers) {
+  // Loaded on first use: the worker imports this module (task submission checks principals)
+  // but never reads a session, and should not carry Better Auth for that.
+  const { getAuth, throwIfDatabaseDown } = await import('./auth');
   try {
     return await getAuth().api.getSession({ headers });
   } catch (error) {

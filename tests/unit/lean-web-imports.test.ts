@@ -6,6 +6,7 @@ import { walkImportGraph } from '@/tests/support/import-graph';
 // The web process imports every task type (to validate payloads, list types, choose queues) but
 // must load none of their processors: that code and its packages cost the web memory it never
 // uses (issue 13, item 5). Processors are reached only through `processor: () => import(...)`.
+// The worker loads each processor when it first runs one of its tasks.
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -63,6 +64,24 @@ describe('what the web process loads', () => {
       (name) => `${name} ← ${chainTo(graph, graph.packages.get(name)!)}`,
     );
     expect(reached).toEqual([]);
+  });
+});
+
+describe('what the worker process loads at start', () => {
+  const graph = walkImportGraph(root, ['worker/main.ts']);
+
+  it('reaches the runner but no processor: each loads when its first task runs', () => {
+    expect(graph.files.has('server/tasks/task-runner.ts')).toBe(true);
+    expect([...graph.files.keys()].filter((file) => /-processor\.tsx?$/.test(file))).toEqual([]);
+  });
+
+  it('loads neither the web stack nor Better Auth (it never reads a session)', () => {
+    const reached = ['next', 'socket.io', 'better-auth', ...WORKER_ONLY_PACKAGES].filter((name) =>
+      graph.packages.has(name),
+    );
+    expect(reached.map((name) => `${name} ← ${chainTo(graph, graph.packages.get(name)!)}`)).toEqual(
+      [],
+    );
   });
 });
 
