@@ -68,7 +68,11 @@ const envSchema = z.object({
   /** smtp://user:pass@host:port (or smtps://). Unset: emails are written to storage instead. */
   SMTP_URL: z.url().optional(),
   EMAIL_FROM: z.string().min(3).default('Taskdeck <taskdeck@localhost>'),
-  /** Sign-in attempts per email address, and failed API key attempts per client, per window. */
+  /**
+   * Failed API key attempts per client address a window; wrong passwords per (email, address)
+   * before sign-in backs off (the window, doubled each further failure, up to an hour); and, times
+   * 5, sign-in attempts per address a window.
+   */
   AUTH_RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(10),
   AUTH_RATE_LIMIT_WINDOW_S: z.coerce.number().int().min(1).default(60),
   /**

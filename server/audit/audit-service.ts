@@ -35,6 +35,8 @@ export const AUDIT_ACTIONS = [
   'schedule.resume',
   'schedule.run_now',
   'auth.rate_limited',
+  'auth.sign_in',
+  'auth.sign_in_failed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -1,6 +1,6 @@
 import { toNextJsHandler } from 'better-auth/next-js';
 import { getAuth, throwIfDatabaseDown } from '@/server/auth/auth';
-import { guardSignIn } from '@/server/auth/sign-in-guard';
+import { runGuardedSignIn } from '@/server/auth/sign-in-guard';
 import { withProblems } from '@/server/http/route';
 
 export const dynamic = 'force-dynamic';
@@ -15,6 +15,8 @@ async function handle(request: Request, method: 'GET' | 'POST'): Promise<Respons
 export const GET = withProblems((request) => handle(request, 'GET'));
 
 export const POST = withProblems(async (request) => {
-  if (new URL(request.url).pathname.endsWith('/sign-in/email')) await guardSignIn(request);
+  if (new URL(request.url).pathname.endsWith('/sign-in/email')) {
+    return runGuardedSignIn(request, () => handle(request, 'POST'));
+  }
   return handle(request, 'POST');
 });
