@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
+import { SIGNUP_MODES } from './sign-up';
 
 // The only module that reads process.env: everything else asks getEnv().
 const booleanish = z
@@ -41,6 +42,11 @@ const envSchema = z.object({
   NEXT_DEV: booleanish.optional(),
   /** Signs session cookies. Required in production; `npm start` generates one. */
   AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /**
+   * Who may create an account: anyone (open, the quick start), only someone an admin invited
+   * (invite), or no one (closed: admins make accounts some other way, e.g. ADMIN_EMAIL).
+   */
+  SIGNUP_MODE: z.enum(SIGNUP_MODES).default('open'),
   /** The first admin, created by the start command when missing. */
   ADMIN_EMAIL: z.email().optional(),
   ADMIN_PASSWORD: z.string().min(8).max(128).optional(),

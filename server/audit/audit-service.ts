@@ -37,6 +37,10 @@ export const AUDIT_ACTIONS = [
   'auth.rate_limited',
   'auth.sign_in',
   'auth.sign_in_failed',
+  'user.ban',
+  'user.unban',
+  'api_key.revoke_all',
+  'invitation.create',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
