@@ -41,7 +41,7 @@ function pairSubject(email: string, ip: string | null): string {
 function backoffPolicy(): BackoffPolicy {
   const env = getEnv();
   return {
-    freeFailures: env.AUTH_RATE_LIMIT_MAX,
+    failuresBeforeLock: env.AUTH_RATE_LIMIT_MAX,
     baseSeconds: env.AUTH_RATE_LIMIT_WINDOW_S,
     maxSeconds: Math.max(MAX_LOCK_SECONDS, env.AUTH_RATE_LIMIT_WINDOW_S),
     memorySeconds: FAILURE_MEMORY_SECONDS,

@@ -3,13 +3,13 @@ import { getRedis } from '@/server/infra/clients';
 import { redisKey } from '@/server/infra/queues';
 import { bestEffort } from './rate-limit';
 
-// Exponential backoff on failures of one subject (a sign-in's email and address): the first
-// `freeFailures` cost nothing, each further one locks the subject for baseSeconds × 2^k, up to
-// maxSeconds. A success forgets them. Counted in Redis across web nodes; best effort like the
+// Exponential backoff on failures of one subject (a sign-in's email and address): the
+// `failuresBeforeLock`-th failure locks the subject for baseSeconds, each further one for twice
+// as long as the last, up to maxSeconds. A success forgets them. Counted in Redis across web nodes; best effort like the
 // fixed windows (rate-limit.ts): while Redis is down nothing is counted.
 
 export interface BackoffPolicy {
-  freeFailures: number;
+  failuresBeforeLock: number;
   baseSeconds: number;
   maxSeconds: number;
   /** How long failures are remembered after the last one. */
@@ -25,7 +25,7 @@ function keysOf(subject: string) {
 
 /** The lock's length after `failures` failures, in seconds (0: not locked). */
 export function backoffSeconds(failures: number, policy: BackoffPolicy): number {
-  const beyond = failures - policy.freeFailures;
+  const beyond = failures - policy.failuresBeforeLock;
   if (beyond < 0) return 0;
   return Math.min(policy.maxSeconds, policy.baseSeconds * 2 ** Math.min(beyond, 30));
 }
@@ -37,7 +37,7 @@ export async function assertNotLockedOut(subject: string): Promise<void> {
   if (left !== null && left > 0) throw new RateLimitedError(Math.ceil(left / 1000));
 }
 
-/** Counts a failure; returns the lock it started, in seconds (0 while failures are free). */
+/** Counts a failure; returns the lock it started, in seconds (0 before failuresBeforeLock). */
 export async function recordFailure(subject: string, policy: BackoffPolicy): Promise<number> {
   const { failures, lock } = keysOf(subject);
   const counted = await bestEffort(subject, () =>

@@ -85,7 +85,7 @@ describe('sign-in throttling per email and address', () => {
     expect((await signIn(owner.email, 'wrong-password', ip)).headers.get('retry-after')).toBe('2');
     await sleep(2 * WINDOW_S * 1_000 + 100);
     expect((await signIn(owner.email, owner.password, ip)).status).toBe(200);
-    // Forgotten: the free failures are there again.
+    // Forgotten: it takes AUTH_RATE_LIMIT_MAX failures again to be locked.
     await failTimes(owner, ip, MAX);
     expect((await signIn(owner.email, owner.password, ip)).status).toBe(429);
   });
