@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 import { authClient, describeAuthFailure, type AuthFailure } from '@/lib/auth-client';
+import { INVITE_TOKEN_HEADER } from '@/lib/sign-up';
 import { inputClass } from './styles';
 
 const MIN_PASSWORD_LENGTH = 8;
@@ -15,8 +16,11 @@ const COPY: Record<Mode, { title: string; submit: string; pending: string }> = {
   'sign-up': { title: 'Create your account', submit: 'Sign up', pending: 'Creating account…' },
 };
 
-/** The sign-in and sign-up forms: Better Auth's email and password endpoints, from the browser. */
-export function AuthForm({ mode }: { mode: Mode }) {
+/**
+ * The sign-in and sign-up forms: Better Auth's email and password endpoints, from the browser.
+ * With SIGNUP_MODE=invite the sign-up sends the invitation's token from the link.
+ */
+export function AuthForm({ mode, inviteToken }: { mode: Mode; inviteToken?: string }) {
   const router = useRouter();
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -32,6 +36,7 @@ export function AuthForm({ mode }: { mode: Mode }) {
     setError(null);
     let retryAfter: string | null = null;
     const fetchOptions = {
+      ...(inviteToken ? { headers: { [INVITE_TOKEN_HEADER]: inviteToken } } : {}),
       onError(context: { response: Response }) {
         retryAfter = context.response.headers.get('retry-after');
       },

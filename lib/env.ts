@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
+import { SIGNUP_MODES } from './sign-up';
 
 // The only module that reads process.env: everything else asks getEnv().
 const booleanish = z
@@ -46,6 +47,11 @@ const envSchema = z.object({
   NEXT_DEV: booleanish.optional(),
   /** Signs session cookies. Required in production; `npm start` generates one. */
   AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /**
+   * Who may create an account: anyone (open, the quick start), only someone an admin invited
+   * (invite), or no one (closed: admins make accounts some other way, e.g. ADMIN_EMAIL).
+   */
+  SIGNUP_MODE: z.enum(SIGNUP_MODES).default('open'),
   /** The first admin, created by the start command when missing. */
   ADMIN_EMAIL: z.email().optional(),
   ADMIN_PASSWORD: z.string().min(8).max(128).optional(),
@@ -73,7 +79,11 @@ const envSchema = z.object({
   /** smtp://user:pass@host:port (or smtps://). Unset: emails are written to storage instead. */
   SMTP_URL: z.url().optional(),
   EMAIL_FROM: z.string().min(3).default('Taskdeck <taskdeck@localhost>'),
-  /** Sign-in attempts per email address, and failed API key attempts per client, per window. */
+  /**
+   * Failed API key attempts per client address a window; wrong passwords per (email, address)
+   * before sign-in backs off (the window, doubled each further failure, up to an hour); and, times
+   * 5, sign-in attempts per address a window.
+   */
   AUTH_RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(10),
   AUTH_RATE_LIMIT_WINDOW_S: z.coerce.number().int().min(1).default(60),
   /**

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { accountActionHandlers } from './account-actions';
 import { scheduleActionHandlers } from './schedule-actions';
 import { formObject, parseActionInput as parse } from './parse-action-input';
 import { runTaskActionHandlers } from './run-task-actions';
@@ -133,6 +134,7 @@ export const actionHandlers = {
   ...coreActionHandlers,
   ...runTaskActionHandlers,
   ...scheduleActionHandlers,
+  ...accountActionHandlers,
 };
 
 export type ActionName = keyof typeof actionHandlers;

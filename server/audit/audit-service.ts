@@ -35,6 +35,12 @@ export const AUDIT_ACTIONS = [
   'schedule.resume',
   'schedule.run_now',
   'auth.rate_limited',
+  'auth.sign_in',
+  'auth.sign_in_failed',
+  'user.ban',
+  'user.unban',
+  'api_key.revoke_all',
+  'invitation.create',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -28,7 +28,7 @@ function noteUnavailable(bucket: string, reason: unknown): null {
 }
 
 /** Runs a counter command; null when Redis is unavailable (logged once per outage). */
-async function bestEffort<T>(bucket: string, command: () => Promise<T>): Promise<T | null> {
+export async function bestEffort<T>(bucket: string, command: () => Promise<T>): Promise<T | null> {
   // Known down: a command would first wait out a reconnect attempt. Skip it at once.
   if (isRedisDown()) return noteUnavailable(bucket, 'the Redis connection is down');
   try {

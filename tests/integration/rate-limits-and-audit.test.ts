@@ -42,32 +42,7 @@ function signIn(email: string, password: string, ip: string) {
   );
 }
 
-describe('sign-in rate limit', () => {
-  it('answers 429 with Retry-After once an address has had its attempts, even with the right password', async () => {
-    const { AUTH_RATE_LIMIT_MAX: max, AUTH_RATE_LIMIT_WINDOW_S: window } = getEnv();
-    const ip = `198.51.100.${Math.floor(Math.random() * 200)}`;
-    for (let attempt = 0; attempt < max; attempt += 1) {
-      expect((await signIn(alice.email, 'wrong-password', ip)).status).toBe(401);
-    }
-    const blocked = await signIn(alice.email, alice.password, ip);
-    expect(blocked.status).toBe(429);
-    expect(blocked.headers.get('content-type')).toBe('application/problem+json');
-    const retryAfter = Number(blocked.headers.get('retry-after'));
-    expect(retryAfter).toBeGreaterThan(0);
-    expect(retryAfter).toBeLessThanOrEqual(window);
-    // Counted per email address, so another address from elsewhere is blocked too...
-    expect((await signIn(alice.email, alice.password, 'another-client')).status).toBe(429);
-    // ...while other accounts are not.
-    expect((await signIn(admin.email, admin.password, ip)).status).toBe(200);
-
-    const audit = await listAuditEvents(admin.principal, {
-      action: 'auth.rate_limited',
-      actor: alice.email,
-      limit: 50,
-    });
-    expect(audit.data).toHaveLength(1);
-  });
-});
+// Sign-in throttling: tests/integration/sign-in-throttle.test.ts.
 
 describe('API key rate limit', () => {
   it('answers 429 to a client that keeps sending bad keys, still 401 to others, and 200 to a working key', async () => {

@@ -10,7 +10,7 @@ import { encodeKeysetCursor } from '@/server/db/keyset-cursor';
 import { createSchedule } from '@/server/schedules/schedule-service';
 import { cancelTask } from '@/server/tasks/task-control';
 import { createTask } from '@/server/tasks/task-submission';
-import type { TestUser } from './users';
+import { createTestUser, type TestUser } from './users';
 
 // The tables of tests/integration/authorization-matrix.test.ts: what every REST route and every
 // server action answers each kind of caller.
@@ -66,6 +66,11 @@ async function createWaitingTask(f: MatrixFixture): Promise<string> {
     delayMs: 86_400_000,
   });
   return task.id;
+}
+
+/** A user no test signs in as, for the actions that act on an account. */
+async function createBystanderId(): Promise<string> {
+  return (await createTestUser('user', 'bystander')).principal.userId;
 }
 
 /** The output file of Alice's finished report. */
@@ -405,6 +410,21 @@ export const ACTIONS: Record<ActionName, ActionCase> = {
   },
   setUserRole: {
     args: (f) => [f.bob.principal.userId, 'user'],
+    expected: ACTION_ADMIN_ONLY,
+  },
+  // Each caller gets a fresh user to ban, revoke the keys of, or an email to invite.
+  setUserBanned: {
+    prepare: createBystanderId,
+    args: (_f, userId) => [userId, true],
+    expected: ACTION_ADMIN_ONLY,
+  },
+  revokeUserApiKeys: {
+    prepare: createBystanderId,
+    args: (_f, userId) => [userId],
+    expected: ACTION_ADMIN_ONLY,
+  },
+  createInvitation: {
+    args: () => [`invitee-${randomUUID()}@example.test`],
     expected: ACTION_ADMIN_ONLY,
   },
   // Due tomorrow: the run never starts during the test.

@@ -29,6 +29,7 @@ const VARIABLES = [
   'AUTH_RATE_LIMIT_MAX',
   'AUTH_RATE_LIMIT_WINDOW_S',
   'AUTH_CACHE_TTL_MS',
+  'SIGNUP_MODE',
 ];
 
 let savedEnv: NodeJS.ProcessEnv;
@@ -86,6 +87,7 @@ describe('getEnv', () => {
       AUTH_RATE_LIMIT_MAX: 10,
       AUTH_RATE_LIMIT_WINDOW_S: 60,
       AUTH_CACHE_TTL_MS: 1_000,
+      SIGNUP_MODE: 'open',
       UPLOAD_MAX_BYTES: 1024 ** 3,
       UPLOAD_MAX_FILES: 20,
       RETENTION_DAYS: 30,
@@ -210,6 +212,14 @@ describe('getEnv', () => {
   it('treats an empty PORT as unset, not as port 0', () => {
     process.env.PORT = '';
     expect(getEnv().PORT).toBe(3000);
+  });
+
+  it('takes SIGNUP_MODE open, invite or closed, and nothing else', () => {
+    process.env.SIGNUP_MODE = 'invite';
+    expect(getEnv().SIGNUP_MODE).toBe('invite');
+    resetEnvCache();
+    process.env.SIGNUP_MODE = 'invite-only';
+    expect(envError().message).toMatch(/^ {2}SIGNUP_MODE: /m);
   });
 
   it('rejects a NEXT_DEV that is not boolean-like', () => {

@@ -8,3 +8,21 @@ export async function setUserRole(userId: string, role: string) {
   if (result.ok) revalidatePath('/admin/users');
   return result;
 }
+
+export async function setUserBanned(userId: string, banned: boolean) {
+  const result = await runAction('setUserBanned', userId, banned);
+  if (result.ok) revalidatePath('/admin/users');
+  return result;
+}
+
+export async function revokeUserApiKeys(userId: string) {
+  const result = await runAction('revokeUserApiKeys', userId);
+  if (result.ok) revalidatePath('/admin/users');
+  return result;
+}
+
+export async function createInvitation(email: string) {
+  const result = await runAction('createInvitation', email);
+  if (result.ok) revalidatePath('/admin/users');
+  return result;
+}

@@ -1,6 +1,7 @@
 import { toNextJsHandler } from 'better-auth/next-js';
 import { getAuth, throwIfDatabaseDown } from '@/server/auth/auth';
-import { guardSignIn } from '@/server/auth/sign-in-guard';
+import { runGuardedSignIn } from '@/server/auth/sign-in-guard';
+import { runSignUp } from '@/server/auth/sign-up-policy';
 import { withProblems } from '@/server/http/route';
 
 export const dynamic = 'force-dynamic';
@@ -15,6 +16,9 @@ async function handle(request: Request, method: 'GET' | 'POST'): Promise<Respons
 export const GET = withProblems((request) => handle(request, 'GET'));
 
 export const POST = withProblems(async (request) => {
-  if (new URL(request.url).pathname.endsWith('/sign-in/email')) await guardSignIn(request);
-  return handle(request, 'POST');
+  const { pathname } = new URL(request.url);
+  const run = () => handle(request, 'POST');
+  if (pathname.endsWith('/sign-in/email')) return runGuardedSignIn(request, run);
+  if (pathname.endsWith('/sign-up/email')) return runSignUp(request, run);
+  return run();
 });
