@@ -27,6 +27,7 @@ import { replaceOutage, toServiceUnavailable } from '@/server/infra/infra-errors
 import { redisKey } from '@/server/infra/queues';
 import { toWebHeaders } from '@/server/http/node-headers';
 import { isForeignOriginHandshake } from '@/server/security/same-origin';
+import { COMMON_HEADERS } from '@/server/security/security-headers';
 import { getVisibleTasks } from '@/server/tasks/task-service';
 import { createAdminOverviewFeed } from './admin-overview-feed';
 import { subscribeBusMessages } from './event-bus';
@@ -153,6 +154,10 @@ export async function attachSocketServer(httpServer: HttpServer): Promise<{
     } catch (error) {
       next(handshakeRefusal(error, socket.id));
     }
+  });
+  // Engine.IO answers /socket.io/ itself, before server/main.ts sees the request.
+  io.engine.on('headers', (headers: Record<string, string>) => {
+    Object.assign(headers, COMMON_HEADERS);
   });
   // Revoked keys, signed-out sessions, bans and role changes end the sockets they opened.
   const stopWatching = watchSocketCredentials(
