@@ -6,6 +6,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { TaskView } from '@/lib/tasks/task-view';
 import { launchChromium, openRecordedPage } from '../support/browser';
+import { findAction } from '../support/server-actions';
 import { createTestApiKey, createTestUser, type TestUser } from '../support/users';
 
 // A page on another origin of the same site (another port of the same host, so SameSite does
@@ -46,15 +47,15 @@ const ATTACK_PAGE = `<!doctype html><html><body>
     window.results = results;
     return results;
   };
-  window.submitForm = (action) => {
+  window.submitForm = (action, enctype, name, value) => {
     const form = document.createElement('form');
     form.method = 'POST';
     form.action = action;
-    form.enctype = 'text/plain';
+    form.enctype = enctype;
     form.target = 'sink';
     const input = document.createElement('input');
-    input.name = '{"type":"diagnostics.simulate","payload":{"steps":1,"x":"';
-    input.value = '"}}';
+    input.name = name;
+    input.value = value;
     form.append(input);
     document.body.append(form);
     form.submit();
@@ -125,14 +126,27 @@ describe('a page on another origin, with the victim signed in', () => {
     });
     await page.goto(`${attackerUrl}/attack.html`);
 
-    // A form posts text/plain, top-level style, into a frame.
-    for (const route of ['/api/v1/tasks', `/api/v1/tasks/${waiting.id}/cancel`]) {
+    // Forms need no preflight: JSON-looking text/plain to REST, and a server action posted the
+    // way React posts one without JavaScript (multipart, the action's id as a field).
+    const { id: actionId } = await findAction('cancelTask');
+    const forms: Array<[string, string, string, string]> = [
+      ['/api/v1/tasks', 'text/plain', '{"type":"diagnostics.simulate","payload":{"x":"', '"}}'],
+      [`/api/v1/tasks/${waiting.id}/cancel`, 'text/plain', 'x', 'y'],
+      ['/', 'multipart/form-data', `$ACTION_ID_${actionId}`, waiting.id],
+    ];
+    for (const [route, ...form] of forms) {
       const answered = page.waitForResponse((r) => r.url() === baseUrl + route);
       await page.evaluate(
-        (action) => (window as unknown as { submitForm(a: string): void }).submitForm(action),
-        baseUrl + route,
+        ([action, enctype, name, value]) =>
+          (window as unknown as { submitForm(...a: string[]): void }).submitForm(
+            action!,
+            enctype!,
+            name!,
+            value!,
+          ),
+        [baseUrl + route, ...form],
       );
-      expect((await answered).status()).toBe(403);
+      expect((await answered).status(), route).toBe(403);
     }
 
     const results = (await page.evaluate(
