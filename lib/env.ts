@@ -12,6 +12,11 @@ const envSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   PUBLIC_URL: z.url().optional(),
+  /**
+   * Behind a reverse proxy (TLS terminated there): take the request's scheme and host from
+   * X-Forwarded-Proto and X-Forwarded-Host. Off, anyone could send them, so they are ignored.
+   */
+  TRUST_PROXY_HEADERS: booleanish.default(false),
   DATABASE_URL: z.url().default('postgresql://postgres@127.0.0.1:5432/taskdeck'),
   /** Connections in this process's Postgres pool; every web and worker process has its own. */
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(500).default(10),

@@ -9,6 +9,8 @@ import { isUploadRequest, serveUpload } from '@/server/http/upload-endpoint';
 import { closeClients } from '@/server/infra/clients';
 import { attachSocketServer } from '@/server/realtime/socket-server';
 import { startScheduleSync } from '@/server/schedules/schedule-sync';
+import { refuseForeignPageWrite } from '@/server/security/page-write-guard';
+import { applySecurityHeaders } from '@/server/security/security-headers';
 
 // The web process: Next.js and Socket.IO on one HTTP server and one port.
 
@@ -24,6 +26,8 @@ async function main(): Promise<void> {
   httpServer.on('request', (req, res) => {
     // The client address for rate limits and the audit log, set here so no client can forge it.
     req.headers[CLIENT_IP_HEADER] = req.socket.remoteAddress ?? 'unknown';
+    applySecurityHeaders(req, res, { dev });
+    if (refuseForeignPageWrite(req, res)) return;
     if (isUploadRequest(req)) void serveUpload(req, res);
     else if (!serveDirectEndpoint(req, res)) void handle(req, res);
   });

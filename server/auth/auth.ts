@@ -6,6 +6,7 @@ import { getEnv } from '@/lib/env';
 import { getLogger } from '@/lib/logger';
 import { getPrisma } from '@/server/infra/clients';
 import { isInfrastructureError } from '@/server/infra/infra-errors';
+import { appOriginsOf } from '@/server/security/same-origin';
 import { invalidateUserPrincipals } from './principal-cache';
 
 // Better Auth: email and password accounts, sessions in Postgres, roles from the admin plugin.
@@ -41,7 +42,8 @@ function createAuth() {
     trustedOrigins: (request) => {
       const host = request?.headers.get('host');
       const origins = host ? [`http://${host}`, `https://${host}`] : [];
-      return env.PUBLIC_URL ? [...origins, new URL(env.PUBLIC_URL).origin] : origins;
+      // PUBLIC_URL's, and a trusted proxy's X-Forwarded-Host (server/security/same-origin.ts).
+      return request ? [...origins, ...appOriginsOf(request.headers)] : origins;
     },
     database: prismaAdapter(getPrisma(), { provider: 'postgresql' }),
     emailAndPassword: {
@@ -67,7 +69,11 @@ function createAuth() {
     plugins: [admin({ defaultRole: 'user', adminRoles: ['admin'] }), nextCookies()],
     // Secure (and __Secure- prefixed) cookies when served over https, which PUBLIC_URL tells;
     // a self-hosted instance on plain http (a LAN, localhost) must still be able to sign in.
-    advanced: { useSecureCookies: env.PUBLIC_URL?.startsWith('https://') ?? false },
+    // Behind a trusted TLS proxy, server/security/security-headers.ts adds Secure per request.
+    advanced: {
+      useSecureCookies: env.PUBLIC_URL?.startsWith('https://') ?? false,
+      trustedProxyHeaders: env.TRUST_PROXY_HEADERS,
+    },
   });
 }
 

@@ -33,9 +33,13 @@ function invalidationChannel(): string {
   return redisKey('auth-invalidate');
 }
 
+/** Told of every invalidation, local or from another node, after the cache dropped the user. */
+const invalidationListeners = new Set<(userId: string) => void>();
+
 function dropUser(userId: string): void {
   generation += 1;
   for (const [key, entry] of entries) if (entry.userId === userId) entries.delete(key);
+  for (const listener of invalidationListeners) listener(userId);
 }
 
 function subscribeOnce(): void {
@@ -50,6 +54,16 @@ function subscribeOnce(): void {
     subscribed = false;
     entries.clear();
   });
+}
+
+/**
+ * Calls `listener` whenever a user's credentials or rights changed, on this node or another one
+ * (so live connections can be checked again); returns the unsubscribe.
+ */
+export function onPrincipalsInvalidated(listener: (userId: string) => void): () => void {
+  subscribeOnce();
+  invalidationListeners.add(listener);
+  return () => invalidationListeners.delete(listener);
 }
 
 export interface LoadedPrincipal {

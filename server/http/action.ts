@@ -5,6 +5,7 @@ import { actionHandlers, type ActionName } from '@/server/actions/action-handler
 import { auditContextOf } from '@/server/audit/audit-service';
 import { authenticateRequest } from '@/server/auth/principal';
 import { replaceOutage } from '@/server/infra/infra-errors';
+import { assertSameOriginUse } from '@/server/security/same-origin';
 
 export type ActionResult<T> =
   { ok: true; data: T } | { ok: false; status: number; message: string; fieldErrors: FieldError[] };
@@ -38,8 +39,24 @@ export async function runAction<Name extends ActionName>(
   name: Name,
   ...args: Args<Name>
 ): Promise<ActionResult<Output<Name>>> {
+  let requestHeaders: Headers;
   try {
-    const requestHeaders = await headers();
+    requestHeaders = await headers();
+  } catch (error) {
+    return toActionFailure(error, name);
+  }
+  return runActionWithHeaders(requestHeaders, name, ...args);
+}
+
+/** runAction for the request with these headers (tests call it in-process). */
+export async function runActionWithHeaders<Name extends ActionName>(
+  requestHeaders: Headers,
+  name: Name,
+  ...args: Args<Name>
+): Promise<ActionResult<Output<Name>>> {
+  try {
+    // Actions are POSTs that ride on the session cookie: only the app's own pages may send them.
+    assertSameOriginUse({ method: 'POST', headers: requestHeaders }, 'action');
     const principal = await authenticateRequest(requestHeaders);
     const handler = actionHandlers[name] as (...all: unknown[]) => Promise<Output<Name>>;
     return { ok: true, data: await handler(principal, auditContextOf(requestHeaders), ...args) };

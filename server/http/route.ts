@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { ValidationError, toFieldErrors } from '@/lib/errors';
+import { assertSameOriginUse } from '@/server/security/same-origin';
 import { errorToProblem } from './problem';
 
 /**
@@ -10,12 +11,16 @@ export type ApiRequest = Pick<Request, 'method' | 'url' | 'headers' | 'text'>;
 
 type Handler<Req, Context> = (request: Req, context: Context) => Promise<Response>;
 
-/** Wraps a route handler so every thrown error leaves as application/problem+json. */
+/**
+ * Wraps a route handler so every thrown error leaves as application/problem+json, and a write
+ * riding on the session cookie is answered only when it comes from the app's own pages.
+ */
 export function withProblems<Context, Req extends ApiRequest = Request>(
   handler: Handler<Req, Context>,
 ): Handler<Req, Context> {
   return async (request, context) => {
     try {
+      assertSameOriginUse(request);
       return await handler(request, context);
     } catch (error) {
       return errorToProblem(error, { method: request.method, url: request.url });

@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import { getEnv } from '@/lib/env';
 import { authenticateRequest, requireUser } from '@/server/auth/principal';
 import { uploadFiles } from '@/server/files/upload-service';
+import { assertSameOriginUse } from '@/server/security/same-origin';
 import { withAdmission } from './admission';
 import { readMultipartFiles } from './multipart';
 import { toWebHeaders } from './node-headers';
@@ -27,6 +28,7 @@ export const handleUpload = withAdmission(
   async (headers: Headers, body: Readable): Promise<Response> => {
     try {
       // Authenticated before a byte of the body is read.
+      assertSameOriginUse({ method: 'POST', headers });
       const principal = await authenticateRequest(headers);
       requireUser(principal);
       const env = getEnv();

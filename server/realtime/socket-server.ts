@@ -26,9 +26,12 @@ import { closeRedisConnection, createRedisConnection } from '@/server/infra/clie
 import { replaceOutage, toServiceUnavailable } from '@/server/infra/infra-errors';
 import { redisKey } from '@/server/infra/queues';
 import { toWebHeaders } from '@/server/http/node-headers';
+import { isForeignOriginHandshake } from '@/server/security/same-origin';
+import { COMMON_HEADERS } from '@/server/security/security-headers';
 import { getVisibleTasks } from '@/server/tasks/task-service';
 import { createAdminOverviewFeed } from './admin-overview-feed';
 import { subscribeBusMessages } from './event-bus';
+import { watchSocketCredentials } from './socket-revalidation';
 
 interface SocketData {
   principal: Principal;
@@ -38,6 +41,8 @@ export type TaskdeckServer = Server<ClientToServerEvents, ServerToClientEvents, 
 export type TaskdeckSocket = Socket<ClientToServerEvents, ServerToClientEvents, never, SocketData>;
 
 export const SOCKET_PATH = '/socket.io/';
+/** The handshake error a cookie handshake from another origin gets. */
+export const CROSS_ORIGIN_REFUSED = 'cross_origin_refused';
 
 function taskRoom(taskId: string): string {
   return `task:${taskId}`;
@@ -87,6 +92,15 @@ function handshakeRefusal(error: unknown, socketId: string): Error {
   return Object.assign(new Error(SERVICE_UNAVAILABLE), { data });
 }
 
+/** What the socket's handshake presented, as request headers that authenticateRequest reads. */
+function handshakeCredentials(socket: TaskdeckSocket): Headers {
+  const headers = toWebHeaders(socket.handshake.headers);
+  headers.set(CLIENT_IP_HEADER, socket.handshake.address);
+  const token: unknown = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
+  if (typeof token === 'string' && token) headers.set('authorization', `Bearer ${token}`);
+  return headers;
+}
+
 /** Delivers one bus message to the sockets of this node that may see it. */
 function relay(io: TaskdeckServer, message: BusMessage): void {
   if (message.kind === 'task.log') {
@@ -128,10 +142,11 @@ export async function attachSocketServer(httpServer: HttpServer): Promise<{
   // `auth: { token }` (browsers cannot set headers on WebSocket upgrades).
   io.use(async (socket, next) => {
     try {
-      const headers = toWebHeaders(socket.handshake.headers);
-      headers.set(CLIENT_IP_HEADER, socket.handshake.address);
-      const token: unknown = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
-      if (typeof token === 'string' && token) headers.set('authorization', `Bearer ${token}`);
+      const headers = handshakeCredentials(socket);
+      // A WebSocket has no CORS: without this, any page could read the user's events.
+      if (!headers.has('authorization') && headers.has('cookie')) {
+        if (isForeignOriginHandshake(headers)) return next(new Error(CROSS_ORIGIN_REFUSED));
+      }
       const principal = await authenticateRequest(headers);
       if (principal.kind !== 'user') return next(new Error('unauthorized'));
       socket.data.principal = principal;
@@ -140,6 +155,15 @@ export async function attachSocketServer(httpServer: HttpServer): Promise<{
       next(handshakeRefusal(error, socket.id));
     }
   });
+  // Engine.IO answers /socket.io/ itself, before server/main.ts sees the request.
+  io.engine.on('headers', (headers: Record<string, string>) => {
+    Object.assign(headers, COMMON_HEADERS);
+  });
+  // Revoked keys, signed-out sessions, bans and role changes end the sockets they opened.
+  const stopWatching = watchSocketCredentials(
+    () => io.of('/').sockets.values(),
+    handshakeCredentials,
+  );
 
   const overviewFeed = createAdminOverviewFeed(io, getEnv().ADMIN_OVERVIEW_INTERVAL_MS);
 
@@ -161,6 +185,7 @@ export async function attachSocketServer(httpServer: HttpServer): Promise<{
   return {
     io,
     async close() {
+      stopWatching();
       overviewFeed.close();
       await closeRedisConnection(subscriber);
       await new Promise<void>((resolve) => {

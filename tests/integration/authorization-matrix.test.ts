@@ -8,6 +8,7 @@ import { actionHandlers, type ActionName } from '@/server/actions/action-handler
 import { revokeApiKey } from '@/server/auth/api-keys';
 import { authenticateRequest, CLIENT_IP_HEADER } from '@/server/auth/principal';
 import { NO_AUDIT_CONTEXT } from '@/server/audit/audit-service';
+import { runActionWithHeaders, type ActionResult } from '@/server/http/action';
 import { closeClients, getPrisma } from '@/server/infra/clients';
 import { getQueue } from '@/server/infra/queues';
 import { createTask } from '@/server/tasks/task-submission';
@@ -21,7 +22,16 @@ import {
   type Caller,
   type Expected,
   type MatrixFixture,
+  type RouteCase,
 } from '../support/authorization-cases';
+import {
+  ACTION_VARIANTS,
+  APP_ORIGIN,
+  ROUTE_VARIANTS,
+  applyVariant,
+  isMutating,
+  victimOf,
+} from '../support/csrf-cases';
 import { createTestApiKey, createTestUser } from '../support/users';
 
 // Every REST route and every server action, as every kind of caller. A route or action that is
@@ -36,18 +46,25 @@ const bus = new BusRecorder();
 
 function headersFor(caller: Caller): Headers {
   // A fresh client address per call, so failed-key rate limits do not mix into the matrix.
-  const headers = new Headers({ [CLIENT_IP_HEADER]: `matrix-${randomUUID()}` });
+  const headers = new Headers({
+    [CLIENT_IP_HEADER]: `matrix-${randomUUID()}`,
+    host: new URL(APP_ORIGIN).host,
+  });
   switch (caller) {
     case 'anonymous':
       break;
+    // Cookies ride on requests from the app's own pages (csrf-cases.ts covers the others).
     case 'userA':
       headers.set('cookie', fixture.alice.cookie);
+      headers.set('origin', APP_ORIGIN);
       break;
     case 'userB':
       headers.set('cookie', fixture.bob.cookie);
+      headers.set('origin', APP_ORIGIN);
       break;
     case 'admin':
       headers.set('cookie', fixture.admin.cookie);
+      headers.set('origin', APP_ORIGIN);
       break;
     default:
       headers.set('authorization', `Bearer ${fixture.keys[caller]}`);
@@ -77,6 +94,44 @@ function listFiles(dir: string, name: string): string[] {
     if (statSync(full).isDirectory()) return listFiles(full, name);
     return entry === name ? [full] : [];
   });
+}
+
+/** The status, and a 403's problem code. */
+async function statusAndCode(response: Response): Promise<string> {
+  if (response.status !== 403) return String(response.status);
+  const problem = (await response.json()) as { code?: string };
+  return problem.code === 'cross_origin_refused' ? '403 cross_origin_refused' : '403';
+}
+
+/** One request of a route case, with these headers; a text/plain body when asked. */
+async function invokeRoute(
+  routeCase: RouteCase,
+  headers: Headers,
+  textPlain = false,
+): Promise<Response> {
+  const handler =
+    routeCase.invoke ??
+    (
+      (await import(path.join(root, 'app', routeCase.route))) as Record<
+        string,
+        (r: Request, c: unknown) => Promise<Response>
+      >
+    )[routeCase.method]!;
+  const prepared = (await routeCase.prepare?.(fixture)) ?? '';
+  const url = new URL(routeCase.url(fixture, prepared), 'http://localhost');
+  let body: string | FormData | undefined;
+  if (textPlain) {
+    // What a cross-origin <form enctype="text/plain"> posts: JSON-looking text, no preflight.
+    body = JSON.stringify(routeCase.body?.(fixture, prepared) ?? { x: 1 });
+  } else if (routeCase.form) {
+    body = routeCase.form();
+  } else if (routeCase.body) {
+    headers.set('content-type', 'application/json');
+    body = JSON.stringify(routeCase.body(fixture, prepared));
+  }
+  const request = new Request(url, { method: routeCase.method, headers, body });
+  const params = paramsOf(routeCase.route, url.pathname);
+  return handler(request, { params: Promise.resolve(params) });
 }
 
 beforeAll(async () => {
@@ -151,30 +206,9 @@ describe('authorization matrix', () => {
 
   for (const routeCase of ROUTES) {
     it(`${routeCase.method} ${routeCase.route}`, async () => {
-      const handler =
-        routeCase.invoke ??
-        (
-          (await import(path.join(root, 'app', routeCase.route))) as Record<
-            string,
-            (r: Request, c: unknown) => Promise<Response>
-          >
-        )[routeCase.method]!;
       const actual: Partial<Expected> = {};
       for (const caller of CALLERS) {
-        const prepared = (await routeCase.prepare?.(fixture)) ?? '';
-        const url = new URL(routeCase.url(fixture, prepared), 'http://localhost');
-        const headers = headersFor(caller);
-        let body: string | FormData | undefined;
-        if (routeCase.form) {
-          body = routeCase.form();
-        } else if (routeCase.body) {
-          headers.set('content-type', 'application/json');
-          body = JSON.stringify(routeCase.body(fixture, prepared));
-        }
-        const request = new Request(url, { method: routeCase.method, headers, body });
-        const params = paramsOf(routeCase.route, url.pathname);
-        const response = await handler(request, { params: Promise.resolve(params) });
-        actual[caller] = response.status;
+        actual[caller] = (await invokeRoute(routeCase, headersFor(caller))).status;
       }
       expect(actual).toEqual(routeCase.expected);
     });
@@ -217,4 +251,60 @@ describe('authorization matrix', () => {
     expect(await idsFor('admin')).toContain(fixture.alicesReport.id);
     expect(await idsFor('userB')).not.toContain(fixture.alicesReport.id);
   });
+});
+
+// After the matrix above: these make many more tasks, which would crowd its listing test.
+describe('authorization matrix: cross-origin use of a session', () => {
+  for (const routeCase of ROUTES.filter(isMutating)) {
+    it(`cross-origin: ${routeCase.method} ${routeCase.route}`, async () => {
+      const victim = victimOf(routeCase.expected);
+      const actual: Record<string, string> = {};
+      const wanted: Record<string, string> = {};
+      for (const variant of ROUTE_VARIANTS) {
+        const headers = headersFor(variant.credential === 'key' ? 'keyA' : victim);
+        applyVariant(headers, variant);
+        const response = await invokeRoute(routeCase, headers, variant.textPlain);
+        actual[variant.name] = await statusAndCode(response);
+        wanted[variant.name] =
+          variant.expect === 'as-victim'
+            ? String(routeCase.expected[victim])
+            : variant.expect === 'as-key'
+              ? String(routeCase.expected.keyA)
+              : variant.expect === 403
+                ? '403 cross_origin_refused'
+                : String(variant.expect);
+      }
+      expect(actual).toEqual(wanted);
+    });
+  }
+
+  for (const [name, actionCase] of Object.entries(ACTIONS) as Array<
+    [ActionName, (typeof ACTIONS)[ActionName]]
+  >) {
+    // Through runAction's own entry, as Next calls it for a POST to a page.
+    it(`cross-origin: action ${name}`, async () => {
+      const victim = victimOf(actionCase.expected);
+      const actual: Record<string, number | string> = {};
+      const wanted: Record<string, number | string> = {};
+      for (const variant of ACTION_VARIANTS) {
+        const prepared = (await actionCase.prepare?.(fixture)) ?? '';
+        const headers = headersFor(variant.credential === 'key' ? 'keyA' : victim);
+        applyVariant(headers, variant);
+        const run = runActionWithHeaders as (
+          h: Headers,
+          n: ActionName,
+          ...a: unknown[]
+        ) => Promise<ActionResult<unknown>>;
+        const result = await run(headers, name, ...actionCase.args(fixture, prepared));
+        actual[variant.name] = result.ok ? 'ok' : result.status;
+        wanted[variant.name] =
+          variant.expect === 'as-victim'
+            ? actionCase.expected[victim]
+            : variant.expect === 'as-key'
+              ? actionCase.expected.keyA
+              : variant.expect;
+      }
+      expect(actual).toEqual(wanted);
+    });
+  }
 });

@@ -13,7 +13,8 @@ interface ManifestEntry {
   exportedName: string;
 }
 
-async function findAction(name: string): Promise<{ id: string; page: string }> {
+/** The id of an action of app/actions.ts, and a page that uses it. */
+export async function findAction(name: string): Promise<{ id: string; page: string }> {
   const manifest = JSON.parse(
     await readFile(path.join(root, '.next/server/server-reference-manifest.json'), 'utf8'),
   ) as { node: Record<string, ManifestEntry> };

@@ -22,16 +22,23 @@ export async function startSocketNode(): Promise<{
   return { url: `http://127.0.0.1:${port}`, io: realtime.io, close: () => realtime.close() };
 }
 
-/** Connects as a browser would (session cookie) or an integration would (API key token). */
+/**
+ * Connects as a browser would (session cookie, from a page of `origin`: the app's own unless
+ * told, none when null) or an integration would (API key token).
+ */
 export async function connectClient(
   url: string,
-  credentials: { cookie?: string; token?: string } = {},
+  credentials: { cookie?: string; token?: string; origin?: string | null } = {},
 ): Promise<TestSocket> {
+  const origin = credentials.origin === undefined ? url : credentials.origin;
+  const extraHeaders: Record<string, string> = {};
+  if (credentials.cookie) extraHeaders.cookie = credentials.cookie;
+  if (origin !== null && (credentials.cookie || credentials.origin)) extraHeaders.origin = origin;
   const socket: TestSocket = connect(url, {
     path: '/socket.io/',
     transports: ['websocket'],
     reconnection: false,
-    ...(credentials.cookie ? { extraHeaders: { cookie: credentials.cookie } } : {}),
+    extraHeaders,
     ...(credentials.token ? { auth: { token: credentials.token } } : {}),
   });
   await new Promise<void>((resolve, reject) => {
