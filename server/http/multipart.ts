@@ -38,12 +38,20 @@ export async function* readMultipartFiles(
     throw new PayloadTooLargeError(limits.maxBytes);
   }
 
-  const parser = busboy({
-    headers: { 'content-type': contentType },
-    limits: { files: limits.maxFiles, fileSize: limits.maxBytes, fields: 20, parts: 1000 },
-    defParamCharset: 'utf8',
-    highWaterMark: 256 * 1024,
-  });
+  let parser: busboy.Busboy;
+  try {
+    parser = busboy({
+      headers: { 'content-type': contentType },
+      limits: { files: limits.maxFiles, fileSize: limits.maxBytes, fields: 20, parts: 1000 },
+      defParamCharset: 'utf8',
+      highWaterMark: 256 * 1024,
+    });
+  } catch (error) {
+    // busboy refuses a content type it cannot parse (no or an empty boundary) as it starts.
+    throw new ValidationError(
+      `The multipart body cannot be read: ${error instanceof Error ? error.message : 'bad content type'}.`,
+    );
+  }
   const queue: Array<MultipartFile | Error | null> = [];
   let wake: (() => void) | null = null;
   const push = (item: MultipartFile | Error | null) => {

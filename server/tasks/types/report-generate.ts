@@ -6,9 +6,10 @@ import { formatReportCsv } from '@/server/reports/report-csv';
 import { REPORT_DEFINITIONS } from '@/server/reports/report-definitions';
 import { createSectionRunner } from '@/server/reports/report-sections';
 import { defineTaskType, taskOutputPrefix } from '../task-type';
+import { calendarDateSchema } from '@/lib/validation/calendar';
 
 const MAX_RANGE_DAYS = 366;
-const isoDate = z.iso.date({ message: 'Use a date like 2026-01-31' });
+const isoDate = calendarDateSchema();
 
 function todayUtc(): string {
   return new Date().toISOString().slice(0, 10);
