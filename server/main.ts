@@ -5,7 +5,7 @@ import { getLogger } from '@/lib/logger';
 import { CLIENT_IP_HEADER } from '@/server/auth/principal';
 import { startDurabilityLoops } from '@/server/durability/durability-loop';
 import { serveDirectEndpoint } from '@/server/http/direct-endpoints';
-import { guardRequest, prepareForNext } from '@/server/http/edge-guard';
+import { answerClientError, guardRequest, prepareForNext } from '@/server/http/edge-guard';
 import { isUploadRequest, serveUpload } from '@/server/http/upload-endpoint';
 import { closeClients } from '@/server/infra/clients';
 import { attachSocketServer } from '@/server/realtime/socket-server';
@@ -32,6 +32,7 @@ async function main(): Promise<void> {
       void handle(req, res);
     }
   });
+  httpServer.on('clientError', answerClientError);
   // Engine.IO wraps the request listener above and answers /socket.io/ itself.
   const realtime = await attachSocketServer(httpServer);
   // Postgres holds the schedules; BullMQ's job schedulers are brought in line at start and

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { getEnv } from '@/lib/env';
 import { describeUnsafeText } from '@/lib/validation/safe-input';
 import { formatBytes } from '@/lib/format-bytes';
@@ -117,6 +118,11 @@ export function guardRequest(req: IncomingMessage, res: ServerResponse): boolean
         detail: 'No such REST route. See the README for the API.',
       });
     }
+    if (method === 'OPTIONS') {
+      res.writeHead(204, { allow: allowed.join(', ') });
+      res.end();
+      return true;
+    }
     if (!allowed.includes(method)) {
       return answer(
         req,
@@ -153,4 +159,36 @@ export function prepareForNext(req: IncomingMessage, res: ServerResponse): void 
   if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return;
   capBody(req, getEnv().JSON_BODY_MAX_BYTES);
   if (req.headers['next-action'] !== undefined) answerActionRefusalsAs400(req, res);
+}
+
+/**
+ * Requests Node's HTTP parser refuses (a request line or headers past its size limit, bytes
+ * that are not HTTP) never reach a handler; Node would answer them with an empty body. The same
+ * status, as problem+json.
+ */
+export function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [status, title] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'Request header fields too large']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'Request timeout']
+        : [400, 'Bad request'];
+  const body = JSON.stringify({
+    type: `${PROBLEM_TYPE_BASE}bad_request`,
+    title,
+    status,
+    detail:
+      status === 431
+        ? 'The request line or its headers are too large.'
+        : 'The request is not valid HTTP.',
+    code: 'bad_request',
+  });
+  socket.end(
+    `HTTP/1.1 ${status} ${title}\r\ncontent-type: application/problem+json\r\n` +
+      `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
 }
