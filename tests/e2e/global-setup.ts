@@ -11,8 +11,6 @@ import { spawnEntry, type SpawnedProcess } from '../support/spawn-process';
 declare module 'vitest' {
   export interface ProvidedContext {
     baseUrl: string;
-    /** The web process, for tests that read its memory (/proc/<pid>/status). */
-    webPid: number;
   }
 }
 
@@ -39,7 +37,6 @@ export default async function setup(project: TestProject) {
     const [, url] = await web.waitForOutput(/^TASKDECK_URL=(\S+)$/m);
     await worker.waitForOutput(/worker started/);
     project.provide('baseUrl', url!);
-    project.provide('webPid', web.child.pid!);
   } catch (error) {
     await Promise.all(processes.map((child) => child.stop('SIGKILL')));
     throw error;
