@@ -66,6 +66,12 @@ const envSchema = z.object({
     .int()
     .min(1)
     .default(1024 ** 3),
+  /** The largest JSON request body (REST) or server action body; larger ones get 413. */
+  JSON_BODY_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(1024 ** 2),
   /** Files in one upload request. */
   UPLOAD_MAX_FILES: z.coerce.number().int().min(1).max(1000).default(20),
   /** maintenance.cleanup removes finished tasks, their uploads and outputs older than this. */

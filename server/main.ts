@@ -5,6 +5,7 @@ import { getLogger } from '@/lib/logger';
 import { CLIENT_IP_HEADER } from '@/server/auth/principal';
 import { startDurabilityLoops } from '@/server/durability/durability-loop';
 import { serveDirectEndpoint } from '@/server/http/direct-endpoints';
+import { answerClientError, guardRequest, prepareForNext } from '@/server/http/edge-guard';
 import { isUploadRequest, serveUpload } from '@/server/http/upload-endpoint';
 import { closeClients } from '@/server/infra/clients';
 import { attachSocketServer } from '@/server/realtime/socket-server';
@@ -27,10 +28,14 @@ async function main(): Promise<void> {
     // The client address for rate limits and the audit log, set here so no client can forge it.
     req.headers[CLIENT_IP_HEADER] = req.socket.remoteAddress ?? 'unknown';
     applySecurityHeaders(req, res, { dev });
-    if (refuseForeignPageWrite(req, res)) return;
+    if (guardRequest(req, res) || refuseForeignPageWrite(req, res)) return;
     if (isUploadRequest(req)) void serveUpload(req, res);
-    else if (!serveDirectEndpoint(req, res)) void handle(req, res);
+    else if (!serveDirectEndpoint(req, res)) {
+      prepareForNext(req, res);
+      void handle(req, res);
+    }
   });
+  httpServer.on('clientError', answerClientError);
   // Engine.IO wraps the request listener above and answers /socket.io/ itself.
   const realtime = await attachSocketServer(httpServer);
   // Postgres holds the schedules; BullMQ's job schedulers are brought in line at start and

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CALENDAR_MESSAGE, isWithinCalendar } from '@/lib/validation/calendar';
 import { TASK_PRIORITIES, TASK_STATUSES, type TaskStatus } from './task-view';
 
 // Inputs accepted at the edges (REST, server actions, sockets). Payloads are checked later
@@ -14,8 +15,14 @@ export const createTaskInputSchema = z
     priority: z.enum(TASK_PRIORITIES).optional(),
     /** Start no earlier than this many ms from now. */
     delayMs: z.number().int().min(0).max(MAX_DELAY_MS).optional(),
-    /** Start no earlier than this time (ISO 8601 with an offset). */
-    runAt: z.iso.datetime({ offset: true }).optional(),
+    /** Start no earlier than this time (ISO 8601 with an offset), at most as far off as delayMs. */
+    runAt: z.iso
+      .datetime({ offset: true })
+      .refine((value) => isWithinCalendar(new Date(value)), CALENDAR_MESSAGE)
+      .refine((value) => Date.parse(value) <= Date.now() + MAX_DELAY_MS, {
+        message: `runAt must be at most ${MAX_DELAY_MS / 86_400_000} days from now`,
+      })
+      .optional(),
   })
   .strict()
   .refine((input) => input.delayMs === undefined || input.runAt === undefined, {
@@ -64,11 +71,13 @@ const statusListSchema = z
   });
 
 /** ISO 8601; without an offset (a datetime-local field) it is read as UTC. */
-const createdBoundSchema = z.iso.datetime({
-  offset: true,
-  local: true,
-  message: 'Use a date and time like 2026-01-31T14:05:00Z',
-});
+const createdBoundSchema = z.iso
+  .datetime({
+    offset: true,
+    local: true,
+    message: 'Use a date and time like 2026-01-31T14:05:00Z',
+  })
+  .refine((value) => isWithinCalendar(readCreatedBound(value)), CALENDAR_MESSAGE);
 
 /**
  * Listing tasks (REST `GET /api/v1/tasks`, the admin task list): filters, all optional and

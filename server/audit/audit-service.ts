@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { calendarDateSchema } from '@/lib/validation/calendar';
 import type { Prisma } from '@/lib/generated/prisma/client';
 import { uuid7 } from '@/lib/uuid7';
 import { decodeKeysetCursor, rowsAfter, toKeysetPage } from '@/server/db/keyset-cursor';
@@ -81,8 +82,8 @@ export const listAuditQuerySchema = z
   .object({
     action: z.enum(AUDIT_ACTIONS).optional(),
     actor: z.string().trim().min(1).max(320).optional(),
-    from: z.iso.date().optional(),
-    to: z.iso.date().optional(),
+    from: calendarDateSchema().optional(),
+    to: calendarDateSchema().optional(),
     cursor: z.string().min(1).max(200).optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
   })

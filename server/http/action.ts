@@ -1,11 +1,13 @@
 import { headers } from 'next/headers';
 import { isAppError, type FieldError } from '@/lib/errors';
+import { rejectUnsafeInput } from '@/lib/validation/safe-input';
 import { getLogger } from '@/lib/logger';
 import { actionHandlers, type ActionName } from '@/server/actions/action-handlers';
 import { auditContextOf } from '@/server/audit/audit-service';
 import { authenticateRequest } from '@/server/auth/principal';
 import { replaceOutage } from '@/server/infra/infra-errors';
 import { assertSameOriginUse } from '@/server/security/same-origin';
+import { replaceInputRefusal } from '@/server/infra/input-errors';
 
 export type ActionResult<T> =
   { ok: true; data: T } | { ok: false; status: number; message: string; fieldErrors: FieldError[] };
@@ -20,7 +22,7 @@ type Output<Name extends ActionName> = Awaited<ReturnType<Handler<Name>>>;
  * unexpected ones are logged, not shown.
  */
 export function toActionFailure(thrown: unknown, action: string): ActionResult<never> {
-  const error = replaceOutage(thrown, { action });
+  const error = replaceInputRefusal(replaceOutage(thrown, { action }), { action });
   if (isAppError(error)) {
     const fieldErrors = 'fieldErrors' in error ? (error.fieldErrors as FieldError[]) : [];
     return { ok: false, status: error.status, message: error.message, fieldErrors };
@@ -58,6 +60,8 @@ export async function runActionWithHeaders<Name extends ActionName>(
     // Actions are POSTs that ride on the session cookie: only the app's own pages may send them.
     assertSameOriginUse({ method: 'POST', headers: requestHeaders }, 'action');
     const principal = await authenticateRequest(requestHeaders);
+    // Every action's arguments pass one check for text no schema should have to think about.
+    rejectUnsafeInput(args, 'Check the input.');
     const handler = actionHandlers[name] as (...all: unknown[]) => Promise<Output<Name>>;
     return { ok: true, data: await handler(principal, auditContextOf(requestHeaders), ...args) };
   } catch (error) {

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { getEnv } from '@/lib/env';
 import { PayloadTooLargeError } from '@/lib/errors';
 import { toWebHeaders } from './node-headers';
 import type { ApiRequest } from './route';
@@ -10,8 +11,6 @@ import { createTaskEndpoint, listTasksEndpoint } from './task-endpoints';
 // answer written as one buffer. The handler is the same one Next's route runs
 // (server/http/task-endpoints.ts), so both answer alike.
 
-/** JSON request bodies are read up to this; past it the answer is 413 and reading stops. */
-export const JSON_BODY_MAX_BYTES = 1024 * 1024;
 const LINGER_MS = 2_000;
 
 type Endpoint = (request: ApiRequest) => Promise<Response>;
@@ -22,20 +21,22 @@ const ENDPOINTS: Record<string, Endpoint> = {
   'GET /api/v1/tasks': listTasksEndpoint,
 };
 
+/** Read up to JSON_BODY_MAX_BYTES; past it the answer is 413 and reading stops. */
 function readBody(req: IncomingMessage): Promise<string> {
+  const maxBytes = getEnv().JSON_BODY_MAX_BYTES;
   const declared = Number(req.headers['content-length']);
-  if (declared > JSON_BODY_MAX_BYTES) {
-    return Promise.reject(new PayloadTooLargeError(JSON_BODY_MAX_BYTES, 'The request body'));
+  if (declared > maxBytes) {
+    return Promise.reject(new PayloadTooLargeError(maxBytes, 'The request body'));
   }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > JSON_BODY_MAX_BYTES) {
+      if (size > maxBytes) {
         cleanup();
         req.pause();
-        reject(new PayloadTooLargeError(JSON_BODY_MAX_BYTES, 'The request body'));
+        reject(new PayloadTooLargeError(maxBytes, 'The request body'));
         return;
       }
       chunks.push(chunk);

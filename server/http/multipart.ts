@@ -1,6 +1,11 @@
-import type { Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import busboy from 'busboy';
-import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '@/lib/errors';
+import {
+  isAppError,
+  PayloadTooLargeError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+} from '@/lib/errors';
 
 export interface MultipartFile {
   /** The name the client gave; raw, never trusted as a path. */
@@ -38,12 +43,20 @@ export async function* readMultipartFiles(
     throw new PayloadTooLargeError(limits.maxBytes);
   }
 
-  const parser = busboy({
-    headers: { 'content-type': contentType },
-    limits: { files: limits.maxFiles, fileSize: limits.maxBytes, fields: 20, parts: 1000 },
-    defParamCharset: 'utf8',
-    highWaterMark: 256 * 1024,
-  });
+  let parser: busboy.Busboy;
+  try {
+    parser = busboy({
+      headers: { 'content-type': contentType },
+      limits: { files: limits.maxFiles, fileSize: limits.maxBytes, fields: 20, parts: 1000 },
+      defParamCharset: 'utf8',
+      highWaterMark: 256 * 1024,
+    });
+  } catch (error) {
+    // busboy refuses a content type it cannot parse (no or an empty boundary) as it starts.
+    throw new ValidationError(
+      `The multipart body cannot be read: ${error instanceof Error ? error.message : 'bad content type'}.`,
+    );
+  }
   const queue: Array<MultipartFile | Error | null> = [];
   let wake: (() => void) | null = null;
   const push = (item: MultipartFile | Error | null) => {
@@ -53,10 +66,22 @@ export async function* readMultipartFiles(
   let tooManyFiles = false;
   let current: Readable | null = null;
 
-  parser.on('file', (_field, stream, info) => {
+  parser.on('file', (_field, source, info) => {
+    // busboy fails a file cut short with a plain Error ("Unexpected end of form"): the consumer
+    // reads this copy instead, which fails with what the client did wrong.
+    const stream = source.pipe(new PassThrough({ highWaterMark: 256 * 1024 }));
+    source.on('error', (error: Error) =>
+      stream.destroy(
+        isAppError(error)
+          ? error
+          : new ValidationError(`The multipart body is malformed: ${error.message}`),
+      ),
+    );
+    // Whoever reads the file sees its error too; this only keeps an unread one from crashing.
+    stream.on('error', () => undefined);
     current = stream;
     // The total across files is counted by the consumer, which sees every byte anyway.
-    stream.on('limit', () => stream.destroy(new PayloadTooLargeError(limits.maxBytes)));
+    source.on('limit', () => source.destroy(new PayloadTooLargeError(limits.maxBytes)));
     push({
       filename: info.filename ?? '',
       declaredType: info.mimeType ?? 'application/octet-stream',

@@ -1,6 +1,7 @@
 import { isAppError, type FieldError } from '@/lib/errors';
 import { getLogger } from '@/lib/logger';
 import { replaceOutage } from '@/server/infra/infra-errors';
+import { replaceInputRefusal } from '@/server/infra/input-errors';
 
 // RFC 9457 problem details for every REST error.
 
@@ -28,7 +29,7 @@ export function problemResponse(body: ProblemBody, headers?: HeadersInit): Respo
  * Retry-After (a warning in the log, not a bug); anything else is logged and reported as a 500.
  */
 export function errorToProblem(thrown: unknown, context: Record<string, unknown> = {}): Response {
-  const error = replaceOutage(thrown, context);
+  const error = replaceInputRefusal(replaceOutage(thrown, context), context);
   if (isAppError(error)) {
     const headers: Record<string, string> = {};
     if ('retryAfterSeconds' in error && typeof error.retryAfterSeconds === 'number') {

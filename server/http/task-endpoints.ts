@@ -25,7 +25,7 @@ export const createTaskEndpoint = withAdmission(
     const principal = requireUser(await authenticateRequest(request.headers));
     const rawKey = request.headers.get('idempotency-key');
     const idempotencyKey = rawKey === null ? undefined : parseInput(idempotencyKeySchema, rawKey);
-    const input = await readJsonBody(request, createTaskInputSchema);
+    const input = await readJsonBody(request, createTaskInputSchema, principal);
     const { task, replayed } = await submitTask(principal, input, { idempotencyKey });
     return Response.json(task, {
       // A replay answers like the first response did, marked as a replay.

@@ -6,7 +6,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { TaskView } from '@/lib/tasks/task-view';
 import { launchChromium, openRecordedPage } from '../support/browser';
-import { findAction } from '../support/server-actions';
+import { findServerAction } from '../support/server-actions';
 import { createTestApiKey, createTestUser, type TestUser } from '../support/users';
 
 // A page on another origin of the same site (another port of the same host, so SameSite does
@@ -128,7 +128,7 @@ describe('a page on another origin, with the victim signed in', () => {
 
     // Forms need no preflight: JSON-looking text/plain to REST, and a server action posted the
     // way React posts one without JavaScript (multipart, the action's id as a field).
-    const { id: actionId } = await findAction('cancelTask');
+    const { id: actionId } = await findServerAction('cancelTask');
     const forms: Array<[string, string, string, string]> = [
       ['/api/v1/tasks', 'text/plain', '{"type":"diagnostics.simulate","payload":{"x":"', '"}}'],
       [`/api/v1/tasks/${waiting.id}/cancel`, 'text/plain', 'x', 'y'],

@@ -1,4 +1,3 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,6 +31,7 @@ import {
   isMutating,
   victimOf,
 } from '../support/csrf-cases';
+import { discoverActions, discoverRoutes, paramsOf } from '../support/route-discovery';
 import { createTestApiKey, createTestUser } from '../support/users';
 
 // Every REST route and every server action, as every kind of caller. A route or action that is
@@ -70,30 +70,6 @@ function headersFor(caller: Caller): Headers {
       headers.set('authorization', `Bearer ${fixture.keys[caller]}`);
   }
   return headers;
-}
-
-/** The dynamic segments of a route file (`[id]`, `[name]`) read from a URL path, as Next does. */
-function paramsOf(route: string, pathname: string): Record<string, string> {
-  const pattern = route
-    .replace(/\/?route\.ts$/, '')
-    .split('/')
-    .map((segment) =>
-      segment.startsWith('[...')
-        ? '.*'
-        : segment.startsWith('[')
-          ? `(?<${segment.slice(1, -1)}>[^/]+)`
-          : segment,
-    )
-    .join('/');
-  return new RegExp(`^/${pattern}$`).exec(pathname)?.groups ?? {};
-}
-
-function listFiles(dir: string, name: string): string[] {
-  return readdirSync(dir).flatMap((entry) => {
-    const full = path.join(dir, entry);
-    if (statSync(full).isDirectory()) return listFiles(full, name);
-    return entry === name ? [full] : [];
-  });
 }
 
 /** The status, and a 403's problem code. */
@@ -184,22 +160,23 @@ afterAll(async () => {
 describe('authorization matrix', () => {
   it('covers every REST route and method', async () => {
     const missing: string[] = [];
-    for (const file of listFiles(path.join(root, 'app'), 'route.ts')) {
-      const route = path.relative(path.join(root, 'app'), file);
-      const routeModule = (await import(file)) as Record<string, unknown>;
-      for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']) {
-        if (typeof routeModule[method] !== 'function') continue;
-        if (!ROUTES.some((c) => c.route === route && c.method === method))
-          missing.push(`${method} ${route}`);
+    for (const discovered of discoverRoutes()) {
+      const routeModule = (await import(discovered.file)) as Record<string, unknown>;
+      const exported = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].filter(
+        (method) => typeof routeModule[method] === 'function',
+      );
+      // The discovery the fuzz suite relies on reads the same methods from the source.
+      expect(discovered.methods.sort(), discovered.route).toEqual(exported.sort());
+      for (const method of exported) {
+        if (!ROUTES.some((c) => c.route === discovered.route && c.method === method))
+          missing.push(`${method} ${discovered.route}`);
       }
     }
     expect(missing, 'add these to ROUTES').toEqual([]);
   });
 
   it('covers every server action', () => {
-    const exported = listFiles(path.join(root, 'app'), 'actions.ts').flatMap((file) =>
-      [...readFileSync(file, 'utf8').matchAll(/export async function (\w+)/g)].map((m) => m[1]!),
-    );
+    const exported = discoverActions().map((action) => action.name);
     expect(exported.sort()).toEqual(Object.keys(actionHandlers).sort());
     expect(Object.keys(ACTIONS).sort()).toEqual(Object.keys(actionHandlers).sort());
   });

@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getEnv } from '@/lib/env';
 import { authenticateRequest } from '@/server/auth/principal';
-import { JSON_BODY_MAX_BYTES, serveDirectEndpoint } from '@/server/http/direct-endpoints';
+import { serveDirectEndpoint } from '@/server/http/direct-endpoints';
 import { closeClients, getPrisma } from '@/server/infra/clients';
 import { redisKey } from '@/server/infra/queues';
 import { createTask } from '@/server/tasks/task-submission';
@@ -196,12 +196,12 @@ describe('the create the web process serves itself', () => {
     const bad = await post('{not json', { authorization: `Bearer ${key}` });
     expect(bad.status).toBe(400);
     expect(bad.headers.get('content-type')).toContain('application/problem+json');
-    const anonymous = await post('x'.repeat(JSON_BODY_MAX_BYTES * 2));
+    const anonymous = await post('x'.repeat(getEnv().JSON_BODY_MAX_BYTES * 2));
     expect(anonymous.status).toBe(401);
     const huge = await post(
       JSON.stringify({
         type: 'diagnostics.simulate',
-        payload: { pad: 'x'.repeat(JSON_BODY_MAX_BYTES) },
+        payload: { pad: 'x'.repeat(getEnv().JSON_BODY_MAX_BYTES) },
       }),
       { authorization: `Bearer ${key}` },
     );

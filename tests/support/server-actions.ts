@@ -13,19 +13,28 @@ interface ManifestEntry {
   exportedName: string;
 }
 
-/** The id of an action of app/actions.ts, and a page that uses it. */
-export async function findAction(name: string): Promise<{ id: string; page: string }> {
+/**
+ * The action's id and a page of the build that uses it (its dynamic segments filled with
+ * `fill`): the action named `name` exported by `file`.
+ */
+export async function findServerAction(
+  name: string,
+  file = 'app/actions.ts',
+  fill?: string,
+): Promise<{ id: string; page: string }> {
   const manifest = JSON.parse(
     await readFile(path.join(root, '.next/server/server-reference-manifest.json'), 'utf8'),
   ) as { node: Record<string, ManifestEntry> };
   for (const [id, entry] of Object.entries(manifest.node)) {
-    if (entry.filename !== 'app/actions.ts' || entry.exportedName !== name) continue;
-    // A page without dynamic segments, so its path is its route: 'app/admin/page' → '/admin'.
-    const worker = Object.keys(entry.workers).find((key) => !key.includes('['));
+    if (entry.filename !== file || entry.exportedName !== name) continue;
+    // Without `fill`, a page without dynamic segments, so its path is its route.
+    const workers = Object.keys(entry.workers);
+    const worker = workers.find((key) => !key.includes('[')) ?? (fill ? workers[0] : undefined);
     if (!worker) break;
-    return { id, page: '/' + worker.replace(/^app\/?/, '').replace(/\/?page$/, '') };
+    const page = '/' + worker.replace(/^app\/?/, '').replace(/\/?page$/, '');
+    return { id, page: fill ? page.replace(/\[[^\]]+\]/g, fill) : page };
   }
-  throw new Error(`no page of the build uses the server action ${name}`);
+  throw new Error(`no page of the build uses the server action ${name} of ${file}`);
 }
 
 /** The action's return value, read from the RSC payload Next answers with. */
@@ -35,7 +44,7 @@ export async function callServerAction(
   name: string,
   args: Array<string | number | boolean>,
 ): Promise<unknown> {
-  const { id, page } = await findAction(name);
+  const { id, page } = await findServerAction(name);
   const response = await fetch(baseUrl + page, {
     method: 'POST',
     headers: {

@@ -2,9 +2,10 @@ import { z } from 'zod';
 import { REPORT_FORMATS, REPORT_KINDS } from '@/lib/tasks/task-inputs';
 import { listUtcDays } from '@/server/reports/activity-stats';
 import { defineTaskType } from '../task-type';
+import { calendarDateSchema } from '@/lib/validation/calendar';
 
 const MAX_RANGE_DAYS = 366;
-const isoDate = z.iso.date({ message: 'Use a date like 2026-01-31' });
+const isoDate = calendarDateSchema();
 
 function todayUtc(): string {
   return new Date().toISOString().slice(0, 10);

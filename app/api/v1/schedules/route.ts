@@ -14,7 +14,7 @@ export const GET = withProblems(async (request) => {
 /** The body is checked whole by the service: lib/schedules/schedule-spec.ts. */
 export const POST = withProblems(async (request) => {
   const principal = await authenticateRequest(request.headers);
-  const body = await readJsonBody(request, z.record(z.string(), z.unknown()));
+  const body = await readJsonBody(request, z.record(z.string(), z.unknown()), principal);
   const schedule = await createSchedule(principal, body, auditContextOf(request.headers));
   return Response.json(schedule, {
     status: 201,

@@ -18,7 +18,7 @@ export const GET = withProblems<Context>(async (request, { params }) => {
 export const PATCH = withProblems<Context>(async (request, { params }) => {
   const { id } = await params;
   const principal = await authenticateRequest(request.headers);
-  const changes = await readJsonBody(request, z.record(z.string(), z.unknown()));
+  const changes = await readJsonBody(request, z.record(z.string(), z.unknown()), principal);
   return Response.json(
     await updateSchedule(principal, id, changes, auditContextOf(request.headers)),
   );

@@ -11,7 +11,7 @@ export const dynamic = 'force-dynamic';
 export const POST = withAdmission(
   withProblems(async (request) => {
     const principal = await authenticateRequest(request.headers);
-    const input = await readJsonBody(request, bulkTaskActionSchema);
+    const input = await readJsonBody(request, bulkTaskActionSchema, principal);
     return Response.json(
       await runBulkTaskAction(principal, input, auditContextOf(request.headers)),
     );
