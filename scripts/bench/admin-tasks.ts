@@ -110,6 +110,10 @@ async function buildScenarios(): Promise<Scenario[]> {
     { name: 'queue=maintenance', filters: { limit, queue: 'maintenance' } },
     { name: 'created in one day', filters: { limit, ...range } },
     {
+      name: 'type=email.send queue=reports (none)',
+      filters: { limit, type: 'email.send', queue: 'reports' },
+    },
+    {
       name: 'status=failed type=file.process',
       filters: { limit, status: 'failed', type: 'file.process' },
     },
