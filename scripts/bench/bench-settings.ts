@@ -28,6 +28,7 @@ export const BENCH_SETTINGS = {
 // Taskdeck settings a developer's shell may carry; dropped so they cannot leak into the run.
 const INHERITED_KEYS_TO_DROP = [
   'PUBLIC_URL',
+  'TRUST_PROXY_HEADERS',
   'NEXT_DEV',
   'WORKER_QUEUES',
   'WORKER_CONCURRENCY',

@@ -55,6 +55,7 @@ export function buildAppEnv(
     NEXT_TELEMETRY_DISABLED: '1',
     // Empty means "not set" to lib/env.ts: a developer's shell must not change the topology.
     PUBLIC_URL: '',
+    TRUST_PROXY_HEADERS: '',
     NEXT_DEV: '',
     WORKER_QUEUES: '',
     WORKER_CONCURRENCY: '',
