@@ -77,6 +77,15 @@ function createAuth() {
   });
 }
 
+/**
+ * Better Auth's admin plugin endpoints (/api/auth/admin/*: set-role, ban-user, impersonate-user,
+ * create-user…) are not served: our services do these with our rules and an audit entry
+ * (server/auth/user-service.ts); the plugin stays for its schema and the ban check at sign-in.
+ */
+export function isUnservedAuthPath(pathname: string): boolean {
+  return /\/api\/auth\/admin(\/|$)/.test(pathname);
+}
+
 export type Auth = ReturnType<typeof createAuth>;
 
 const globalForAuth = globalThis as { __taskdeckAuth?: Auth };

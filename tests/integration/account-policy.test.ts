@@ -186,6 +186,25 @@ describe('bans', () => {
     expect(forUser.map((event) => event.action)).toEqual(['user.unban', 'user.ban']);
   });
 
+  it("is not done through Better Auth's admin endpoints, which bypass our rules and audit", async () => {
+    const user = await createTestUser('user', 'not-via-plugin');
+    for (const endpoint of ['ban-user', 'set-role', 'impersonate-user']) {
+      const response = await authPost(
+        new Request(`http://localhost/api/auth/admin/${endpoint}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', cookie: admin.cookie },
+          body: JSON.stringify({ userId: user.principal.userId, role: 'admin' }),
+        }),
+        {},
+      );
+      expect(response.status, endpoint).toBe(404);
+    }
+    const stored = await getPrisma().user.findUniqueOrThrow({
+      where: { id: user.principal.userId },
+    });
+    expect(stored).toMatchObject({ banned: false, role: 'user' });
+  });
+
   it('is for admins, who cannot ban themselves', async () => {
     const user = await createTestUser('user', 'not-admin');
     await expect(

@@ -1,5 +1,6 @@
 import { toNextJsHandler } from 'better-auth/next-js';
-import { getAuth, throwIfDatabaseDown } from '@/server/auth/auth';
+import { NotFoundError } from '@/lib/errors';
+import { getAuth, isUnservedAuthPath, throwIfDatabaseDown } from '@/server/auth/auth';
 import { runGuardedSignIn } from '@/server/auth/sign-in-guard';
 import { runSignUp } from '@/server/auth/sign-up-policy';
 import { withProblems } from '@/server/http/route';
@@ -8,6 +9,7 @@ export const dynamic = 'force-dynamic';
 
 /** Better Auth's own answer, unless it is a 500 that an outage of Postgres explains (a 503). */
 async function handle(request: Request, method: 'GET' | 'POST'): Promise<Response> {
+  if (isUnservedAuthPath(new URL(request.url).pathname)) throw new NotFoundError();
   const response = await toNextJsHandler(getAuth())[method](request);
   if (response.status === 500) await throwIfDatabaseDown();
   return response;
