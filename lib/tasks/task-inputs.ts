@@ -17,7 +17,7 @@ export const createTaskInputSchema = z
     delayMs: z.number().int().min(0).max(MAX_DELAY_MS).optional(),
     /** Start no earlier than this time (ISO 8601 with an offset), at most as far off as delayMs. */
     runAt: z.iso
-      .datetime({ offset: true })
+      .datetime({ offset: true, abort: true })
       .refine((value) => isWithinCalendar(new Date(value)), CALENDAR_MESSAGE)
       .refine((value) => Date.parse(value) <= Date.now() + MAX_DELAY_MS, {
         message: `runAt must be at most ${MAX_DELAY_MS / 86_400_000} days from now`,
@@ -76,6 +76,7 @@ const createdBoundSchema = z.iso
     offset: true,
     local: true,
     message: 'Use a date and time like 2026-01-31T14:05:00Z',
+    abort: true,
   })
   .refine((value) => isWithinCalendar(readCreatedBound(value)), CALENDAR_MESSAGE);
 

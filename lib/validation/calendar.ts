@@ -13,7 +13,8 @@ export function isWithinCalendar(date: Date): boolean {
 
 /** An ISO 8601 date (`2026-01-31`) within the calendar. */
 export function calendarDateSchema(message = 'Use a date like 2026-01-31') {
+  // abort: a malformed date gets its one message, not the calendar's too.
   return z.iso
-    .date({ message })
+    .date({ message, abort: true })
     .refine((value) => isWithinCalendar(new Date(`${value}T00:00:00Z`)), CALENDAR_MESSAGE);
 }

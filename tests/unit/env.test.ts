@@ -32,6 +32,7 @@ const VARIABLES = [
   'AUTH_RATE_LIMIT_WINDOW_S',
   'AUTH_CACHE_TTL_MS',
   'SIGNUP_MODE',
+  'JSON_BODY_MAX_BYTES',
 ];
 
 let savedEnv: NodeJS.ProcessEnv;
@@ -92,6 +93,7 @@ describe('getEnv', () => {
       AUTH_RATE_LIMIT_WINDOW_S: 60,
       AUTH_CACHE_TTL_MS: 1_000,
       SIGNUP_MODE: 'open',
+      JSON_BODY_MAX_BYTES: 1024 ** 2,
       UPLOAD_MAX_BYTES: 1024 ** 3,
       UPLOAD_MAX_FILES: 20,
       RETENTION_DAYS: 30,
