@@ -192,7 +192,12 @@ describe('bans', () => {
       const response = await authPost(
         new Request(`http://localhost/api/auth/admin/${endpoint}`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', cookie: admin.cookie },
+          // Same-origin, as the app's own pages send it: the 404 is for the path, not the origin.
+          headers: {
+            'content-type': 'application/json',
+            cookie: admin.cookie,
+            origin: 'http://localhost',
+          },
           body: JSON.stringify({ userId: user.principal.userId, role: 'admin' }),
         }),
         {},
