@@ -292,10 +292,12 @@ describe('edge fuzz', () => {
     await runAll(warmUp);
     await runAll(shuffled.slice(0, Math.min(2_000, Math.ceil(shuffled.length / 2))));
     const rssBefore = await readRss();
+    const heapBefore = web.heapUsed();
     const started = Date.now();
     const outcomes = await runAll(shuffled);
     const seconds = (Date.now() - started) / 1000;
     const rssAfter = await readRss();
+    const heapAfter = web.heapUsed();
 
     const classes: Record<string, number> = {};
     for (const { status } of outcomes) {
@@ -306,7 +308,8 @@ describe('edge fuzz', () => {
       `edge fuzz: ${outcomes.length} requests over ${routes.length} route files, the upload ` +
         `endpoint and ${actions.length} actions in ${seconds.toFixed(0)} s (seed ${SEED}); ` +
         `status classes ${JSON.stringify(classes)}; web RSS ${mib(rssBefore)} before, ` +
-        `${mib(rssAfter)} after`,
+        `${mib(rssAfter)} after (after full collections; V8 heap in use ${mib(heapBefore)}, ` +
+        `${mib(heapAfter)})`,
     );
     const failures = outcomes.filter(
       ({ status, problem, request }) =>
