@@ -6,6 +6,14 @@ import { z } from 'zod';
 
 export const CALENDAR_MESSAGE = 'Use a date between the years 1 and 9999';
 
+/**
+ * For a refinement after a format check: a value that does not parse is the format check's
+ * to report, not a second issue here.
+ */
+export function isUnparsedOrWithinCalendar(date: Date): boolean {
+  return Number.isNaN(date.getTime()) || isWithinCalendar(date);
+}
+
 export function isWithinCalendar(date: Date): boolean {
   const year = date.getUTCFullYear();
   return Number.isFinite(date.getTime()) && year >= 1 && year <= 9999;
@@ -15,5 +23,8 @@ export function isWithinCalendar(date: Date): boolean {
 export function calendarDateSchema(message = 'Use a date like 2026-01-31') {
   return z.iso
     .date({ message })
-    .refine((value) => isWithinCalendar(new Date(`${value}T00:00:00Z`)), CALENDAR_MESSAGE);
+    .refine(
+      (value) => isUnparsedOrWithinCalendar(new Date(`${value}T00:00:00Z`)),
+      CALENDAR_MESSAGE,
+    );
 }

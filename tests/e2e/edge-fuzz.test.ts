@@ -28,7 +28,7 @@ import { createTestApiKey, createTestUser } from '../support/users';
 // A web process of its own, so that its memory is this suite's alone.
 let web: InspectableWeb;
 let baseUrl: string;
-const RUNS = Number(process.env.FUZZ_RUNS ?? 3_000);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 6_000);
 const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
 const CONCURRENCY = 6;
 const REQUEST_TIMEOUT_MS = 15_000;
