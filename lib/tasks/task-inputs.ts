@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CALENDAR_MESSAGE, isWithinCalendar } from '@/lib/validation/calendar';
+import { CALENDAR_MESSAGE, isUnparsedOrWithinCalendar } from '@/lib/validation/calendar';
 import { TASK_PRIORITIES, TASK_STATUSES, type TaskStatus } from './task-view';
 
 // Inputs accepted at the edges (REST, server actions, sockets). Payloads are checked later
@@ -17,9 +17,10 @@ export const createTaskInputSchema = z
     delayMs: z.number().int().min(0).max(MAX_DELAY_MS).optional(),
     /** Start no earlier than this time (ISO 8601 with an offset), at most as far off as delayMs. */
     runAt: z.iso
-      .datetime({ offset: true, abort: true })
-      .refine((value) => isWithinCalendar(new Date(value)), CALENDAR_MESSAGE)
-      .refine((value) => Date.parse(value) <= Date.now() + MAX_DELAY_MS, {
+      .datetime({ offset: true })
+      .refine((value) => isUnparsedOrWithinCalendar(new Date(value)), CALENDAR_MESSAGE)
+      // Not NaN > x: an unparsed value is the format check's to report.
+      .refine((value) => !(Date.parse(value) > Date.now() + MAX_DELAY_MS), {
         message: `runAt must be at most ${MAX_DELAY_MS / 86_400_000} days from now`,
       })
       .optional(),
@@ -76,9 +77,8 @@ const createdBoundSchema = z.iso
     offset: true,
     local: true,
     message: 'Use a date and time like 2026-01-31T14:05:00Z',
-    abort: true,
   })
-  .refine((value) => isWithinCalendar(readCreatedBound(value)), CALENDAR_MESSAGE);
+  .refine((value) => isUnparsedOrWithinCalendar(readCreatedBound(value)), CALENDAR_MESSAGE);
 
 /**
  * Listing tasks (REST `GET /api/v1/tasks`, the admin task list): filters, all optional and

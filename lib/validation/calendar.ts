@@ -6,6 +6,14 @@ import { z } from 'zod';
 
 export const CALENDAR_MESSAGE = 'Use a date between the years 1 and 9999';
 
+/**
+ * For a refinement after a format check: a value that does not parse is the format check's
+ * to report, not a second issue here.
+ */
+export function isUnparsedOrWithinCalendar(date: Date): boolean {
+  return Number.isNaN(date.getTime()) || isWithinCalendar(date);
+}
+
 export function isWithinCalendar(date: Date): boolean {
   const year = date.getUTCFullYear();
   return Number.isFinite(date.getTime()) && year >= 1 && year <= 9999;
@@ -13,8 +21,10 @@ export function isWithinCalendar(date: Date): boolean {
 
 /** An ISO 8601 date (`2026-01-31`) within the calendar. */
 export function calendarDateSchema(message = 'Use a date like 2026-01-31') {
-  // abort: a malformed date gets its one message, not the calendar's too.
   return z.iso
-    .date({ message, abort: true })
-    .refine((value) => isWithinCalendar(new Date(`${value}T00:00:00Z`)), CALENDAR_MESSAGE);
+    .date({ message })
+    .refine(
+      (value) => isUnparsedOrWithinCalendar(new Date(`${value}T00:00:00Z`)),
+      CALENDAR_MESSAGE,
+    );
 }

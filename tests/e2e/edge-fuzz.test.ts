@@ -28,7 +28,7 @@ import { createTestApiKey, createTestUser } from '../support/users';
 // A web process of its own, so that its memory is this suite's alone.
 let web: InspectableWeb;
 let baseUrl: string;
-const RUNS = Number(process.env.FUZZ_RUNS ?? 3_000);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 6_000);
 const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
 const CONCURRENCY = 6;
 const REQUEST_TIMEOUT_MS = 15_000;
@@ -292,10 +292,12 @@ describe('edge fuzz', () => {
     await runAll(warmUp);
     await runAll(shuffled.slice(0, Math.min(2_000, Math.ceil(shuffled.length / 2))));
     const rssBefore = await readRss();
+    const heapBefore = web.heapUsed();
     const started = Date.now();
     const outcomes = await runAll(shuffled);
     const seconds = (Date.now() - started) / 1000;
     const rssAfter = await readRss();
+    const heapAfter = web.heapUsed();
 
     const classes: Record<string, number> = {};
     for (const { status } of outcomes) {
@@ -306,7 +308,8 @@ describe('edge fuzz', () => {
       `edge fuzz: ${outcomes.length} requests over ${routes.length} route files, the upload ` +
         `endpoint and ${actions.length} actions in ${seconds.toFixed(0)} s (seed ${SEED}); ` +
         `status classes ${JSON.stringify(classes)}; web RSS ${mib(rssBefore)} before, ` +
-        `${mib(rssAfter)} after`,
+        `${mib(rssAfter)} after (after full collections; V8 heap in use ${mib(heapBefore)}, ` +
+        `${mib(heapAfter)})`,
     );
     const failures = outcomes.filter(
       ({ status, problem, request }) =>

@@ -15,6 +15,8 @@ export interface InspectableWeb {
   settledRss(): Promise<number>;
   /** RSS (bytes) as it is. */
   rss(): Promise<number>;
+  /** The V8 heap in use (bytes) after the last settledRss(). */
+  heapUsed(): number;
   stop(): Promise<void>;
 }
 
@@ -25,28 +27,36 @@ async function readRss(pid: number): Promise<number> {
   return Number(kib) * 1024;
 }
 
-async function collectGarbage(inspectorUrl: string): Promise<void> {
+/** Collects garbage twice and answers the heap in use after. */
+async function collectGarbage(inspectorUrl: string): Promise<number> {
   const socket = new WebSocket(inspectorUrl);
   await new Promise<void>((resolve, reject) => {
     socket.once('open', () => resolve());
     socket.once('error', reject);
   });
   let nextId = 0;
-  const send = (method: string) =>
-    new Promise<void>((resolve) => {
+  type Reply = { id?: number; result?: { result?: { value?: unknown } } };
+  const send = (method: string, params: Record<string, unknown> = {}) =>
+    new Promise<Reply>((resolve) => {
       const id = ++nextId;
       const onMessage = (data: WebSocket.RawData) => {
-        if ((JSON.parse(data.toString()) as { id?: number }).id !== id) return;
+        const reply = JSON.parse(data.toString()) as Reply;
+        if (reply.id !== id) return;
         socket.off('message', onMessage);
-        resolve();
+        resolve(reply);
       };
       socket.on('message', onMessage);
-      socket.send(JSON.stringify({ id, method }));
+      socket.send(JSON.stringify({ id, method, params }));
     });
   try {
     await send('HeapProfiler.enable');
     await send('HeapProfiler.collectGarbage');
     await send('HeapProfiler.collectGarbage');
+    const usage = await send('Runtime.evaluate', {
+      expression: 'process.memoryUsage().heapUsed',
+      returnByValue: true,
+    });
+    return Number(usage.result?.result?.value ?? NaN);
   } finally {
     socket.close();
   }
@@ -63,14 +73,16 @@ export async function startInspectableWeb(): Promise<InspectableWeb> {
     const [, inspectorUrl] = await web.waitForOutput(/Debugger listening on (ws:\/\/\S+)/);
     const [, url] = await web.waitForOutput(/^TASKDECK_URL=(\S+)$/m);
     const pid = web.child.pid!;
+    let heapUsed = NaN;
     return {
       url: url!,
       pid,
       process: web,
       settledRss: async () => {
-        await collectGarbage(inspectorUrl!);
+        heapUsed = await collectGarbage(inspectorUrl!);
         return readRss(pid);
       },
+      heapUsed: () => heapUsed,
       rss: () => readRss(pid),
       stop: async () => {
         await web.stop('SIGTERM');
