@@ -1,4 +1,6 @@
 import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { CsvBatchJob, CsvBatchResult } from '@/lib/files/csv-profile-part';
 
@@ -31,15 +33,17 @@ interface ThreadReply {
  * loaded through tsx's loader, which a thread does not inherit; in the bundle it is
  * dist/csv-thread.mjs (this module may sit in dist/ or in dist/chunks/).
  */
-function describeThread(): { entry: string | URL; eval: boolean } {
-  const here = import.meta.url;
+function describeThread(): { entry: string; eval: boolean } {
+  const here = fileURLToPath(import.meta.url);
+  const dir = path.dirname(here);
   if (here.endsWith('.ts')) {
-    const entry = JSON.stringify(new URL('./csv-thread.ts', here).href);
+    const entry = JSON.stringify(pathToFileURL(path.join(dir, 'csv-thread.ts')).href);
     const code = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${entry}); });`;
     return { entry: code, eval: true };
   }
-  const candidates = [new URL('./csv-thread.mjs', here), new URL('../csv-thread.mjs', here)];
-  return { entry: candidates.find((url) => existsSync(url)) ?? candidates[0]!, eval: false };
+  // Paths, not new URL(literal, import.meta.url): bundlers take that for an asset to resolve.
+  const candidates = [path.join(dir, 'csv-thread.mjs'), path.join(dir, '..', 'csv-thread.mjs')];
+  return { entry: candidates.find((file) => existsSync(file)) ?? candidates[0]!, eval: false };
 }
 
 /**
