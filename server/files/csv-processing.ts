@@ -1,5 +1,5 @@
+import { getEnv } from '@/lib/env';
 import { deriveOutputName } from '@/lib/files/safe-name';
-import { availableParallelism } from 'node:os';
 import { profileCsv, type CsvProfileOptions } from '@/lib/files/csv-profile';
 import { profileCsvParallel } from './csv-parallel-profile';
 import type { TaskFile } from '@/lib/generated/prisma/client';
@@ -9,8 +9,6 @@ import type { TaskContext, TaskFileOutput, TaskOutput } from '@/server/tasks/tas
 const PROGRESS_INTERVAL_MS = 200;
 /** Smaller files are profiled on the worker's own thread: starting threads costs ~100 ms. */
 const PARALLEL_MIN_BYTES = 8 * 1024 * 1024;
-/** Profiling threads; the main thread only cuts batches, merges and writes. */
-const MAX_THREADS = 4;
 
 interface CsvProcessingInput extends Pick<
   TaskContext<unknown>,
@@ -30,7 +28,8 @@ export async function processCsvFile(options: CsvProcessingInput): Promise<TaskO
   const { storage, signal, reportProgress, log, input, outputPrefix, displayName } = options;
   const { stream, size } = await storage.read(input.storageKey);
   let lastReport = 0;
-  const threads = Math.min(MAX_THREADS, availableParallelism());
+  // Profiling threads (the main thread then only cuts batches, merges and writes).
+  const threads = getEnv().CSV_PROFILE_THREADS;
   const profileOptions: CsvProfileOptions = {
     totalBytes: size,
     signal,
@@ -46,7 +45,7 @@ export async function processCsvFile(options: CsvProcessingInput): Promise<TaskO
   };
   const bytes = stream as AsyncIterable<Uint8Array>;
   const profile =
-    threads >= 2 && size >= PARALLEL_MIN_BYTES
+    threads >= 1 && size >= PARALLEL_MIN_BYTES
       ? profileCsvParallel(bytes, { ...profileOptions, threads })
       : profileCsv(bytes, profileOptions);
   const started = performance.now();
