@@ -38,7 +38,7 @@ export function profileCsvBatch(job: CsvBatchJob): CsvBatchResult {
   const { header, delimiter } = job;
   const profiler = new CsvProfiler(job, { header, delimiter, startLine: 1 });
   const parser = profiler.parser;
-  parser.push(job.bytes);
+  parser.pushWhole(job.bytes);
   // A resync reports an absolute line number in its message: leave it to the one-pass redo.
   const complete = parser.atRecordBoundary() && parser.resyncs === 0;
   return {

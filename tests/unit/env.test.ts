@@ -85,7 +85,7 @@ describe('getEnv', () => {
       STORAGE_DIR: '.data/storage',
       LOG_LEVEL: 'info',
       CANCEL_DEADLINE_MS: 10_000,
-      CSV_PROFILE_THREADS: 0,
+      CSV_PROFILE_THREADS: 2,
       SHUTDOWN_TIMEOUT_MS: 10_000,
       WORKER_HEARTBEAT_MS: 5_000,
       ADMIN_OVERVIEW_INTERVAL_MS: 2_000,
