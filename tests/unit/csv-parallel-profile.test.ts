@@ -84,7 +84,7 @@ describe('profileCsvParallel', () => {
     await expectSameAsOnePass('a,b', [16]);
   });
 
-  it('stops with the abort reason and leaves no thread running', async () => {
+  it('stops with the abort reason, and gives no summary', async () => {
     const controller = new AbortController();
     const reason = new Error('stop');
     let progressCalls = 0;
