@@ -5,7 +5,12 @@
 import { build } from 'esbuild';
 
 await build({
-  entryPoints: { server: 'server/main.ts', worker: 'worker/main.ts' },
+  // csv-thread is the entry of the worker's CSV profiling threads (server/files/csv-thread-pool.ts).
+  entryPoints: {
+    server: 'server/main.ts',
+    worker: 'worker/main.ts',
+    'csv-thread': 'server/files/csv-thread.ts',
+  },
   outdir: 'dist',
   outExtension: { '.js': '.mjs' },
   // Modules imported with import() become chunks of their own, so what they import (sharp for

@@ -1,4 +1,4 @@
-import { HyperLogLog } from './hyperloglog';
+import { HyperLogLog, type HyperLogLogState } from './hyperloglog';
 import { parseIsoDate } from './csv-date';
 import { DECIMAL_TEXT, isBooleanText, isNullText, NOT_NUMERIC, scanNumber } from './csv-value';
 
@@ -23,6 +23,24 @@ export interface CsvColumnSummary {
   /** Length in UTF-16 code units of the non-null (trimmed) values. */
   minLength: number | null;
   maxLength: number | null;
+}
+
+/** A ColumnStats as plain data, to hand a part's statistics across threads (see merge). */
+export interface ColumnState {
+  name: string;
+  nulls: number;
+  nonNull: number;
+  possible: number;
+  numberMin: number;
+  numberMax: number;
+  numberSum: number;
+  dateMin: string;
+  dateMax: string;
+  dateMinKey: number;
+  dateMaxKey: number;
+  minLength: number;
+  maxLength: number;
+  distinct: HyperLogLogState;
 }
 
 const INTEGER = 1;
@@ -65,6 +83,50 @@ export class ColumnStats {
     if ((possible & NUMBER) !== 0) this.addNumber(text, start, end);
     if ((possible & BOOLEAN) !== 0 && !isBooleanText(text, start, end)) this.possible &= ~BOOLEAN;
     if ((possible & DATE) !== 0) this.addDate(text, start, end);
+  }
+
+  toState(): ColumnState {
+    return {
+      name: this.name,
+      nulls: this.nulls,
+      nonNull: this.nonNull,
+      possible: this.possible,
+      numberMin: this.numberMin,
+      numberMax: this.numberMax,
+      numberSum: this.numberSum,
+      dateMin: this.dateMin,
+      dateMax: this.dateMax,
+      dateMinKey: this.dateMinKey,
+      dateMaxKey: this.dateMaxKey,
+      minLength: this.minLength,
+      maxLength: this.maxLength,
+      distinct: this.distinct.toState(),
+    };
+  }
+
+  /**
+   * Adds the statistics of the values that follow this column's in the file. Ties keep the
+   * earlier value, as one pass does. Only the mean can differ from one pass, in its last bits:
+   * the sum is added up in another order.
+   */
+  merge(later: ColumnState): void {
+    this.nulls += later.nulls;
+    this.nonNull += later.nonNull;
+    this.possible &= later.possible;
+    if (later.numberMin < this.numberMin) this.numberMin = later.numberMin;
+    if (later.numberMax > this.numberMax) this.numberMax = later.numberMax;
+    this.numberSum += later.numberSum;
+    if (later.dateMinKey < this.dateMinKey) {
+      this.dateMinKey = later.dateMinKey;
+      this.dateMin = later.dateMin;
+    }
+    if (later.dateMaxKey > this.dateMaxKey) {
+      this.dateMaxKey = later.dateMaxKey;
+      this.dateMax = later.dateMax;
+    }
+    if (later.minLength < this.minLength) this.minLength = later.minLength;
+    if (later.maxLength > this.maxLength) this.maxLength = later.maxLength;
+    this.distinct.merge(later.distinct);
   }
 
   summarize(): CsvColumnSummary {

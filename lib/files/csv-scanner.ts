@@ -21,7 +21,9 @@ export class CsvScanner extends CsvTextCursor {
   /** Unescaped values of the current quoted record's fields that are no slice of the text. */
   private readonly escaped: string[] = [];
   /** Physical line the next text starts on. */
-  private line = 1;
+  line = 1;
+  /** Times the scan gave up on an open quote and went back to the line after it. */
+  resyncs = 0;
   /** The last text ended in CR: a LF starting the next one belongs to that line end. */
   private skipLF = false;
   /** Discarding an over-long record up to the next line end. */
@@ -37,6 +39,11 @@ export class CsvScanner extends CsvTextCursor {
     private readonly maxRecord: number,
   ) {
     super();
+  }
+
+  /** Nothing of a record is pending: the next text starts a record of its own. */
+  atRecordStart(): boolean {
+    return !this.skipLF && !this.skipping;
   }
 
   /**
@@ -75,6 +82,7 @@ export class CsvScanner extends CsvTextCursor {
         true,
       );
       this.line = quoteLine;
+      this.resyncs++;
       // The scan went past the resync point: forget what it found ahead.
       this.resetPositions();
       const end = Math.min(

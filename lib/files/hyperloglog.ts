@@ -45,6 +45,13 @@ export function hashString(text: string, start = 0, end = text.length): number {
   return h >>> 0;
 }
 
+/** What a HyperLogLog holds, as plain data that survives postMessage (see fromState). */
+export interface HyperLogLogState {
+  registers: Uint8Array | null;
+  exact: Int32Array | null;
+  exactCount: number;
+}
+
 export class HyperLogLog {
   /** Made when the exact set overflows: a file with thousands of small columns stays small. */
   private registers: Uint8Array | null = null;
@@ -75,8 +82,24 @@ export class HyperLogLog {
     if (rank > registers[index]!) registers[index] = rank;
   }
 
-  /** Adds everything `other` has seen: the estimate of the union. */
-  merge(other: HyperLogLog): void {
+  static fromState(state: HyperLogLogState): HyperLogLog {
+    const hll = new HyperLogLog();
+    hll.registers = state.registers;
+    hll.exact = state.exact;
+    hll.exactCount = state.exactCount;
+    return hll;
+  }
+
+  toState(): HyperLogLogState {
+    return { registers: this.registers, exact: this.exact, exactCount: this.exactCount };
+  }
+
+  /**
+   * Adds everything `other` has seen: the estimate of the union. Registers are a function of the
+   * set of hashes seen, so merging parts gives exactly the registers of one pass over them all.
+   */
+  merge(from: HyperLogLog | HyperLogLogState): void {
+    const other = from instanceof HyperLogLog ? from.toState() : from;
     if (other.exact !== null) {
       for (const key of other.exact) if (key !== 0) this.addHash(key);
       return;

@@ -1,9 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { profileCsv } from '@/lib/files/csv-profile';
+import { profileCsvParallel } from '@/server/files/csv-parallel-profile';
 import { describeMachine } from './bench-machine';
 
 // Throughput of the file.process CSV pipeline (parse + profile + cleaned output) on one core:
 //   npx tsx scripts/bench/csv-profile-speed.ts [megabytes] [--crlf] [--semicolon] [--ascii]
+//     [--threads=N] [--batch-kib=K]
+// With N >= 2 it runs the parallel pipeline the worker uses for large files (N profiling
+// threads, batches of K KiB). Run from source, each thread loads tsx (slower start, more
+// memory); for the worker's figures build it as the production bundle does.
 // The input is a realistic 10-column CSV made up on the fly (some quoted fields, nulls, accented
 // names unless --ascii): a pool of distinct ~1 MiB chunks of whole rows, generated before the
 // clock starts and cycled, so neither a huge file nor the generator's cost enters the figures.
@@ -11,6 +16,8 @@ import { describeMachine } from './bench-machine';
 
 const args = process.argv.slice(2);
 const TARGET_MB = Number(args.find((a) => !a.startsWith('--')) ?? 200);
+const THREADS = Number(args.find((a) => a.startsWith('--threads='))?.slice(10) ?? 1);
+const BATCH_KIB = Number(args.find((a) => a.startsWith('--batch-kib='))?.slice(12) ?? 1024);
 const LINE_END = args.includes('--crlf') ? '\r\n' : '\n';
 const SEMICOLON = args.includes('--semicolon');
 /** Without accents, decoded text is one byte per character, which V8 handles faster. */
@@ -143,20 +150,26 @@ async function main(): Promise<void> {
   const pool = generatePool();
   const rssBefore = readStatusKiB('VmRSS');
   let progressCalls = 0;
-  const profile = profileCsv(generateInput(pool, TARGET_MB * 1e6), {
-    onProgress: () => progressCalls++,
-  });
+  const input = generateInput(pool, TARGET_MB * 1e6);
+  const onProgress = () => progressCalls++;
+  const profile =
+    THREADS >= 2
+      ? profileCsvParallel(input, { threads: THREADS, batchBytes: BATCH_KIB * 1024, onProgress })
+      : profileCsv(input, { onProgress });
   const started = performance.now();
   const cpuStarted = process.cpuUsage();
   const threadStarted = readThreadCpuSeconds();
   let outBytes = 0;
-  for await (const chunk of profile.cleaned) outBytes += Buffer.from(chunk, 'utf8').byteLength;
+  for await (const chunk of profile.cleaned) {
+    outBytes +=
+      typeof chunk === 'string' ? Buffer.from(chunk, 'utf8').byteLength : chunk.byteLength;
+  }
   const seconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuStarted);
   const threadSeconds = readThreadCpuSeconds() - threadStarted;
   const summary = profile.summary();
   const mb = summary.bytes / 1e6;
-  console.log(`machine: ${describeMachine()}`);
+  console.log(`machine: ${describeMachine()}; profiling threads: ${THREADS}`);
   console.log(
     `input ${mb.toFixed(1)} MB, ${summary.rows} rows (${summary.validRows} valid), ` +
       `${summary.columns.length} columns, ${summary.problemCount} problems; ` +
@@ -165,7 +178,8 @@ async function main(): Promise<void> {
   console.log(
     `time ${seconds.toFixed(2)} s wall -> ${(mb / seconds).toFixed(1)} MB/s; ` +
       `main thread ${threadSeconds.toFixed(2)} s CPU -> ${(mb / threadSeconds).toFixed(1)} MB/s; ` +
-      `process ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s CPU (GC threads included)`,
+      `process ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s CPU -> ` +
+      `${(mb / ((cpu.user + cpu.system) / 1e6)).toFixed(1)} MB/s (all threads, GC included)`,
   );
   console.log(
     `RSS before run ${(rssBefore / 1024).toFixed(0)} MiB (incl. ${POOL_CHUNKS} MiB input pool), ` +

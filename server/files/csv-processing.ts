@@ -1,10 +1,14 @@
+import { getEnv } from '@/lib/env';
 import { deriveOutputName } from '@/lib/files/safe-name';
-import { profileCsv } from '@/lib/files/csv-profile';
+import { profileCsv, type CsvProfileOptions } from '@/lib/files/csv-profile';
+import { profileCsvParallel } from './csv-parallel-profile';
 import type { TaskFile } from '@/lib/generated/prisma/client';
 import type { TaskContext, TaskFileOutput, TaskOutput } from '@/server/tasks/task-type';
 
 /** Progress reports at most this often, however fast the parse runs. */
 const PROGRESS_INTERVAL_MS = 200;
+/** Smaller files are profiled on the worker's own thread: starting threads costs ~100 ms. */
+const PARALLEL_MIN_BYTES = 8 * 1024 * 1024;
 
 interface CsvProcessingInput extends Pick<
   TaskContext<unknown>,
@@ -24,7 +28,9 @@ export async function processCsvFile(options: CsvProcessingInput): Promise<TaskO
   const { storage, signal, reportProgress, log, input, outputPrefix, displayName } = options;
   const { stream, size } = await storage.read(input.storageKey);
   let lastReport = 0;
-  const profile = profileCsv(stream as AsyncIterable<Uint8Array>, {
+  // Profiling threads (the main thread then only cuts batches, merges and writes).
+  const threads = getEnv().CSV_PROFILE_THREADS;
+  const profileOptions: CsvProfileOptions = {
     totalBytes: size,
     signal,
     onProgress: ({ bytesRead, rows }) => {
@@ -36,7 +42,12 @@ export async function processCsvFile(options: CsvProcessingInput): Promise<TaskO
         `Read ${formatMiB(bytesRead)} of ${formatMiB(size)} (${rows.toLocaleString('en')} rows)`,
       );
     },
-  });
+  };
+  const bytes = stream as AsyncIterable<Uint8Array>;
+  const profile =
+    threads >= 1 && size >= PARALLEL_MIN_BYTES
+      ? profileCsvParallel(bytes, { ...profileOptions, threads })
+      : profileCsv(bytes, profileOptions);
   const started = performance.now();
   let cleaned;
   try {
