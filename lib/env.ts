@@ -35,7 +35,7 @@ const envSchema = z.object({
     .default('{taskdeck}'),
   STORAGE_DIR: z.string().min(1).default('.data/storage'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** Overrides every queue's own concurrency (server/tasks/queues.ts) in this worker. */
+  /** Overrides every queue's own concurrency (server/queues/queue-config.ts) in this worker. */
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).optional(),
   WORKER_QUEUES: z.string().optional(),
   /**

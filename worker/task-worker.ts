@@ -4,7 +4,7 @@ import { getEnv } from '@/lib/env';
 import { getLogger } from '@/lib/logger';
 import { createRedisConnection } from '@/server/infra/clients';
 import { subscribeCancelRequests } from '@/server/tasks/cancel-relay';
-import { findQueueConfig } from '@/server/tasks/queues';
+import { findQueueConfig } from '@/server/queues/queue-config';
 import { listQueueNames } from '@/server/tasks/registry';
 import {
   clearBackstops,
@@ -12,15 +12,15 @@ import {
   listCurrentJobs,
   onCurrentJobsChange,
   resyncCancelRequests,
-  sweepAbandonedCancels,
-} from '@/server/tasks/running-tasks';
+} from '@/server/attempts/running-attempts';
+import { sweepAbandonedCancels } from '@/server/tasks/abandoned-cancels';
 import { recoverFailedJob } from '@/server/tasks/lost-attempts';
 import {
   AttemptSettledError,
   runTaskJob,
   SHUTDOWN_ABORT_REASON,
-  type TaskJobData,
-} from '@/server/tasks/task-runner';
+} from '@/server/attempts/task-runner';
+import type { TaskJobData } from '@/server/tasks/task-jobs';
 import { closeRedisConnection } from '@/server/infra/clients';
 import {
   describeThisHost,

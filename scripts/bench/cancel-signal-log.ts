@@ -2,7 +2,7 @@ import type { BenchProcess } from './bench-process';
 import { BenchSetupError } from './bench-script';
 
 // The worker's 'cancel signal fired' log lines, by task: the moment the processor's AbortSignal
-// fired is only known inside the worker, which logs it (server/tasks/running-tasks.ts).
+// fired is only known inside the worker, which logs it (server/attempts/running-attempts.ts).
 
 export interface CancelSignal {
   taskId: string;

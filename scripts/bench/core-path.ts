@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
-import { findQueueConfig } from '@/server/tasks/queues';
+import { findQueueConfig } from '@/server/queues/queue-config';
 import { withBenchEnv, type BenchEnv } from './bench-env';
 import { describeMachine } from './bench-machine';
 import { parseWholeNumber, runScript, BenchSetupError } from './bench-script';

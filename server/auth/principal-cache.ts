@@ -1,7 +1,7 @@
 import { getEnv } from '@/lib/env';
 import { getLogger } from '@/lib/logger';
 import { createRedisConnection, getRedis, onCloseClients } from '@/server/infra/clients';
-import { redisKey } from '@/server/infra/queues';
+import { redisKey } from '@/server/queues/queue-clients';
 import { isRedisDown } from '@/server/infra/redis-health';
 import type { Principal } from './principal';
 

@@ -1,5 +1,5 @@
 import { getPrisma, getRedis } from '@/server/infra/clients';
-import { redisKey } from '@/server/infra/queues';
+import { redisKey } from '@/server/queues/queue-clients';
 
 // What /api/health tells about durability: jobs still owed to Redis (the outbox) and the
 // reconciler's last pass. Written by the reconciler, read by any web node.

@@ -3,10 +3,10 @@ import { getEnv } from '@/lib/env';
 import { getLogger } from '@/lib/logger';
 import type { Task } from '@/lib/generated/prisma/client';
 import { getPrisma, getRedis } from '@/server/infra/clients';
-import { getQueue, redisKey } from '@/server/infra/queues';
+import { getQueue, redisKey } from '@/server/queues/queue-clients';
 import { isRedisDown } from '@/server/infra/redis-health';
 import { recoverLostJob, requeueWaitingTask } from '@/server/tasks/lost-attempts';
-import { sweepAbandonedCancels } from '@/server/tasks/running-tasks';
+import { sweepAbandonedCancels } from '@/server/tasks/abandoned-cancels';
 import { listLiveWorkers } from '@/server/workers/worker-presence';
 import { recordReconcilerRun, type ReconcilerRun } from './durability-status';
 

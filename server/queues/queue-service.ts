@@ -1,8 +1,8 @@
 import { NotFoundError } from '@/lib/errors';
 import { requireAdmin, type Principal } from '@/server/auth/principal';
 import { recordAudit, type AuditContext } from '@/server/audit/audit-service';
-import { getQueue } from '@/server/infra/queues';
-import { findQueueConfig, listQueueConfigs, type QueueConfig } from '@/server/tasks/queues';
+import { getQueue } from '@/server/queues/queue-clients';
+import { findQueueConfig, listQueueConfigs, type QueueConfig } from '@/server/queues/queue-config';
 
 export interface QueueView {
   name: string;

@@ -3,7 +3,7 @@ import type { BusMessage } from '@/lib/realtime/events';
 import { getLogger } from '@/lib/logger';
 import { createGroupCommit } from '@/lib/group-commit';
 import { createRedisConnection, getRedis } from '@/server/infra/clients';
-import { redisKey } from '@/server/infra/queues';
+import { redisKey } from '@/server/queues/queue-clients';
 import { isRedisDown } from '@/server/infra/redis-health';
 
 // Every task change goes through one Redis pub/sub channel. Each Socket.IO node subscribes

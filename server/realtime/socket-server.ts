@@ -24,7 +24,7 @@ import {
 } from '@/server/auth/principal';
 import { closeRedisConnection, createRedisConnection } from '@/server/infra/clients';
 import { replaceOutage, toServiceUnavailable } from '@/server/infra/infra-errors';
-import { redisKey } from '@/server/infra/queues';
+import { redisKey } from '@/server/queues/queue-clients';
 import { toWebHeaders } from '@/server/http/node-headers';
 import { isForeignOriginHandshake } from '@/server/security/same-origin';
 import { COMMON_HEADERS } from '@/server/security/security-headers';

@@ -4,7 +4,7 @@ import type { ScheduleView } from '@/lib/schedules/schedule-view';
 import type { ScheduleTrigger, TaskStatus } from '@/lib/tasks/task-view';
 import type { Schedule } from '@/lib/generated/prisma/client';
 import { getPrisma } from '@/server/infra/clients';
-import { getQueue } from '@/server/infra/queues';
+import { getQueue } from '@/server/queues/queue-clients';
 import { repeatOf, SCHEDULES_QUEUE } from './schedule-queue';
 
 const iso = (date: Date | null) => date?.toISOString() ?? null;

@@ -3,7 +3,7 @@ import { getLogger } from '@/lib/logger';
 import { findPreviousRun } from '@/lib/schedules/cron';
 import type { Prisma, Schedule } from '@/lib/generated/prisma/client';
 import { getPrisma } from '@/server/infra/clients';
-import { getQueue } from '@/server/infra/queues';
+import { getQueue } from '@/server/queues/queue-clients';
 import { catchUpMissedRun } from './schedule-runs';
 import {
   repeatOf,

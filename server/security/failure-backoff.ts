@@ -1,6 +1,6 @@
 import { RateLimitedError } from '@/lib/errors';
 import { getRedis } from '@/server/infra/clients';
-import { redisKey } from '@/server/infra/queues';
+import { redisKey } from '@/server/queues/queue-clients';
 import { bestEffort } from './rate-limit';
 
 // Exponential backoff on failures of one subject (a sign-in's email and address): the

@@ -2,7 +2,7 @@ import { RateLimitedError } from '@/lib/errors';
 import { getLogger } from '@/lib/logger';
 import { getRedis } from '@/server/infra/clients';
 import { isInfrastructureError } from '@/server/infra/infra-errors';
-import { redisKey } from '@/server/infra/queues';
+import { redisKey } from '@/server/queues/queue-clients';
 import { isRedisDown } from '@/server/infra/redis-health';
 
 // Fixed-window counters in Redis, so a limit holds across every web node. They guard against

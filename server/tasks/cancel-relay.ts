@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { getLogger } from '@/lib/logger';
 import { createRedisConnection, getRedis } from '@/server/infra/clients';
-import { redisKey } from '@/server/infra/queues';
+import { redisKey } from '@/server/queues/queue-clients';
 
 // A cancel request travels from whichever web process received it to the worker process that
 // holds the job: a pub/sub message for speed, and a key that outlives it, so a worker that was

@@ -1,7 +1,7 @@
 import { getLogger } from '@/lib/logger';
 import type { Task } from '@/lib/generated/prisma/client';
 import { getPrisma } from '@/server/infra/clients';
-import { getQueue } from '@/server/infra/queues';
+import { getQueue } from '@/server/queues/queue-clients';
 import { computeBackoffMs } from './backoff';
 import { findTaskType } from './registry';
 import { enqueueTaskJob, nextJobId } from './task-jobs';

@@ -170,7 +170,7 @@ async function runTaskAction(
 
 /**
  * Cancels a task. Queued, delayed and retrying tasks end cancelled at once; a running one becomes
- * `cancelling` and the worker holding it is told to stop (see running-tasks.ts).
+ * `cancelling` and the worker holding it is told to stop (see server/attempts/running-attempts.ts).
  */
 export function cancelTask(principal: Principal, id: string, context: AuditContext) {
   return runTaskAction('cancel', principal, id, context);

@@ -3,8 +3,17 @@ import type { TaskPriority } from '@/lib/tasks/task-view';
 import { rejectAfter } from '@/lib/time-limit';
 import type { Task } from '@/lib/generated/prisma/client';
 import { createGroupCommit } from '@/lib/group-commit';
-import { getQueue } from '@/server/infra/queues';
-import type { TaskJobData } from './task-runner';
+import { getQueue } from '@/server/queues/queue-clients';
+
+/** What a task's BullMQ job carries: the task row holds everything else. */
+export interface TaskJobData {
+  taskId: string;
+  /**
+   * Set when this attempt ran but its outcome could not be recorded (Postgres down): the next
+   * run of the job repeats that attempt instead of counting it as lost.
+   */
+  unrecordedAttempt?: number;
+}
 
 // BullMQ takes lower numbers first. Every job gets one: BullMQ runs jobs without a priority
 // before all prioritized ones, which would put them ahead of urgent work.

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { Storage } from '@/server/storage/storage';
 
 export interface TaskDefaults {
-  /** The queue the type runs on (server/tasks/queues.ts). */
+  /** The queue the type runs on (server/queues/queue-config.ts). */
   queue: string;
   /** Total tries, the first included. */
   attempts: number;

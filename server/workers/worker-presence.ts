@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { getRedis } from '@/server/infra/clients';
 import type { WorkerView } from '@/lib/admin/admin-overview';
-import { redisKey } from '@/server/infra/queues';
+import { redisKey } from '@/server/queues/queue-clients';
 
 // Workers announce themselves in a sorted set scored by their last heartbeat, with details in
 // a hash. A worker that stops beating drops out of the count after STALE_AFTER_BEATS beats.

@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { closeClients, getPrisma } from '@/server/infra/clients';
-import { getQueue } from '@/server/infra/queues';
+import { getQueue } from '@/server/queues/queue-clients';
 import { SCHEDULES_QUEUE } from '@/server/schedules/schedule-queue';
 import { launchChromium, openSignedInPage } from '../support/browser';
 import { createTestUser, type TestUser } from '../support/users';

@@ -7,7 +7,7 @@ import { NO_AUDIT_CONTEXT } from '@/server/audit/audit-service';
 import { closeClients } from '@/server/infra/clients';
 import { setQueuePaused } from '@/server/queues/queue-service';
 import { ADMIN_OVERVIEW_ROOM } from '@/server/realtime/admin-overview-feed';
-import { listQueueConfigs } from '@/server/tasks/queues';
+import { listQueueConfigs } from '@/server/queues/queue-config';
 import { connectClient, startSocketNode, type TestSocket } from '../support/socket-server-fixture';
 import { createTestUser, type TestUser } from '../support/users';
 import { waitFor } from '../support/wait-for';

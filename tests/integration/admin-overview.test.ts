@@ -12,7 +12,7 @@ import {
   readThroughput,
 } from '@/server/admin/overview-stats';
 import { closeClients, getPrisma } from '@/server/infra/clients';
-import { listQueueConfigs } from '@/server/tasks/queues';
+import { listQueueConfigs } from '@/server/queues/queue-config';
 import { createTask } from '@/server/tasks/task-submission';
 import { listLiveWorkers } from '@/server/workers/worker-presence';
 import { startTaskWorker } from '@/worker/task-worker';

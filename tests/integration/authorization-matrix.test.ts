@@ -9,7 +9,7 @@ import { authenticateRequest, CLIENT_IP_HEADER } from '@/server/auth/principal';
 import { NO_AUDIT_CONTEXT } from '@/server/audit/audit-service';
 import { runActionWithHeaders, type ActionResult } from '@/server/http/action';
 import { closeClients, getPrisma } from '@/server/infra/clients';
-import { getQueue } from '@/server/infra/queues';
+import { getQueue } from '@/server/queues/queue-clients';
 import { createTask } from '@/server/tasks/task-submission';
 import { startTaskWorker, type RunningTaskWorker } from '@/worker/task-worker';
 import { BusRecorder, isTerminal } from '../support/bus-recorder';

@@ -7,7 +7,7 @@ import { getEnv } from '@/lib/env';
 import { authenticateRequest } from '@/server/auth/principal';
 import { serveDirectEndpoint } from '@/server/http/direct-endpoints';
 import { closeClients, getPrisma } from '@/server/infra/clients';
-import { redisKey } from '@/server/infra/queues';
+import { redisKey } from '@/server/queues/queue-clients';
 import { createTask } from '@/server/tasks/task-submission';
 import { transitionTask } from '@/server/tasks/task-transitions';
 import { createTestApiKey, createTestUser, type TestUser } from '../support/users';

@@ -4,7 +4,7 @@ import { uuid7 } from '@/lib/uuid7';
 import { NO_AUDIT_CONTEXT } from '@/server/audit/audit-service';
 import { relayOutbox } from '@/server/durability/outbox-relay';
 import { closeClients, getPrisma, getRedis } from '@/server/infra/clients';
-import { getQueue } from '@/server/infra/queues';
+import { getQueue } from '@/server/queues/queue-clients';
 import { flushOutboxDone } from '@/server/tasks/job-dispatch';
 import { cancelTask } from '@/server/tasks/task-control';
 import { insertTask } from '@/server/tasks/task-insert';

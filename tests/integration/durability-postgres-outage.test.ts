@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { getEnv, resetEnvCache } from '@/lib/env';
 import { closeClients, getPrisma } from '@/server/infra/clients';
-import { getQueue } from '@/server/infra/queues';
+import { getQueue } from '@/server/queues/queue-clients';
 import { createTask } from '@/server/tasks/task-submission';
 import { startTaskWorker, type RunningTaskWorker } from '@/worker/task-worker';
 import { createPrivatePostgres, type PrivatePostgres } from '../support/private-postgres';

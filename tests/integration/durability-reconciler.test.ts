@@ -4,7 +4,7 @@ import type { TaskView } from '@/lib/tasks/task-view';
 import { reconcileTasks, sentinelKey } from '@/server/durability/reconciler';
 import { readReconcilerStatus } from '@/server/durability/durability-status';
 import { getPrisma, getRedis } from '@/server/infra/clients';
-import { getQueue } from '@/server/infra/queues';
+import { getQueue } from '@/server/queues/queue-clients';
 import { flushOutboxDone } from '@/server/tasks/job-dispatch';
 import { createTask } from '@/server/tasks/task-submission';
 import { getTask } from '@/server/tasks/task-service';

@@ -6,7 +6,7 @@ import { NO_AUDIT_CONTEXT } from '@/server/audit/audit-service';
 import { createMailer, installMailer } from '@/server/email/mailer';
 import { setCompletionEmails } from '@/server/email/preferences';
 import { closeClients, getPrisma } from '@/server/infra/clients';
-import { getQueue } from '@/server/infra/queues';
+import { getQueue } from '@/server/queues/queue-clients';
 import { cancelTask } from '@/server/tasks/task-control';
 import { getTask, openTaskResult } from '@/server/tasks/task-service';
 import { createInternalTask, createTask } from '@/server/tasks/task-submission';

@@ -3,7 +3,7 @@ import { ForbiddenError, UnauthorizedError, ValidationError } from '@/lib/errors
 import { actionHandlers } from '@/server/actions/action-handlers';
 import { ANONYMOUS } from '@/server/auth/principal';
 import { closeClients, getPrisma } from '@/server/infra/clients';
-import { getQueue } from '@/server/infra/queues';
+import { getQueue } from '@/server/queues/queue-clients';
 import { runTaskByHand } from '@/server/tasks/run-by-hand';
 import { listTaskTypeForms } from '@/server/tasks/task-type-catalog';
 import { createTestUser, type TestUser } from '../support/users';

@@ -4,7 +4,7 @@ import type { ScheduleInput } from '@/lib/schedules/schedule-spec';
 import { uuid7From } from '@/lib/uuid7';
 import { NO_AUDIT_CONTEXT } from '@/server/audit/audit-service';
 import { closeClients, getPrisma } from '@/server/infra/clients';
-import { getQueue } from '@/server/infra/queues';
+import { getQueue } from '@/server/queues/queue-clients';
 import { SCHEDULES_QUEUE } from '@/server/schedules/schedule-queue';
 import {
   fireScheduledRun,

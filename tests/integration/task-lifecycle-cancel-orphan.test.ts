@@ -17,7 +17,7 @@ import { createTestUser, type TestUser } from '../support/users';
 // so another worker (or the next one to start) must still end it cancelled.
 
 const CANCEL_DEADLINE_MS = 1_000;
-/** running-tasks.ts: how long after the deadline a worker not holding the job steps in. */
+/** server/tasks/abandoned-cancels.ts: how long after the deadline a worker not holding the job steps in. */
 const BACKSTOP_GRACE_MS = 2_000;
 
 const bus = new BusRecorder();

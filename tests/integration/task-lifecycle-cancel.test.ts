@@ -3,7 +3,7 @@ import { resetEnvCache } from '@/lib/env';
 import type { TaskView } from '@/lib/tasks/task-view';
 import { NO_AUDIT_CONTEXT } from '@/server/audit/audit-service';
 import { closeClients } from '@/server/infra/clients';
-import { getQueue } from '@/server/infra/queues';
+import { getQueue } from '@/server/queues/queue-clients';
 import { setQueuePaused } from '@/server/queues/queue-service';
 import { getStorage } from '@/server/storage/storage';
 import { cancelTask } from '@/server/tasks/task-control';

@@ -3,7 +3,7 @@ import { ForbiddenError, NotFoundError } from '@/lib/errors';
 import type { TaskPriority, TaskView } from '@/lib/tasks/task-view';
 import { listAuditEvents, NO_AUDIT_CONTEXT } from '@/server/audit/audit-service';
 import { closeClients, getPrisma } from '@/server/infra/clients';
-import { getQueue } from '@/server/infra/queues';
+import { getQueue } from '@/server/queues/queue-clients';
 import { listQueues, setQueuePaused } from '@/server/queues/queue-service';
 import { createTask } from '@/server/tasks/task-submission';
 import { getTask } from '@/server/tasks/task-service';

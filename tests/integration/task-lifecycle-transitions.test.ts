@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TaskUpdate } from '@/lib/realtime/events';
 import type { TaskView } from '@/lib/tasks/task-view';
 import { closeClients } from '@/server/infra/clients';
-import { getQueue } from '@/server/infra/queues';
+import { getQueue } from '@/server/queues/queue-clients';
 import { computeBackoffMs } from '@/server/tasks/backoff';
 import { createTask } from '@/server/tasks/task-submission';
 import { getTask, listTasks, type TaskTransitionView } from '@/server/tasks/task-service';

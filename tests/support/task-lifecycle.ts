@@ -3,7 +3,7 @@ import type { JobState } from 'bullmq';
 import { mergeTaskUpdate } from '@/lib/realtime/merge-task-update';
 import type { TaskStatus, TaskView } from '@/lib/tasks/task-view';
 import type { Principal } from '@/server/auth/principal';
-import { getQueue } from '@/server/infra/queues';
+import { getQueue } from '@/server/queues/queue-clients';
 import { listTaskTransitions, type TaskTransitionView } from '@/server/tasks/task-service';
 import type { BusRecorder } from './bus-recorder';
 

@@ -13,7 +13,7 @@ import {
   type ProcessImageOptions,
 } from '@/server/files/image-processing';
 import { createLocalStorage } from '@/server/storage/local-storage';
-import { describeError } from '@/server/tasks/task-errors';
+import { describeError } from '@/server/attempts/attempt-errors';
 import type { Storage } from '@/server/storage/storage';
 
 const OUTPUTS = 'tasks/t1/outputs';

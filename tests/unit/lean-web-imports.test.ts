@@ -22,8 +22,7 @@ const WEB_ENTRIES = ['server/main.ts', ...listSources('app')];
 const WORKER_ONLY_FILES = [
   /-processor\.tsx?$/,
   /^worker\//,
-  /^server\/tasks\/task-runner\.ts$/,
-  /^server\/tasks\/task-processors\.ts$/,
+  /^server\/attempts\//,
   /^server\/files\/(csv-processing|image-processing|file-digest)\.ts$/,
   /^server\/reports\/report-(pdf|definitions)\.ts$/,
   /^server\/email\/mailer\.ts$/,
@@ -71,7 +70,7 @@ describe('what the worker process loads at start', () => {
   const graph = walkImportGraph(root, ['worker/main.ts']);
 
   it('reaches the runner but no processor: each loads when its first task runs', () => {
-    expect(graph.files.has('server/tasks/task-runner.ts')).toBe(true);
+    expect(graph.files.has('server/attempts/task-runner.ts')).toBe(true);
     expect([...graph.files.keys()].filter((file) => /-processor\.tsx?$/.test(file))).toEqual([]);
   });
 

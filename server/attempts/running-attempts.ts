@@ -1,13 +1,12 @@
-import { getEnv } from '@/lib/env';
 import { getLogger } from '@/lib/logger';
 import { nowMs } from '@/lib/realtime/events';
 import type { CurrentJob } from '@/lib/admin/admin-overview';
-import { getPrisma } from '@/server/infra/clients';
-import { readCancelRequests, type CancelRequest } from './cancel-relay';
-import { endCancelling } from './task-transitions';
+import { readCancelRequests, type CancelRequest } from '@/server/tasks/cancel-relay';
+import { BACKSTOP_GRACE_MS, forceCancelled } from '@/server/tasks/abandoned-cancels';
 
 // The attempts this worker process is running, so a cancel request for one of them reaches its
-// processor, and the safety net for attempts no live process will ever stop.
+// processor, and the backstop for cancels whose worker is gone (server/tasks/abandoned-cancels.ts
+// ends them).
 
 export class TaskCancelledError extends Error {
   constructor(readonly request: CancelRequest) {
@@ -26,9 +25,6 @@ interface RunningAttempt {
 const running = new Map<string, RunningAttempt>();
 const backstops = new Map<string, NodeJS.Timeout>();
 const changeListeners = new Set<() => void>();
-
-/** A worker that holds no job of a cancelled task marks it cancelled this long after the deadline. */
-const BACKSTOP_GRACE_MS = 2_000;
 
 export function registerRunning(taskId: string, controller: AbortController): RunningAttempt {
   const entry: RunningAttempt = { controller, revision: null, job: null };
@@ -77,12 +73,6 @@ function signalCancel(entry: RunningAttempt, request: CancelRequest): void {
   );
 }
 
-/** Marks a task cancelled that is still `cancelling` at this revision: its stop was never confirmed. */
-async function forceCancelled(request: CancelRequest, reason: string): Promise<void> {
-  const task = await endCancelling(request.taskId, { revision: request.revision }, reason);
-  if (task) getLogger().warn({ taskId: task.id }, reason);
-}
-
 /** Handles a cancel request published by any web process. */
 export function handleCancelRequest(request: CancelRequest): void {
   const entry = running.get(request.taskId);
@@ -113,24 +103,6 @@ export async function resyncCancelRequests(taskIds = listRunningTaskIds()): Prom
       signalCancel(entry, request);
     }
   }
-}
-
-/** At worker start: tasks left `cancelling` past their deadline by processes that are gone. */
-export async function sweepAbandonedCancels(): Promise<number> {
-  const cutoff = new Date(Date.now() - getEnv().CANCEL_DEADLINE_MS - BACKSTOP_GRACE_MS);
-  const stale = await getPrisma().task.findMany({
-    where: { status: 'cancelling', cancelRequestedAt: { lt: cutoff } },
-    select: { id: true, revision: true, cancelRequestedAt: true },
-    take: 1_000,
-  });
-  for (const task of stale) {
-    const requestedAt = task.cancelRequestedAt?.getTime() ?? 0;
-    await forceCancelled(
-      { taskId: task.id, revision: task.revision, actorId: null, requestedAt, deadlineAt: 0 },
-      'Forced: no worker confirmed the stop before its deadline.',
-    );
-  }
-  return stale.length;
 }
 
 export function clearBackstops(): void {

@@ -15,9 +15,9 @@ import {
   endSucceeded,
   type AttemptEnd,
 } from './attempt-outcome';
-import { computeBackoffMs } from './backoff';
+import { computeBackoffMs } from '@/server/tasks/backoff';
 import { ProgressReporter } from './progress-reporter';
-import { findTaskType } from './registry';
+import { findTaskType } from '@/server/tasks/registry';
 import { loadTaskProcessor } from './task-processors';
 import {
   markAttemptStarted,
@@ -25,20 +25,12 @@ import {
   resyncCancelRequests,
   TaskCancelledError,
   unregisterRunning,
-} from './running-tasks';
-import { describeError, TaskTimeoutError } from './task-errors';
-import { transitionTask, type TaskChange } from './task-transitions';
+} from './running-attempts';
+import { describeError, TaskTimeoutError } from './attempt-errors';
+import { transitionTask, type TaskChange } from '@/server/tasks/task-transitions';
 import { TaskLogWriter } from './task-log-writer';
-import { taskOutputPrefix, type TaskOutput, type TaskType } from './task-type';
-
-export interface TaskJobData {
-  taskId: string;
-  /**
-   * Set when this attempt ran but its outcome could not be recorded (Postgres down): the next
-   * run of the job repeats that attempt instead of counting it as lost.
-   */
-  unrecordedAttempt?: number;
-}
+import { taskOutputPrefix, type TaskOutput, type TaskType } from '@/server/tasks/task-type';
+import type { TaskJobData } from '@/server/tasks/task-jobs';
 
 /** How soon a job is tried again when Postgres could not be reached. */
 const BEGIN_RETRY_DELAY_MS = 5_000;

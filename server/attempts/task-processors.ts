@@ -1,4 +1,4 @@
-import type { TaskProcessor, TaskType } from './task-type';
+import type { TaskProcessor, TaskType } from '@/server/tasks/task-type';
 
 // Worker side only: a type's processor module is imported the first time one of its tasks runs,
 // and kept. A failed import is not kept, so the next attempt tries again.

@@ -1,14 +1,14 @@
 import type { TaskLogLine } from '@/lib/realtime/events';
 import type { TaskErrorView } from '@/lib/tasks/task-view';
 import type { Task } from '@/lib/generated/prisma/client';
-import { clearCancelRequest } from './cancel-relay';
+import { clearCancelRequest } from '@/server/tasks/cancel-relay';
 import {
   endCancelling,
   transitionTask,
   type TransitionedTask,
   type TransitionRequest,
-} from './task-transitions';
-import type { TaskOutput } from './task-type';
+} from '@/server/tasks/task-transitions';
+import type { TaskOutput } from '@/server/tasks/task-type';
 
 // How one attempt ends, as status changes. Each is guarded on the attempt, so the late outcome
 // of an attempt that was already settled elsewhere (a forced cancel) changes nothing. Each also

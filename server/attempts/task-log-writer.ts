@@ -3,7 +3,7 @@ import type { TaskLogLine } from '@/lib/realtime/events';
 import { uuid7 } from '@/lib/uuid7';
 import { definePreparedStatement } from '@/server/db/prepared-statement';
 import { publishBusMessage } from '@/server/realtime/event-bus';
-import type { TaskLogLevel } from './task-type';
+import type { TaskLogLevel } from '@/server/tasks/task-type';
 
 const MAX_LINE_LENGTH = 1_000;
 /** A runaway processor must not fill the table: past this, lines are counted, not kept. */

@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
 import { getEnv } from '@/lib/env';
-import { getRedis, onCloseClients } from './clients';
+import { getRedis, onCloseClients } from '@/server/infra/clients';
 
 const globalForQueues = globalThis as { __taskdeckQueues?: Map<string, Queue> };
 
