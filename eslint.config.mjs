@@ -2,6 +2,14 @@ import { defineConfig, globalIgnores } from 'eslint/config';
 import nextVitals from 'eslint-config-next/core-web-vitals';
 import nextTypescript from 'eslint-config-next/typescript';
 
+// Processors load only through their type's `processor: () => import(...)`, so the web process,
+// which imports every type, never loads them (tests/unit/lean-web-imports.test.ts).
+const lazyProcessors = {
+  group: ['**/*-processor', '**/*-processor.ts'],
+  message:
+    "Load a processor lazily, through its task type's processor: () => import('./<name>-processor').",
+};
+
 export default defineConfig([
   ...nextVitals,
   ...nextTypescript,
@@ -31,19 +39,23 @@ export default defineConfig([
     },
   },
   {
-    // Processors load only through their type's `processor: () => import(...)`, so the web process,
-    // which imports every type, never loads them (tests/unit/lean-web-imports.test.ts).
     files: ['**/*.ts', '**/*.tsx'],
     ignores: ['tests/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [lazyProcessors] }] },
+  },
+  {
+    // app/ holds routes and pages only: server actions live in server/<feature>/*-actions.ts.
+    files: ['components/**', 'lib/**'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
+            lazyProcessors,
             {
-              group: ['**/*-processor', '**/*-processor.ts'],
+              group: ['@/app/**', '**/app/**'],
               message:
-                "Load a processor lazily, through its task type's processor: () => import('./<name>-processor').",
+                'Components and lib do not import app/: import an action from its server/<feature>/<feature>-actions module.',
             },
           ],
         },

@@ -1,7 +1,7 @@
 'use client';
 
 import { useState, useTransition } from 'react';
-import { loadMoreTasks } from '@/app/actions';
+import { loadMoreTasks } from '@/server/tasks/task-actions';
 import type { TaskPriority, TaskView } from '@/lib/tasks/task-view';
 import { ReportForm } from './report-form';
 import { UploadPanel } from './upload-panel';

@@ -1,7 +1,7 @@
 'use client';
 
 import { useId, useState, useTransition } from 'react';
-import { requestReport } from '@/app/actions';
+import { requestReport } from '@/server/tasks/task-actions';
 import type { FieldError } from '@/lib/errors';
 import {
   REPORT_FORMATS,

@@ -1,7 +1,7 @@
 'use client';
 
 import { useState, useTransition } from 'react';
-import { cancelTask, retryTask } from '@/app/actions';
+import { cancelTask, retryTask } from '@/server/tasks/task-actions';
 import { isCancellable, isRetryable, type TaskView } from '@/lib/tasks/task-view';
 
 const buttonClass =

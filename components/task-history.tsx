@@ -1,7 +1,7 @@
 'use client';
 
 import { useEffect, useState, useTransition } from 'react';
-import { loadTaskHistory } from '@/app/actions';
+import { loadTaskHistory } from '@/server/tasks/task-actions';
 import type { TaskTransitionView } from '@/server/tasks/task-service';
 
 function formatClock(iso: string): string {

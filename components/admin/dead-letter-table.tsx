@@ -2,7 +2,7 @@
 
 import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
-import { runBulkTaskAction } from '@/app/actions';
+import { runBulkTaskAction } from '@/server/tasks/task-actions';
 import type { TaskView } from '@/lib/tasks/task-view';
 import { DataTable } from '../data-table';
 import { formatUtc } from '../format';

@@ -1,7 +1,7 @@
 'use client';
 
 import { useState, useTransition, type FormEvent } from 'react';
-import { createInvitation } from '@/app/admin/users/actions';
+import { createInvitation } from '@/server/auth/account-actions';
 import { inputClass } from '../styles';
 
 /** An admin invites an email: the link is shown once, to copy and send. */

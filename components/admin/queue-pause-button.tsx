@@ -2,7 +2,7 @@
 
 import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
-import { setQueuePaused } from '@/app/actions';
+import { setQueuePaused } from '@/server/queues/queue-actions';
 
 /** Pause or resume one queue for every worker; the page re-reads the queues afterwards. */
 export function QueuePauseButton({ name, paused }: { name: string; paused: boolean }) {

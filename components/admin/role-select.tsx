@@ -2,7 +2,7 @@
 
 import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
-import { setUserRole } from '@/app/admin/users/actions';
+import { setUserRole } from '@/server/auth/account-actions';
 
 type Role = 'user' | 'admin';
 

@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { useState, useTransition, type FormEvent } from 'react';
-import { runTaskByHand } from '@/app/admin/run/actions';
+import { runTaskByHand } from '@/server/tasks/task-actions';
 import { toFieldErrorMap } from '@/lib/errors';
 import { defaultPayloadOf } from '@/lib/schema-form/field-values';
 import { formatDuration } from '@/lib/tasks/eta';

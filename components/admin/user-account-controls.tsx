@@ -1,7 +1,7 @@
 'use client';
 
 import { useState, useTransition } from 'react';
-import { revokeUserApiKeys, setUserBanned } from '@/app/admin/users/actions';
+import { revokeUserApiKeys, setUserBanned } from '@/server/auth/account-actions';
 
 const buttonClass =
   'rounded-md border border-slate-300 bg-white px-2 py-1 text-xs font-medium shadow-sm hover:bg-slate-50 disabled:opacity-60';

@@ -1,7 +1,7 @@
 'use client';
 
 import { useRef, useState, useTransition } from 'react';
-import { createApiKey } from '@/app/settings/api-keys/actions';
+import { createApiKey } from '@/server/auth/api-key-actions';
 import type { FieldError } from '@/lib/errors';
 import { inputClass } from '@/components/styles';
 

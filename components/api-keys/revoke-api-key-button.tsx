@@ -1,7 +1,7 @@
 'use client';
 
 import { useState, useTransition } from 'react';
-import { revokeApiKey } from '@/app/settings/api-keys/actions';
+import { revokeApiKey } from '@/server/auth/api-key-actions';
 
 /** Revoke, then confirm: one click alone never breaks an integration. */
 export function RevokeApiKeyButton({ id, name }: { id: string; name: string }) {

@@ -1,8 +1,10 @@
+import { revalidatePath } from 'next/cache';
 import { headers } from 'next/headers';
+import type { z } from 'zod';
 import { isAppError, type FieldError } from '@/lib/errors';
 import { rejectUnsafeInput } from '@/lib/validation/safe-input';
 import { getLogger } from '@/lib/logger';
-import { actionHandlers, type ActionName } from '@/server/actions/action-handlers';
+import { executeAction, type ActionDefinition } from '@/server/actions/action-definition';
 import { auditContextOf } from '@/server/audit/audit-service';
 import { authenticateRequest } from '@/server/auth/principal';
 import { replaceOutage } from '@/server/infra/infra-errors';
@@ -11,11 +13,6 @@ import { replaceInputRefusal } from '@/server/infra/input-errors';
 
 export type ActionResult<T> =
   { ok: true; data: T } | { ok: false; status: number; message: string; fieldErrors: FieldError[] };
-
-type Handler<Name extends ActionName> = (typeof actionHandlers)[Name];
-type Args<Name extends ActionName> =
-  Handler<Name> extends (p: never, c: never, ...rest: infer A) => unknown ? A : never;
-type Output<Name extends ActionName> = Awaited<ReturnType<Handler<Name>>>;
 
 /**
  * Turns any error into what a form can show: an outage of Postgres or Redis says so (503);
@@ -36,35 +33,37 @@ export function toActionFailure(thrown: unknown, action: string): ActionResult<n
   };
 }
 
-/** Resolves the caller from the request and runs the named action as them. */
-export async function runAction<Name extends ActionName>(
-  name: Name,
-  ...args: Args<Name>
-): Promise<ActionResult<Output<Name>>> {
+/** Resolves the caller from the request and runs the action as them (Next's entry). */
+export async function runAction<Output>(
+  definition: ActionDefinition<z.ZodType, Output>,
+  ...args: unknown[]
+): Promise<ActionResult<Output>> {
   let requestHeaders: Headers;
   try {
     requestHeaders = await headers();
   } catch (error) {
-    return toActionFailure(error, name);
+    return toActionFailure(error, definition.name);
   }
-  return runActionWithHeaders(requestHeaders, name, ...args);
+  const result = await runActionWithHeaders(requestHeaders, definition, ...args);
+  if (result.ok && definition.revalidate) revalidatePath(definition.revalidate);
+  return result;
 }
 
 /** runAction for the request with these headers (tests call it in-process). */
-export async function runActionWithHeaders<Name extends ActionName>(
+export async function runActionWithHeaders<Output>(
   requestHeaders: Headers,
-  name: Name,
-  ...args: Args<Name>
-): Promise<ActionResult<Output<Name>>> {
+  definition: ActionDefinition<z.ZodType, Output>,
+  ...args: unknown[]
+): Promise<ActionResult<Output>> {
   try {
     // Actions are POSTs that ride on the session cookie: only the app's own pages may send them.
     assertSameOriginUse({ method: 'POST', headers: requestHeaders }, 'action');
     const principal = await authenticateRequest(requestHeaders);
     // Every action's arguments pass one check for text no schema should have to think about.
     rejectUnsafeInput(args, 'Check the input.');
-    const handler = actionHandlers[name] as (...all: unknown[]) => Promise<Output<Name>>;
-    return { ok: true, data: await handler(principal, auditContextOf(requestHeaders), ...args) };
+    const context = auditContextOf(requestHeaders);
+    return { ok: true, data: await executeAction(definition, principal, context, args) };
   } catch (error) {
-    return toActionFailure(error, name);
+    return toActionFailure(error, definition.name);
   }
 }

@@ -1,13 +1,14 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAppError } from '@/lib/errors';
 import type { TaskView } from '@/lib/tasks/task-view';
-import { actionHandlers, type ActionName } from '@/server/actions/action-handlers';
+import { executeAction } from '@/server/actions/action-definition';
 import { revokeApiKey } from '@/server/auth/api-keys';
 import { authenticateRequest, CLIENT_IP_HEADER } from '@/server/auth/principal';
 import { NO_AUDIT_CONTEXT } from '@/server/audit/audit-service';
-import { runActionWithHeaders, type ActionResult } from '@/server/http/action';
+import { runActionWithHeaders } from '@/server/http/action';
 import { closeClients, getPrisma } from '@/server/infra/clients';
 import { getQueue } from '@/server/queues/queue-clients';
 import { createTask } from '@/server/tasks/task-submission';
@@ -31,7 +32,14 @@ import {
   isMutating,
   victimOf,
 } from '../support/csrf-cases';
-import { discoverActions, discoverRoutes, paramsOf } from '../support/route-discovery';
+import {
+  ACTION_MODULE,
+  discoverActions,
+  discoverRoutes,
+  isUseServerModule,
+  listFiles,
+  paramsOf,
+} from '../support/route-discovery';
 import { createTestApiKey, createTestUser } from '../support/users';
 
 // Every REST route and every server action, as every kind of caller. A route or action that is
@@ -39,6 +47,15 @@ import { createTestApiKey, createTestUser } from '../support/users';
 // with the statuses it must answer.
 
 const root = path.resolve(import.meta.dirname, '../..');
+// Every export of every *-actions.ts module under server/, each carrying its definition.
+const discovered = await discoverActions();
+const actions = new Map(discovered.map((found) => [found.name, found.action]));
+
+function definitionOf(name: string) {
+  const action = actions.get(name);
+  if (!action) throw new Error(`no action ${name}: the first action test lists what is missing`);
+  return action.definition;
+}
 
 let fixture: MatrixFixture;
 let worker: RunningTaskWorker;
@@ -176,9 +193,22 @@ describe('authorization matrix', () => {
   });
 
   it('covers every server action', () => {
-    const exported = discoverActions().map((action) => action.name);
-    expect(exported.sort()).toEqual(Object.keys(actionHandlers).sort());
-    expect(Object.keys(ACTIONS).sort()).toEqual(Object.keys(actionHandlers).sort());
+    expect(actions.size, 'every action has a name of its own').toBe(discovered.length);
+    expect(Object.keys(ACTIONS).sort(), 'ACTIONS lists every action').toEqual(
+      [...actions.keys()].sort(),
+    );
+  });
+
+  it("keeps every 'use server' module where the action discovery finds it", () => {
+    const sources = ['app', 'components', 'lib', 'server'].flatMap((dir) =>
+      listFiles((entry) => /\.tsx?$/.test(entry), path.join(root, dir)),
+    );
+    const useServer = sources.filter((file) => isUseServerModule(readFileSync(file, 'utf8')));
+    const outside = useServer.filter(
+      (file) => !file.startsWith(path.join(root, 'server')) || !ACTION_MODULE.test(file),
+    );
+    expect(useServer.length).toBeGreaterThan(0);
+    expect(outside.map((file) => path.relative(root, file))).toEqual([]);
   });
 
   for (const routeCase of ROUTES) {
@@ -191,17 +221,15 @@ describe('authorization matrix', () => {
     });
   }
 
-  for (const [name, actionCase] of Object.entries(ACTIONS) as Array<
-    [ActionName, (typeof ACTIONS)[ActionName]]
-  >) {
+  for (const [name, actionCase] of Object.entries(ACTIONS)) {
     it(`action ${name}`, async () => {
       const actual: Partial<ActionExpected> = {};
       for (const caller of CALLERS) {
         const prepared = (await actionCase.prepare?.(fixture)) ?? '';
         try {
           const principal = await authenticateRequest(headersFor(caller));
-          const handler = actionHandlers[name] as (...args: unknown[]) => Promise<unknown>;
-          await handler(principal, NO_AUDIT_CONTEXT, ...actionCase.args(fixture, prepared));
+          const args = actionCase.args(fixture, prepared);
+          await executeAction(definitionOf(name), principal, NO_AUDIT_CONTEXT, args);
           actual[caller] = 'ok';
         } catch (error) {
           if (!isAppError(error)) throw error;
@@ -255,9 +283,7 @@ describe('authorization matrix: cross-origin use of a session', () => {
     });
   }
 
-  for (const [name, actionCase] of Object.entries(ACTIONS) as Array<
-    [ActionName, (typeof ACTIONS)[ActionName]]
-  >) {
+  for (const [name, actionCase] of Object.entries(ACTIONS)) {
     // Through runAction's own entry, as Next calls it for a POST to a page.
     it(`cross-origin: action ${name}`, async () => {
       const victim = victimOf(actionCase.expected);
@@ -267,12 +293,8 @@ describe('authorization matrix: cross-origin use of a session', () => {
         const prepared = (await actionCase.prepare?.(fixture)) ?? '';
         const headers = headersFor(variant.credential === 'key' ? 'keyA' : victim);
         applyVariant(headers, variant);
-        const run = runActionWithHeaders as (
-          h: Headers,
-          n: ActionName,
-          ...a: unknown[]
-        ) => Promise<ActionResult<unknown>>;
-        const result = await run(headers, name, ...actionCase.args(fixture, prepared));
+        const args = actionCase.args(fixture, prepared);
+        const result = await runActionWithHeaders(headers, definitionOf(name), ...args);
         actual[variant.name] = result.ok ? 'ok' : result.status;
         wanted[variant.name] =
           variant.expect === 'as-victim'

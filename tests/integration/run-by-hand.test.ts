@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ForbiddenError, UnauthorizedError, ValidationError } from '@/lib/errors';
-import { actionHandlers } from '@/server/actions/action-handlers';
-import { ANONYMOUS } from '@/server/auth/principal';
+import { executeAction } from '@/server/actions/action-definition';
+import { runTaskByHand as runTaskByHandAction } from '@/server/tasks/task-actions';
+import { ANONYMOUS, type Principal } from '@/server/auth/principal';
 import { closeClients, getPrisma } from '@/server/infra/clients';
 import { getQueue } from '@/server/queues/queue-clients';
 import { runTaskByHand } from '@/server/tasks/run-by-hand';
@@ -157,12 +158,15 @@ describe('runTaskByHand', () => {
 });
 
 describe('the runTaskByHand action', () => {
+  const runTaskByHandAs = (principal: Principal, input: unknown) =>
+    executeAction(runTaskByHandAction.definition, principal, context, [input]);
+
   it('checks the caller before the input, then the input with the task input rules', async () => {
-    await expect(
-      actionHandlers.runTaskByHand(user.principal, context, { type: '' }),
-    ).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(runTaskByHandAs(user.principal, { type: '' })).rejects.toBeInstanceOf(
+      ForbiddenError,
+    );
     const error = await rejectionOf(
-      actionHandlers.runTaskByHand(admin.principal, context, {
+      runTaskByHandAs(admin.principal, {
         type: 'diagnostics.simulate',
         payload: {},
         delayMs: 60_000,
@@ -174,7 +178,7 @@ describe('the runTaskByHand action', () => {
   });
 
   it('runs a task now when no start is given', async () => {
-    const task = await actionHandlers.runTaskByHand(admin.principal, context, {
+    const task = await runTaskByHandAs(admin.principal, {
       type: 'report.generate',
       payload: { kind: 'durations', days: 7 },
       priority: 'urgent',

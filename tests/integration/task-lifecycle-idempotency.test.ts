@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IdempotencyKeyReusedError } from '@/lib/errors';
 import type { TaskView } from '@/lib/tasks/task-view';
-import { actionHandlers } from '@/server/actions/action-handlers';
+import { executeAction } from '@/server/actions/action-definition';
+import { requestReport as requestReportAction } from '@/server/tasks/task-actions';
 import { NO_AUDIT_CONTEXT } from '@/server/audit/audit-service';
 import { closeClients, getPrisma } from '@/server/infra/clients';
 import { submitTask } from '@/server/tasks/task-submission';
@@ -113,7 +114,7 @@ describe('duplicate-submit guard on the report form', () => {
     return form;
   }
   const requestReport = (form: FormData) =>
-    actionHandlers.requestReport(alice.principal, NO_AUDIT_CONTEXT, form);
+    executeAction(requestReportAction.definition, alice.principal, NO_AUDIT_CONTEXT, [form]);
 
   it('the same form submitted twice (and twice at once) returns the same task', async () => {
     const submissionId = randomUUID();

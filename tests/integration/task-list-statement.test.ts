@@ -4,7 +4,8 @@ import { getEnv } from '@/lib/env';
 import { isAppError } from '@/lib/errors';
 import { Prisma } from '@/lib/generated/prisma/client';
 import { uuid7 } from '@/lib/uuid7';
-import { actionHandlers } from '@/server/actions/action-handlers';
+import { executeAction } from '@/server/actions/action-definition';
+import { loadMoreTasks } from '@/server/tasks/task-actions';
 import { NO_AUDIT_CONTEXT } from '@/server/audit/audit-service';
 import { createApiKey } from '@/server/auth/api-keys';
 import { runTimedStatement } from '@/server/db/timed-statement';
@@ -98,7 +99,10 @@ describe('a list statement stopped by its timeout', () => {
     expect(first.nextCursor).not.toBeNull();
     const failure = await whileTasksLocked(async () => {
       try {
-        await actionHandlers.loadMoreTasks(alice.principal, NO_AUDIT_CONTEXT, first.nextCursor, 1);
+        await executeAction(loadMoreTasks.definition, alice.principal, NO_AUDIT_CONTEXT, [
+          first.nextCursor,
+          1,
+        ]);
         return null;
       } catch (error) {
         expect(isAppError(error) && error.code).toBe('search_too_broad');

@@ -15,18 +15,18 @@ interface ManifestEntry {
 
 /**
  * The action's id and a page of the build that uses it (its dynamic segments filled with
- * `fill`): the action named `name` exported by `file`.
+ * `fill`): the action named `name` (names are unique), exported by `file` when given.
  */
 export async function findServerAction(
   name: string,
-  file = 'app/actions.ts',
+  file?: string,
   fill?: string,
 ): Promise<{ id: string; page: string }> {
   const manifest = JSON.parse(
     await readFile(path.join(root, '.next/server/server-reference-manifest.json'), 'utf8'),
   ) as { node: Record<string, ManifestEntry> };
   for (const [id, entry] of Object.entries(manifest.node)) {
-    if (entry.filename !== file || entry.exportedName !== name) continue;
+    if ((file && entry.filename !== file) || entry.exportedName !== name) continue;
     // Without `fill`, a page without dynamic segments, so its path is its route.
     const workers = Object.keys(entry.workers);
     const worker = workers.find((key) => !key.includes('[')) ?? (fill ? workers[0] : undefined);
@@ -34,7 +34,7 @@ export async function findServerAction(
     const page = '/' + worker.replace(/^app\/?/, '').replace(/\/?page$/, '');
     return { id, page: fill ? page.replace(/\[[^\]]+\]/g, fill) : page };
   }
-  throw new Error(`no page of the build uses the server action ${name} of ${file}`);
+  throw new Error(`no page of the build uses the server action ${name} of ${file ?? 'any file'}`);
 }
 
 /** The action's return value, read from the RSC payload Next answers with. */

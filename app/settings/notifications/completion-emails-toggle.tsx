@@ -1,7 +1,7 @@
 'use client';
 
 import { useState, useTransition } from 'react';
-import { setCompletionEmails } from './actions';
+import { setCompletionEmails } from '@/server/email/notification-actions';
 
 /** Saves on change; the box shows what is stored, so a failed save flips it back. */
 export function CompletionEmailsToggle({ initial }: { initial: boolean }) {

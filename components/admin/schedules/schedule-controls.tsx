@@ -3,7 +3,11 @@
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
-import { deleteSchedule, runScheduleNow, setScheduleEnabled } from '@/app/admin/schedules/actions';
+import {
+  deleteSchedule,
+  runScheduleNow,
+  setScheduleEnabled,
+} from '@/server/schedules/schedule-actions';
 import type { ScheduleView } from '@/lib/schedules/schedule-view';
 import { primaryButtonClass } from '../../styles';
 import { ConfirmDialog } from '../confirm-dialog';

@@ -2,7 +2,7 @@
 
 import { useRouter } from 'next/navigation';
 import { useMemo, useState, useTransition, type FormEvent } from 'react';
-import { createSchedule, updateSchedule } from '@/app/admin/schedules/actions';
+import { createSchedule, updateSchedule } from '@/server/schedules/schedule-actions';
 import { toFieldErrorMap } from '@/lib/errors';
 import {
   MISSED_RUN_LABELS,

@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { useCallback, useState, useTransition } from 'react';
-import { loadScheduleRuns } from '@/app/admin/schedules/actions';
+import { loadScheduleRuns } from '@/server/schedules/schedule-actions';
 import { formatDuration } from '@/lib/tasks/eta';
 import type { ScheduleTrigger, TaskView } from '@/lib/tasks/task-view';
 import { ConnectionStatus } from '../../connection-status';

@@ -2,7 +2,7 @@
 
 import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
-import { runBulkTaskAction } from '@/app/actions';
+import { runBulkTaskAction } from '@/server/tasks/task-actions';
 import {
   ACTION_TEXT,
   summarizeOutcomes,
