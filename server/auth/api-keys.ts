@@ -5,7 +5,7 @@ import { uuid7 } from '@/lib/uuid7';
 import { recordAudit, type AuditContext } from '@/server/audit/audit-service';
 import { getPrisma } from '@/server/infra/clients';
 import { assertUnderRateLimit, consumeRateLimit } from '@/server/security/rate-limit';
-import type { Principal, UserPrincipal } from './principal';
+import { ANONYMOUS, type Principal, type UserPrincipal } from './principal';
 import {
   invalidateUserPrincipals,
   resolveCachedPrincipal,
@@ -133,9 +133,6 @@ function claimLastUsedWrite(keyId: string, stored: Date | null, now: number): bo
   return true;
 }
 
-// Not principal.ts's ANONYMOUS: importing a value from there would make an import cycle.
-const NO_ONE: Principal = { kind: 'anonymous' };
-
 /**
  * Resolves a presented key to its owner. Failed attempts are rate-limited per client; a key
  * that works is never refused for them, so one client sending bad keys from behind a shared
@@ -146,7 +143,7 @@ export async function authenticateApiKey(key: string, ip: string): Promise<Princ
   const hash = key.startsWith(KEY_PREFIX) ? hashKey(key) : null;
   const principal = hash
     ? await resolveCachedPrincipal(`api-key:${hash}`, () => loadKeyPrincipal(hash))
-    : NO_ONE;
+    : ANONYMOUS;
   if (principal.kind === 'user') return principal;
   const env = getEnv();
   const limit = { max: env.AUTH_RATE_LIMIT_MAX, windowSeconds: env.AUTH_RATE_LIMIT_WINDOW_S };
@@ -169,7 +166,7 @@ async function loadKeyPrincipal(hash: string): Promise<LoadedPrincipal> {
     !found.user.banned &&
     (!found.expiresAt || found.expiresAt.getTime() > now);
   // Unusable keys are not cached as such: each failure reaches the rate limit above anyway.
-  if (!usable) return { principal: NO_ONE, userId: null, validUntil: new Date(now) };
+  if (!usable) return { principal: ANONYMOUS, userId: null, validUntil: new Date(now) };
   if (claimLastUsedWrite(found.id, found.lastUsedAt, now)) {
     await getPrisma().apiKey.update({
       where: { id: found.id },

@@ -4,7 +4,7 @@ import { rejectUnsafeInput } from '@/lib/validation/safe-input';
 import { getLogger } from '@/lib/logger';
 import { actionHandlers, type ActionName } from '@/server/actions/action-handlers';
 import { auditContextOf } from '@/server/audit/audit-service';
-import { authenticateRequest } from '@/server/auth/principal';
+import { authenticateRequest } from '@/server/auth/authenticate-request';
 import { replaceOutage } from '@/server/infra/infra-errors';
 import { assertSameOriginUse } from '@/server/security/same-origin';
 import { replaceInputRefusal } from '@/server/infra/input-errors';
