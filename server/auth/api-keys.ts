@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { getEnv } from '@/lib/env';
 import { NotFoundError, UnauthorizedError, ValidationError } from '@/lib/errors';
+import type { ApiKeyView } from '@/lib/auth/api-key-view';
 import { uuid7 } from '@/lib/uuid7';
 import { recordAudit, type AuditContext } from '@/server/audit/audit-service';
 import { getPrisma } from '@/server/infra/clients';
@@ -19,17 +20,6 @@ const KEY_PREFIX = 'tdk_';
 const SHOWN_PREFIX_LENGTH = 12;
 /** last_used_at is a hint, not a log: write it at most this often per key. */
 const LAST_USED_RESOLUTION_MS = 60_000;
-
-export interface ApiKeyView {
-  id: string;
-  name: string;
-  prefix: string;
-  createdAt: string;
-  expiresAt: string | null;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-  status: 'active' | 'expired' | 'revoked';
-}
 
 function hashKey(key: string): string {
   return createHash('sha256').update(key).digest('hex');
