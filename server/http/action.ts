@@ -1,3 +1,4 @@
+import 'server-only';
 import { headers } from 'next/headers';
 import { isAppError, type FieldError } from '@/lib/errors';
 import { rejectUnsafeInput } from '@/lib/validation/safe-input';

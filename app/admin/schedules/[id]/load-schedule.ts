@@ -1,3 +1,4 @@
+import 'server-only';
 import { notFound } from 'next/navigation';
 import { getPagePrincipal } from '@/server/auth/page-principal';
 import { isAppError } from '@/lib/errors';
