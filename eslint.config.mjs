@@ -2,13 +2,7 @@ import { defineConfig, globalIgnores } from 'eslint/config';
 import nextVitals from 'eslint-config-next/core-web-vitals';
 import nextTypescript from 'eslint-config-next/typescript';
 
-// Processors load only through their type's `processor: () => import(...)`, so the web process,
-// which imports every type, never loads them (tests/unit/lean-web-imports.test.ts).
-const lazyProcessors = {
-  group: ['**/*-processor', '**/*-processor.ts'],
-  message:
-    "Load a processor lazily, through its task type's processor: () => import('./<name>-processor').",
-};
+const root = import.meta.dirname;
 
 export default defineConfig([
   ...nextVitals,
@@ -39,23 +33,57 @@ export default defineConfig([
     },
   },
   {
+    // Layering (docs/architecture.md). Resolved paths, so relative and `@/` imports count alike;
+    // a type-only import counts too. tests/unit/layering-lint.test.ts proves each zone fires.
     files: ['**/*.ts', '**/*.tsx'],
     ignores: ['tests/**'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [lazyProcessors] }] },
-  },
-  {
-    // app/ holds routes and pages only: server actions live in server/<feature>/*-actions.ts.
-    files: ['components/**', 'lib/**'],
     rules: {
+      'import/no-restricted-paths': [
+        'error',
+        {
+          basePath: root,
+          zones: [
+            {
+              target: ['components/**', 'lib/**'],
+              from: ['server/**'],
+              // A client component calls a server action through its 'use server' module.
+              except: [`${root}/server/**/*-actions.ts`],
+              message:
+                'components/ and lib/ must not import server/ (only server/**/<x>-actions.ts): take the data as props, or move the shared type or pure helper to lib/.',
+            },
+            {
+              target: ['lib/**'],
+              from: ['components/**', 'app/**'],
+              message: 'lib/ is shared by every side: it must not import components/ or app/.',
+            },
+            {
+              // app/ holds routes and pages only: server actions live in server/<feature>/*-actions.ts.
+              target: ['components/**'],
+              from: ['app/**'],
+              message:
+                'components/ must not import app/: import an action from its server/<feature>/<feature>-actions module.',
+            },
+            {
+              // Everything the web process or a browser may load: all but the worker's own code.
+              target: ['app/**', 'components/**', 'lib/**', 'server/*.ts', 'server/!(attempts)/**'],
+              from: ['worker/**', 'server/attempts/**'],
+              message:
+                'Worker-only code (worker/, server/attempts/) must not be imported by the web side.',
+            },
+          ],
+        },
+      ],
+      // Processors load only through their type's `processor: () => import(...)`, so the web
+      // process, which imports every type, never loads them (tests/unit/lean-web-imports.test.ts).
+      // A static import anywhere would defeat that; the lazy import() is the one allowed path.
       'no-restricted-imports': [
         'error',
         {
           patterns: [
-            lazyProcessors,
             {
-              group: ['@/app/**', '**/app/**'],
+              group: ['**/*-processor', '**/*-processor.ts'],
               message:
-                'Components and lib do not import app/: import an action from its server/<feature>/<feature>-actions module.',
+                "Load a processor lazily, through its task type's processor: () => import('./<name>-processor').",
             },
           ],
         },

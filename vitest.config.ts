@@ -5,7 +5,13 @@ import { defineConfig } from 'vitest/config';
 // touches services has its own database and queue prefix, so none sees another's or dev data.
 
 const root = path.resolve(import.meta.dirname);
-const alias = [{ find: /^@\//, replacement: `${root}/` }];
+// `server-only` throws unless resolved with the react-server condition, which Next uses for the
+// server code of pages, routes and actions; tests load those modules in plain Node, so they get
+// the package's empty module, as Next's own server compilers do.
+const alias = [
+  { find: /^@\//, replacement: `${root}/` },
+  { find: /^server-only$/, replacement: `${root}/node_modules/server-only/empty.js` },
+];
 
 // Lets several checkouts or agents run tiers at once on one machine: each suffix gets its own
 // databases, queue prefixes and storage (e.g. TASKDECK_TEST_SUFFIX=_b).

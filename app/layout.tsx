@@ -1,8 +1,8 @@
 import type { Metadata } from 'next';
 import type { ReactNode } from 'react';
-import { getPagePrincipal } from '@/components/current-principal';
-import { SiteHeader } from '@/components/site-header';
-import { ANONYMOUS, type Principal } from '@/server/auth/principal';
+import { getPagePrincipal } from '@/server/auth/page-principal';
+import { SiteHeader, type HeaderUser } from '@/components/site-header';
+import { isAdmin } from '@/server/auth/principal';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -12,22 +12,23 @@ export const metadata: Metadata = {
 
 export const dynamic = 'force-dynamic';
 
-async function headerPrincipal(): Promise<Principal> {
+async function readHeaderUser(): Promise<HeaderUser | null> {
   // The layout never takes the page down (no error boundary sits above it): whatever goes
   // wrong resolving the principal, the header shows signed out and the page reports the error.
   try {
-    return await getPagePrincipal();
+    const principal = await getPagePrincipal();
+    return principal.kind === 'user' ? { email: principal.email, admin: isAdmin(principal) } : null;
   } catch {
-    return ANONYMOUS;
+    return null;
   }
 }
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
-  const principal = await headerPrincipal();
+  const user = await readHeaderUser();
   return (
     <html lang="en">
       <body className="min-h-screen bg-slate-50 font-sans text-slate-900 antialiased">
-        <SiteHeader principal={principal} />
+        <SiteHeader user={user} />
         <main className="mx-auto max-w-6xl px-6 py-8">{children}</main>
       </body>
     </html>

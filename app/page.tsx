@@ -1,7 +1,7 @@
 import { redirect } from 'next/navigation';
 import { getEnv } from '@/lib/env';
 import { Dashboard } from '@/components/dashboard';
-import { getPagePrincipal } from '@/components/current-principal';
+import { getPagePrincipal } from '@/server/auth/page-principal';
 import { isAppError } from '@/lib/errors';
 import { isAdmin, type UserPrincipal } from '@/server/auth/principal';
 import { listUsers } from '@/server/auth/user-service';

@@ -1,12 +1,17 @@
 import Link from 'next/link';
-import { isAdmin, type Principal } from '@/server/auth/principal';
 import { NavLinks, type NavLink } from './nav-links';
 import { SignOutButton } from './sign-out-button';
 
-export function SiteHeader({ principal }: { principal: Principal }) {
-  const admin = isAdmin(principal);
+/** Who the header shows as signed in; the layout derives it from the request's principal. */
+export interface HeaderUser {
+  email: string;
+  admin: boolean;
+}
+
+export function SiteHeader({ user }: { user: HeaderUser | null }) {
+  const admin = user?.admin ?? false;
   const links: NavLink[] =
-    principal.kind === 'user'
+    user !== null
       ? [
           { href: '/', label: 'Tasks' },
           { href: '/settings/api-keys', label: 'API keys' },
@@ -22,10 +27,10 @@ export function SiteHeader({ principal }: { principal: Principal }) {
           </Link>
           {links.length > 0 ? <NavLinks links={links} /> : null}
         </div>
-        {principal.kind === 'user' ? (
+        {user !== null ? (
           <div className="flex items-center gap-3 text-sm">
             <span data-testid="current-user" className="text-slate-600">
-              {principal.email}
+              {user.email}
             </span>
             {admin ? (
               <span

@@ -2,7 +2,7 @@
 
 import { useEffect, useState, useTransition } from 'react';
 import { loadTaskHistory } from '@/server/tasks/task-actions';
-import type { TaskTransitionView } from '@/server/tasks/task-service';
+import type { TaskTransitionView } from '@/lib/tasks/task-view';
 
 function formatClock(iso: string): string {
   return new Date(iso).toLocaleTimeString(undefined, { hour12: false });

@@ -1,6 +1,6 @@
 import { notFound } from 'next/navigation';
 import type { ReactNode } from 'react';
-import { getPagePrincipal } from '@/components/current-principal';
+import { getPagePrincipal } from '@/server/auth/page-principal';
 import { NavLinks, type NavLink } from '@/components/nav-links';
 import { isAdmin } from '@/server/auth/principal';
 

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { AdminOverviewView } from '@/components/admin/overview/admin-overview-view';
-import { getPagePrincipal } from '@/components/current-principal';
+import { getPagePrincipal } from '@/server/auth/page-principal';
 import { PageHeading } from '@/components/page-heading';
 import { getAdminOverview } from '@/server/admin/overview-service';
 import { isAdmin } from '@/server/auth/principal';

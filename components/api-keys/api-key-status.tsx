@@ -1,4 +1,4 @@
-import type { ApiKeyView } from '@/server/auth/api-keys';
+import type { ApiKeyView } from '@/lib/auth/api-key-view';
 
 const STYLES: Record<ApiKeyView['status'], string> = {
   active: 'bg-emerald-100 text-emerald-800',

@@ -64,6 +64,17 @@ export interface TaskView {
   scheduleTrigger: ScheduleTrigger | null;
 }
 
+/** One entry of a task's timeline: a status change. */
+export interface TaskTransitionView {
+  revision: number;
+  attempt: number;
+  from: TaskStatus | null;
+  to: TaskStatus;
+  reason: string | null;
+  actorId: string | null;
+  at: string;
+}
+
 /** How a schedule started a task: its time came, an admin ran it now, or a missed run caught up. */
 export const SCHEDULE_TRIGGERS = ['schedule', 'run_now', 'catch_up'] as const;
 export type ScheduleTrigger = (typeof SCHEDULE_TRIGGERS)[number];

@@ -5,8 +5,7 @@ import {
   type ServerToClientEvents,
   type TaskUpdate,
 } from '@/lib/realtime/events';
-import type { TaskView } from '@/lib/tasks/task-view';
-import type { TaskTransitionView } from '@/server/tasks/task-service';
+import type { TaskTransitionView, TaskView } from '@/lib/tasks/task-view';
 import { BenchSetupError } from './bench-script';
 
 // The client side of the benchmarks: the REST API and a Socket.IO client, as a browser uses them.

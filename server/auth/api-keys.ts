@@ -1,11 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { getEnv } from '@/lib/env';
 import { NotFoundError, UnauthorizedError, ValidationError } from '@/lib/errors';
+import type { ApiKeyView } from '@/lib/auth/api-key-view';
 import { uuid7 } from '@/lib/uuid7';
 import { recordAudit, type AuditContext } from '@/server/audit/audit-service';
 import { getPrisma } from '@/server/infra/clients';
 import { assertUnderRateLimit, consumeRateLimit } from '@/server/security/rate-limit';
-import type { Principal, UserPrincipal } from './principal';
+import { ANONYMOUS, type Principal, type UserPrincipal } from './principal';
 import {
   invalidateUserPrincipals,
   resolveCachedPrincipal,
@@ -19,17 +20,6 @@ const KEY_PREFIX = 'tdk_';
 const SHOWN_PREFIX_LENGTH = 12;
 /** last_used_at is a hint, not a log: write it at most this often per key. */
 const LAST_USED_RESOLUTION_MS = 60_000;
-
-export interface ApiKeyView {
-  id: string;
-  name: string;
-  prefix: string;
-  createdAt: string;
-  expiresAt: string | null;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-  status: 'active' | 'expired' | 'revoked';
-}
 
 function hashKey(key: string): string {
   return createHash('sha256').update(key).digest('hex');
@@ -133,9 +123,6 @@ function claimLastUsedWrite(keyId: string, stored: Date | null, now: number): bo
   return true;
 }
 
-// Not principal.ts's ANONYMOUS: importing a value from there would make an import cycle.
-const NO_ONE: Principal = { kind: 'anonymous' };
-
 /**
  * Resolves a presented key to its owner. Failed attempts are rate-limited per client; a key
  * that works is never refused for them, so one client sending bad keys from behind a shared
@@ -146,7 +133,7 @@ export async function authenticateApiKey(key: string, ip: string): Promise<Princ
   const hash = key.startsWith(KEY_PREFIX) ? hashKey(key) : null;
   const principal = hash
     ? await resolveCachedPrincipal(`api-key:${hash}`, () => loadKeyPrincipal(hash))
-    : NO_ONE;
+    : ANONYMOUS;
   if (principal.kind === 'user') return principal;
   const env = getEnv();
   const limit = { max: env.AUTH_RATE_LIMIT_MAX, windowSeconds: env.AUTH_RATE_LIMIT_WINDOW_S };
@@ -169,7 +156,7 @@ async function loadKeyPrincipal(hash: string): Promise<LoadedPrincipal> {
     !found.user.banned &&
     (!found.expiresAt || found.expiresAt.getTime() > now);
   // Unusable keys are not cached as such: each failure reaches the rate limit above anyway.
-  if (!usable) return { principal: NO_ONE, userId: null, validUntil: new Date(now) };
+  if (!usable) return { principal: ANONYMOUS, userId: null, validUntil: new Date(now) };
   if (claimLastUsedWrite(found.id, found.lastUsedAt, now)) {
     await getPrisma().apiKey.update({
       where: { id: found.id },

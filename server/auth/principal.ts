@@ -1,10 +1,8 @@
-import { createHash } from 'node:crypto';
 import { UnauthorizedError, ForbiddenError } from '@/lib/errors';
-import { authenticateApiKey } from './api-keys';
-import { resolveCachedPrincipal } from './principal-cache';
 
 // Who is acting, resolved once per request or socket and passed to every service. The rules of
-// who may see what live here and nowhere else.
+// who may see what live here and nowhere else; how a request proves who it is lives in
+// authenticate-request.ts.
 
 export type Role = 'user' | 'admin';
 
@@ -61,49 +59,3 @@ export function ownerRoom(ownerId: string | null): string {
 }
 
 export const ADMIN_ROOM = 'admins';
-
-/**
- * `Authorization: Bearer <key>` authenticates as the key's owner (a bad key is a 401, not
- * anonymous); otherwise the session cookie, if any. Both answers are cached for up to a second
- * (principal-cache.ts).
- */
-export async function authenticateRequest(headers: Headers): Promise<Principal> {
-  const authorization = headers.get('authorization');
-  if (authorization !== null) {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-    if (!match?.[1]) throw new UnauthorizedError('Use "Authorization: Bearer <key>".');
-    return authenticateApiKey(match[1], clientIpOf(headers));
-  }
-  const cookie = headers.get('cookie');
-  if (!cookie) return ANONYMOUS;
-  const cacheKey = `session:${createHash('sha256').update(cookie).digest('base64url')}`;
-  return resolveCachedPrincipal(cacheKey, async () => {
-    const session = await readSession(headers);
-    if (!session || session.user.banned) return { principal: ANONYMOUS, userId: null };
-    return {
-      principal: {
-        kind: 'user',
-        userId: session.user.id,
-        email: session.user.email,
-        role: session.user.role === 'admin' ? 'admin' : 'user',
-        via: 'session',
-      },
-      userId: session.user.id,
-      validUntil: session.session.expiresAt,
-    };
-  });
-}
-
-async function readSession(headers: Headers) {
-  // Loaded on first use: the worker imports this module (task submission checks principals)
-  // but never reads a session, and should not carry Better Auth for that.
-  const { getAuth, throwIfDatabaseDown } = await import('./auth');
-  try {
-    return await getAuth().api.getSession({ headers });
-  } catch (error) {
-    if ((error as { statusCode?: unknown } | null)?.statusCode === 500) {
-      await throwIfDatabaseDown();
-    }
-    throw error;
-  }
-}

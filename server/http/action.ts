@@ -1,3 +1,4 @@
+import 'server-only';
 import { revalidatePath } from 'next/cache';
 import { headers } from 'next/headers';
 import type { z } from 'zod';
@@ -6,7 +7,7 @@ import { rejectUnsafeInput } from '@/lib/validation/safe-input';
 import { getLogger } from '@/lib/logger';
 import { executeAction, type ActionDefinition } from '@/server/actions/action-definition';
 import { auditContextOf } from '@/server/audit/audit-service';
-import { authenticateRequest } from '@/server/auth/principal';
+import { authenticateRequest } from '@/server/auth/authenticate-request';
 import { replaceOutage } from '@/server/infra/infra-errors';
 import { assertSameOriginUse } from '@/server/security/same-origin';
 import { replaceInputRefusal } from '@/server/infra/input-errors';

@@ -3,7 +3,8 @@ import {
   idempotencyKeySchema,
   listTasksQuerySchema,
 } from '@/lib/tasks/task-inputs';
-import { authenticateRequest, requireUser } from '@/server/auth/principal';
+import { authenticateRequest } from '@/server/auth/authenticate-request';
+import { requireUser } from '@/server/auth/principal';
 import { submitTask } from '@/server/tasks/task-submission';
 import { listTasks } from '@/server/tasks/task-search';
 import { withAdmission } from './admission';

@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { getEnv } from '@/lib/env';
-import { authenticateRequest, requireUser } from '@/server/auth/principal';
+import { authenticateRequest } from '@/server/auth/authenticate-request';
+import { requireUser } from '@/server/auth/principal';
 import { uploadFiles } from '@/server/files/upload-service';
 import { assertSameOriginUse } from '@/server/security/same-origin';
 import { withAdmission } from './admission';

@@ -1,5 +1,6 @@
 import { getLogger } from '@/lib/logger';
-import { authenticateRequest, type Principal } from '@/server/auth/principal';
+import { authenticateRequest } from '@/server/auth/authenticate-request';
+import { type Principal } from '@/server/auth/principal';
 import { onPrincipalsInvalidated } from '@/server/auth/principal-cache';
 
 /** What this needs of a Socket.IO socket. */

@@ -14,9 +14,9 @@ import { getEnv } from '@/lib/env';
 import { isAppError } from '@/lib/errors';
 import { getLogger } from '@/lib/logger';
 import { taskIdListSchema } from '@/lib/tasks/task-inputs';
+import { authenticateRequest } from '@/server/auth/authenticate-request';
 import {
   ADMIN_ROOM,
-  authenticateRequest,
   CLIENT_IP_HEADER,
   isAdmin,
   ownerRoom,

@@ -1,6 +1,6 @@
 import { NotFoundError } from '@/lib/errors';
 import { taskIdSchema } from '@/lib/tasks/task-inputs';
-import type { TaskStatus, TaskView } from '@/lib/tasks/task-view';
+import type { TaskTransitionView, TaskView } from '@/lib/tasks/task-view';
 import {
   canSeeTask,
   requireUser,
@@ -65,16 +65,6 @@ export async function openTaskResult(principal: Principal, id: string, context: 
   const file = task.status === 'succeeded' ? readResultFile(task.result) : null;
   if (!file) throw new NotFoundError('This task has no file to download.');
   return openTaskStoredFile(principal, task, file, context);
-}
-
-export interface TaskTransitionView {
-  revision: number;
-  attempt: number;
-  from: TaskStatus | null;
-  to: TaskStatus;
-  reason: string | null;
-  actorId: string | null;
-  at: string;
 }
 
 /** The task's timeline: every status change, oldest first. */

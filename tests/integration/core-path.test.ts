@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getEnv } from '@/lib/env';
-import { authenticateRequest } from '@/server/auth/principal';
+import { authenticateRequest } from '@/server/auth/authenticate-request';
 import { serveDirectEndpoint } from '@/server/http/direct-endpoints';
 import { closeClients, getPrisma } from '@/server/infra/clients';
 import { redisKey } from '@/server/queues/queue-clients';

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TaskUpdate } from '@/lib/realtime/events';
-import type { TaskView } from '@/lib/tasks/task-view';
+import type { TaskTransitionView, TaskView } from '@/lib/tasks/task-view';
 import { closeClients } from '@/server/infra/clients';
 import { getQueue } from '@/server/queues/queue-clients';
 import { computeBackoffMs } from '@/server/tasks/backoff';
 import { createTask } from '@/server/tasks/task-submission';
-import { getTask, listTasks, type TaskTransitionView } from '@/server/tasks/task-service';
+import { getTask, listTasks } from '@/server/tasks/task-service';
 import { diagnosticsSimulate } from '@/server/tasks/types/diagnostics-simulate';
 import { startTaskWorker, type RunningTaskWorker } from '@/worker/task-worker';
 import { BusRecorder, isTerminal } from '../support/bus-recorder';

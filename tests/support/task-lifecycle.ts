@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { JobState } from 'bullmq';
 import { mergeTaskUpdate } from '@/lib/realtime/merge-task-update';
-import type { TaskStatus, TaskView } from '@/lib/tasks/task-view';
+import type { TaskStatus, TaskTransitionView, TaskView } from '@/lib/tasks/task-view';
 import type { Principal } from '@/server/auth/principal';
 import { getQueue } from '@/server/queues/queue-clients';
-import { listTaskTransitions, type TaskTransitionView } from '@/server/tasks/task-service';
+import { listTaskTransitions } from '@/server/tasks/task-service';
 import type { BusRecorder } from './bus-recorder';
 
 // Shared by the task-lifecycle integration tests: what a client would show, where the BullMQ job

@@ -3,7 +3,7 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { DeadLetterTable } from '@/components/admin/dead-letter-table';
 import { RefreshButton } from '@/components/admin/refresh-button';
-import { getPagePrincipal } from '@/components/current-principal';
+import { getPagePrincipal } from '@/server/auth/page-principal';
 import { PageHeading } from '@/components/page-heading';
 import { isAppError } from '@/lib/errors';
 import { isAdmin } from '@/server/auth/principal';

@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { QueuePauseButton } from '@/components/admin/queue-pause-button';
 import { RefreshButton } from '@/components/admin/refresh-button';
-import { getPagePrincipal } from '@/components/current-principal';
+import { getPagePrincipal } from '@/server/auth/page-principal';
 import { DataTable } from '@/components/data-table';
 import { PageHeading } from '@/components/page-heading';
 import { formatDuration } from '@/lib/tasks/eta';

@@ -12,7 +12,7 @@ import {
   type TaskListParams,
 } from '@/components/admin/tasks/task-list-params';
 import { RefreshButton } from '@/components/admin/refresh-button';
-import { getPagePrincipal } from '@/components/current-principal';
+import { getPagePrincipal } from '@/server/auth/page-principal';
 import { PageHeading } from '@/components/page-heading';
 import { isAppError, toFieldErrors, type FieldError } from '@/lib/errors';
 import { listTasksQuerySchema } from '@/lib/tasks/task-inputs';

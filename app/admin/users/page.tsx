@@ -3,7 +3,7 @@ import { notFound } from 'next/navigation';
 import { InviteForm } from '@/components/admin/invite-form';
 import { RoleSelect } from '@/components/admin/role-select';
 import { BanButton, RevokeKeysButton } from '@/components/admin/user-account-controls';
-import { getPagePrincipal } from '@/components/current-principal';
+import { getPagePrincipal } from '@/server/auth/page-principal';
 import { DataTable } from '@/components/data-table';
 import { formatUtc } from '@/components/format';
 import { PageHeading } from '@/components/page-heading';

@@ -4,7 +4,7 @@ import { redirect } from 'next/navigation';
 import { ApiKeyStatus } from '@/components/api-keys/api-key-status';
 import { CreateApiKeyForm } from '@/components/api-keys/create-api-key-form';
 import { RevokeApiKeyButton } from '@/components/api-keys/revoke-api-key-button';
-import { getPagePrincipal } from '@/components/current-principal';
+import { getPagePrincipal } from '@/server/auth/page-principal';
 import { DataTable } from '@/components/data-table';
 import { formatUtc } from '@/components/format';
 import { PageHeading } from '@/components/page-heading';

@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import { notFound, redirect } from 'next/navigation';
-import { getPagePrincipal } from '@/components/current-principal';
+import { getPagePrincipal } from '@/server/auth/page-principal';
 import { TaskDetail } from '@/components/task-detail/task-detail';
 import { isAppError } from '@/lib/errors';
 import { listTaskFiles, listTaskLogs } from '@/server/files/task-files';

@@ -1,5 +1,6 @@
+import 'server-only';
 import { notFound } from 'next/navigation';
-import { getPagePrincipal } from '@/components/current-principal';
+import { getPagePrincipal } from '@/server/auth/page-principal';
 import { isAppError } from '@/lib/errors';
 import type { ScheduleView } from '@/lib/schedules/schedule-view';
 import { isAdmin, type UserPrincipal } from '@/server/auth/principal';

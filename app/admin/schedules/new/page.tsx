@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { ScheduleForm } from '@/components/admin/schedules/schedule-form';
-import { getPagePrincipal } from '@/components/current-principal';
+import { getPagePrincipal } from '@/server/auth/page-principal';
 import { PageHeading } from '@/components/page-heading';
 import { isAdmin } from '@/server/auth/principal';
 import { listTaskTypeForms } from '@/server/tasks/task-type-catalog';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { auditContextOf } from '@/server/audit/audit-service';
-import { authenticateRequest } from '@/server/auth/principal';
+import { authenticateRequest } from '@/server/auth/authenticate-request';
 import { readJsonBody, withProblems } from '@/server/http/route';
 import { deleteSchedule, getSchedule, updateSchedule } from '@/server/schedules/schedule-service';
 

@@ -1,4 +1,4 @@
-import { authenticateRequest } from '@/server/auth/principal';
+import { authenticateRequest } from '@/server/auth/authenticate-request';
 import { withProblems } from '@/server/http/route';
 import { getTask } from '@/server/tasks/task-service';
 

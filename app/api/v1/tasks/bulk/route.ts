@@ -1,6 +1,6 @@
 import { bulkTaskActionSchema } from '@/lib/tasks/task-inputs';
 import { auditContextOf } from '@/server/audit/audit-service';
-import { authenticateRequest } from '@/server/auth/principal';
+import { authenticateRequest } from '@/server/auth/authenticate-request';
 import { withAdmission } from '@/server/http/admission';
 import { readJsonBody, withProblems } from '@/server/http/route';
 import { runBulkTaskAction } from '@/server/tasks/task-control';

@@ -1,5 +1,5 @@
 import { auditContextOf } from '@/server/audit/audit-service';
-import { authenticateRequest } from '@/server/auth/principal';
+import { authenticateRequest } from '@/server/auth/authenticate-request';
 import { withProblems } from '@/server/http/route';
 import { setQueuePaused } from '@/server/queues/queue-service';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { authenticateRequest } from '@/server/auth/principal';
+import { authenticateRequest } from '@/server/auth/authenticate-request';
 import { parseInput, searchParamsObject, withProblems } from '@/server/http/route';
 import { listScheduleRuns } from '@/server/schedules/schedule-runs';
 

@@ -1,4 +1,4 @@
-import { authenticateRequest } from '@/server/auth/principal';
+import { authenticateRequest } from '@/server/auth/authenticate-request';
 import { listTaskLogs } from '@/server/files/task-files';
 import { withProblems } from '@/server/http/route';
 

@@ -1,5 +1,5 @@
 import { auditContextOf } from '@/server/audit/audit-service';
-import { authenticateRequest } from '@/server/auth/principal';
+import { authenticateRequest } from '@/server/auth/authenticate-request';
 import { fileResponse } from '@/server/http/file-response';
 import { withProblems } from '@/server/http/route';
 import { openTaskResult } from '@/server/tasks/task-service';

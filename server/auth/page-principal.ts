@@ -1,7 +1,9 @@
+import 'server-only';
 import { headers } from 'next/headers';
 import { cache } from 'react';
 import { isAppError } from '@/lib/errors';
-import { ANONYMOUS, authenticateRequest, type Principal } from '@/server/auth/principal';
+import { authenticateRequest } from '@/server/auth/authenticate-request';
+import { ANONYMOUS, type Principal } from '@/server/auth/principal';
 
 // Server components only: who is looking at this page, resolved once per request.
 
