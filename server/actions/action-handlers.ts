@@ -15,6 +15,7 @@ import { bulkTaskActionSchema, REPORT_FORMATS, REPORT_KINDS } from '@/lib/tasks/
 import { TASK_PRIORITIES } from '@/lib/tasks/task-view';
 import { createTask } from '@/server/tasks/task-submission';
 import { listTasks } from '@/server/tasks/task-service';
+import { reportGenerate } from '@/server/tasks/types/report-generate';
 
 // Every server action's logic, by name: parse, then call one service. The 'use server' files in
 // app/ only resolve the caller and dispatch here, so the authorization matrix test can run
@@ -59,7 +60,7 @@ const coreActionHandlers = {
     return createTask(
       principal,
       {
-        type: 'report.generate',
+        type: reportGenerate.name,
         payload: { kind, format, from: from || undefined, to: to || undefined },
         priority,
       },
