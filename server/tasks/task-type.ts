@@ -158,7 +158,9 @@ export function labelTaskType(type: TaskType): string {
 export function summarizePayload(type: TaskType, payload: unknown): string | null {
   if (!type.summarize || typeof payload !== 'object' || payload === null) return null;
   try {
-    return type.summarize(payload);
+    // Typed as a string, but an old payload can make a summary read a field that is gone.
+    const line: unknown = type.summarize(payload);
+    return typeof line === 'string' ? line : null;
   } catch {
     return null;
   }

@@ -111,6 +111,7 @@ describe('the task type catalog', () => {
     for (const type of withSummary) {
       expect(toTaskView(rowOf(type.name, null)).summary).toBeNull();
       expect(() => toTaskView(rowOf(type.name, { file: null, steps: 'x' }))).not.toThrow();
+      expect(toTaskView(rowOf(type.name, {})).summary).not.toBeUndefined();
     }
   });
 });
