@@ -1,45 +1,7 @@
-import type { TaskPriority, TaskView } from '@/lib/tasks/task-view';
+import type { TaskPriority } from '@/lib/tasks/task-view';
 
-// How tasks are named and summed up in the browser, shared by the dashboard and admin pages.
-
-const TYPE_LABELS: Record<string, string> = {
-  'report.generate': 'Report',
-  'file.process': 'File',
-  'email.send': 'Email',
-  'maintenance.cleanup': 'Retention cleanup',
-  'diagnostics.simulate': 'Simulated work',
-  'diagnostics.stall': 'Unresponsive work',
-};
-
-const REPORT_KIND_LABELS: Record<string, string> = {
-  activity: 'Activity',
-  failures: 'Failures',
-  durations: 'Durations',
-};
-
-export function taskTypeLabel(type: string): string {
-  return TYPE_LABELS[type] ?? type;
-}
-
-/** One line about what the task was asked to do, when its payload says something useful. */
-export function describePayload(task: Pick<TaskView, 'type' | 'payload'>): string | null {
-  const payload = task.payload as Record<string, unknown> | null;
-  if (!payload || typeof payload !== 'object') return null;
-  if (task.type === 'report.generate' && 'from' in payload && 'to' in payload) {
-    const kind = REPORT_KIND_LABELS[String(payload.kind ?? 'activity')] ?? String(payload.kind);
-    const format = String(payload.format ?? 'csv').toUpperCase();
-    return `${kind} · ${format} · ${String(payload.from)} → ${String(payload.to)}`;
-  }
-  if (task.type === 'file.process' && typeof payload.file === 'object' && payload.file !== null) {
-    const file = payload.file as { name?: unknown; label?: unknown };
-    return `${String(file.name)} · ${String(file.label)}`;
-  }
-  if (task.type === 'diagnostics.simulate' && typeof payload.steps === 'number') {
-    const steps = payload.steps === 1 ? '1 step' : `${payload.steps} steps`;
-    return `${steps} × ${String(payload.stepMs ?? 200)} ms`;
-  }
-  return null;
-}
+// How task priorities are named and tagged in the browser, shared by the dashboard and admin
+// pages. Task types name themselves: a task's view carries its type's label and summary.
 
 export const PRIORITY_LABELS: Record<TaskPriority, string> = {
   low: 'Low',

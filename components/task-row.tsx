@@ -4,7 +4,7 @@ import { ProgressBar } from './progress-bar';
 import { StatusBadge } from './status-badge';
 import { TaskActions } from './task-actions';
 import { TaskHistory } from './task-history';
-import { describePayload, PRIORITY_TAG_STYLES, taskTypeLabel } from './task-labels';
+import { PRIORITY_TAG_STYLES } from './task-labels';
 import { hasTiming } from '@/lib/tasks/describe-timing';
 import { TaskTiming } from './task-timing';
 
@@ -41,8 +41,7 @@ export function TaskRow({
   /** A newer state of this task, from an action's answer. */
   onChanged: (task: TaskView) => void;
 }) {
-  const label = taskTypeLabel(task.type);
-  const detail = describePayload(task);
+  const { label, summary: detail } = task;
   return (
     <li data-testid="task-row" data-task-id={task.id} className="px-4 py-3">
       <div className="flex flex-wrap items-baseline justify-between gap-2">

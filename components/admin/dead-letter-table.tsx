@@ -7,7 +7,6 @@ import type { TaskView } from '@/lib/tasks/task-view';
 import { DataTable } from '../data-table';
 import { formatUtc } from '../format';
 import { primaryButtonClass } from '../styles';
-import { taskTypeLabel } from '../task-labels';
 
 interface BulkSummary {
   succeeded: number;
@@ -174,7 +173,7 @@ export function DeadLetterTable({
                   />
                 </td>
                 <td className="px-3 py-2">
-                  <span className="font-medium">{taskTypeLabel(task.type)}</span>
+                  <span className="font-medium">{task.label}</span>
                   <span className="block font-mono text-xs text-slate-400" title={task.id}>
                     {task.id.slice(0, 8)} · {task.queue}
                   </span>

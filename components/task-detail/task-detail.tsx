@@ -11,7 +11,6 @@ import { ProgressBar } from '../progress-bar';
 import { StatusBadge } from '../status-badge';
 import { TaskActions } from '../task-actions';
 import { TaskHistory } from '../task-history';
-import { describePayload, taskTypeLabel } from '../task-labels';
 import { TaskTiming } from '../task-timing';
 import { useNow } from '../use-now';
 import { ConnectionStatus } from '../connection-status';
@@ -97,8 +96,7 @@ export function TaskDetail({
     initialLines,
     initialFiles,
   );
-  const label = taskTypeLabel(task.type);
-  const detail = describePayload(task);
+  const { label, summary: detail } = task;
   return (
     <div className="space-y-6" data-testid="task-detail" data-task-id={task.id}>
       <div>

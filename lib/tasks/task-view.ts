@@ -33,6 +33,10 @@ export interface TaskErrorView {
 export interface TaskView {
   id: string;
   type: string;
+  /** What a task of its type is called (the type's own label); the type's name if unknown. */
+  label: string;
+  /** One line about what its payload asks for, from its type; null when there is none. */
+  summary: string | null;
   queue: string;
   status: TaskStatus;
   priority: TaskPriority;

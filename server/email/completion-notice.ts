@@ -1,11 +1,15 @@
 import { getEnv } from '@/lib/env';
 import { getLogger } from '@/lib/logger';
+import { findTaskType } from '@/server/tasks/registry';
 import type { TransitionedTask } from '@/server/tasks/task-transitions';
 import { createInternalTask } from '@/server/tasks/task-submission';
+import { emailSend } from '@/server/tasks/types/email-send';
 import { buildCompletionMessage, resolvePublicUrl } from './completion-message';
 
-/** Never notified about: an email about an email would never end. */
-const EMAIL_TASK_TYPE = 'email.send';
+/** Whether the task's type wants its end told (not the email type itself); unknown types do. */
+function sendsCompletionEmail(typeName: string): boolean {
+  return findTaskType(typeName)?.completionEmail ?? true;
+}
 
 /**
  * When a task of a user who opted in has succeeded or failed, queues an email.send task for
@@ -15,7 +19,7 @@ const EMAIL_TASK_TYPE = 'email.send';
  */
 export async function notifyTaskFinished(task: TransitionedTask): Promise<void> {
   if (task.status !== 'succeeded' && task.status !== 'failed') return;
-  if (task.type === EMAIL_TASK_TYPE || !task.ownerId || !task.owner) return;
+  if (!sendsCompletionEmail(task.type) || !task.ownerId || !task.owner) return;
   if (!task.owner.notifyOnCompletion || task.owner.banned) return;
   try {
     const message = buildCompletionMessage(
@@ -32,7 +36,7 @@ export async function notifyTaskFinished(task: TransitionedTask): Promise<void> 
       },
       resolvePublicUrl(getEnv()),
     );
-    await createInternalTask(EMAIL_TASK_TYPE, task.ownerId, {
+    await createInternalTask(emailSend.name, task.ownerId, {
       to: task.owner.email,
       subject: message.subject,
       text: message.text,

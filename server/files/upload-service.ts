@@ -11,6 +11,7 @@ import type { MultipartFile } from '@/server/http/multipart';
 import { getStorage } from '@/server/storage/storage';
 import { createInternalTask } from '@/server/tasks/task-submission';
 import { taskStoragePrefix } from '@/server/tasks/task-type';
+import { fileProcess } from '@/server/tasks/types/file-process';
 
 interface StoredUpload {
   taskId: string;
@@ -111,7 +112,7 @@ export async function uploadFiles(
 function createFileTask(ownerId: string, upload: StoredUpload): Promise<TaskView> {
   const { sniffed } = upload;
   return createInternalTask(
-    'file.process',
+    fileProcess.name,
     ownerId,
     {
       file: {

@@ -10,7 +10,9 @@ export interface QueueConfig {
   rateLimit?: { max: number; durationMs: number };
 }
 
-const QUEUES: readonly QueueConfig[] = [
+// `as const`: each name is a literal, so QueueName is their union and a type module naming a
+// queue that is not here fails to compile (instead of running with concurrency 1, unlisted).
+const QUEUES = [
   {
     name: 'files',
     description:
@@ -41,7 +43,9 @@ const QUEUES: readonly QueueConfig[] = [
       'Housekeeping such as retention; one at a time, so two runs never compete for the same rows.',
     concurrency: 1,
   },
-];
+] as const satisfies readonly QueueConfig[];
+
+export type QueueName = (typeof QUEUES)[number]['name'];
 
 export function listQueueConfigs(): readonly QueueConfig[] {
   return QUEUES;

@@ -12,6 +12,7 @@ import { requireAdmin, type Principal } from '@/server/auth/principal';
 import { recordAudit, type AuditContext } from '@/server/audit/audit-service';
 import { getPrisma } from '@/server/infra/clients';
 import { parsePayload, resolveType } from '@/server/tasks/task-submission';
+import { DEFAULT_ORIGIN } from '@/server/tasks/task-type';
 import { toScheduleViews } from './schedule-mapper';
 import { findSchedule } from './schedule-runs';
 import { syncSchedule } from './schedule-sync';
@@ -21,7 +22,7 @@ function checkTaskType(input: ParsedScheduleInput): void {
   const type = resolveType(input.taskType);
   if (type.access === 'internal') {
     throw new ValidationError(`Tasks of type ${type.name} cannot be scheduled.`, [
-      { path: 'taskType', message: 'This type is created by Taskdeck itself.' },
+      { path: 'taskType', message: DEFAULT_ORIGIN.submitHint },
     ]);
   }
   // Checked now so a mistake shows in the form; parsed again at every run (dates, defaults).

@@ -14,6 +14,7 @@ import { runTaskByHand as runByHand } from './run-by-hand';
 import * as control from './task-control';
 import { listTaskTransitions, listTasks } from './task-service';
 import { createTask } from './task-submission';
+import { reportGenerate } from './types/report-generate';
 
 // The task pages' server actions: the report form, the task list's paging, the task rows'
 // controls and history, the admin bulk actions and "Run a task" (/admin/run).
@@ -44,7 +45,7 @@ export const requestReport = defineAction({
     createTask(
       principal,
       {
-        type: 'report.generate',
+        type: reportGenerate.name,
         payload: { kind, format, from: from || undefined, to: to || undefined },
         priority,
       },

@@ -1,7 +1,8 @@
 import type { Task } from '@/lib/generated/prisma/client';
 import type { TaskUpdate } from '@/lib/realtime/events';
 import type { ScheduleTrigger, TaskErrorView, TaskView } from '@/lib/tasks/task-view';
-import type { TaskFileOutput } from './task-type';
+import { findTaskType } from './registry';
+import { labelTaskType, summarizePayload, type TaskFileOutput } from './task-type';
 
 /** The task's main output, as kept in its result. */
 export type MainFile = Pick<TaskFileOutput, 'key' | 'name' | 'contentType' | 'size'>;
@@ -52,9 +53,13 @@ export type TaskViewSource = Pick<
 >;
 
 export function toTaskView(task: TaskViewSource): TaskView {
+  // A type no longer registered (rows outlive code) shows by its name, without a summary.
+  const type = findTaskType(task.type);
   return {
     id: task.id,
     type: task.type,
+    label: type ? labelTaskType(type) : task.type,
+    summary: type ? summarizePayload(type, task.payload) : null,
     queue: task.queue,
     status: task.status,
     priority: task.priority,

@@ -22,7 +22,7 @@ import { findTaskType, listTaskTypes } from './registry';
 import { dispatchJob } from './job-dispatch';
 import { insertTask, isUniqueViolation, type TaskInputFile } from './task-insert';
 import { toTaskView } from './task-mapper';
-import type { TaskType } from './task-type';
+import { DEFAULT_ORIGIN, type TaskType } from './task-type';
 
 export interface SubmitOptions {
   /** A repeated submit with the same key returns the first task instead of creating another. */
@@ -50,17 +50,12 @@ function checkAccess(user: UserPrincipal, type: TaskType) {
   const access = type.access ?? 'user';
   if (access === 'internal') {
     throw new ValidationError(`Tasks of type ${type.name} cannot be submitted directly.`, [
-      { path: 'type', message: internalTypeHint(type.name) },
+      { path: 'type', message: type.origin?.submitHint ?? DEFAULT_ORIGIN.submitHint },
     ]);
   }
   if (access === 'admin' && user.role !== 'admin') {
     throw new ForbiddenError(`Only admins can run ${type.name} tasks.`);
   }
-}
-
-function internalTypeHint(name: string): string {
-  if (name === 'file.process') return 'Upload the file instead: POST /api/v1/files.';
-  return 'This type is created by Taskdeck itself.';
 }
 
 function checkPriority(user: UserPrincipal, priority: CreateTaskInput['priority']) {

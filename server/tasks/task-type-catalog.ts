@@ -3,21 +3,15 @@ import type { JsonSchema } from '@/lib/schema-form/json-schema';
 import type { TaskTypeForm } from '@/lib/tasks/task-type-form';
 import { requireAdmin, type Principal } from '@/server/auth/principal';
 import { listTaskTypes } from './registry';
-import type { TaskType } from './task-type';
+import { DEFAULT_ORIGIN, type TaskType } from './task-type';
 
 // Task types as forms: what each takes (as JSON Schema, for the browser) and whether an admin
 // may run it by hand.
 
-/** Why an internal type is not offered: its tasks come from somewhere else. */
-const INTERNAL_REASONS: Record<string, string> = {
-  'file.process': 'upload a file instead',
-  'email.send': 'sent by Taskdeck when a task ends',
-};
-
-/** Null when an admin may run the type by hand; otherwise why not. */
+/** Null when an admin may run the type by hand; otherwise why not (its tasks come from elsewhere). */
 export function describeByHandRefusal(type: TaskType): string | null {
   if ((type.access ?? 'user') !== 'internal') return null;
-  return INTERNAL_REASONS[type.name] ?? 'created by Taskdeck itself';
+  return type.origin?.byHand ?? DEFAULT_ORIGIN.byHand;
 }
 
 // The input shape: report.generate's transform and refinements describe what it accepts, not

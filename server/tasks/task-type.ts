@@ -1,10 +1,11 @@
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { Storage } from '@/server/storage/storage';
+import type { QueueName } from '@/server/queues/queue-config';
 
 export interface TaskDefaults {
-  /** The queue the type runs on (server/queues/queue-config.ts). */
-  queue: string;
+  /** The queue the type runs on (server/queues/queue-config.ts): a name not configured there fails to compile. */
+  queue: QueueName;
   /** Total tries, the first included. */
   attempts: number;
   /**
@@ -46,9 +47,22 @@ export type TaskLogLevel = 'info' | 'warn' | 'error';
 
 /**
  * Who may submit the type. `internal` types are only created by our own services (an upload
- * creates `file.process`, a finished task creates `email.send`), never by a submit.
+ * creates a file task, a finished task an email), never by a submit.
  */
 export type TaskAccess = 'user' | 'admin' | 'internal';
+
+/** Where an internal type's tasks come from, told to whoever tries to make one directly. */
+export interface TaskOrigin {
+  /** Ends "not by hand, …" on the admin's run form and in run-by-hand's refusal. */
+  byHand: string;
+  /** The field hint a submit of the type answers with; DEFAULT_SUBMIT_HINT when left out. */
+  submitHint?: string;
+}
+
+export const DEFAULT_ORIGIN: Required<TaskOrigin> = {
+  byHand: 'created by Taskdeck itself',
+  submitHint: 'This type is created by Taskdeck itself.',
+};
 
 export interface TaskContext<Payload> {
   taskId: string;
@@ -72,9 +86,21 @@ export interface TaskContext<Payload> {
 export interface TaskType<Schema extends z.ZodType = z.ZodType> {
   /** `domain.verb` */
   name: string;
+  /** Names the type where types are listed or chosen (forms, filters): what it does. */
   title: string;
+  /**
+   * Names one task of the type in a row or on its page, where the title reads as an order
+   * ("Process a file") rather than a thing ("File"); the title when left out.
+   */
+  label?: string;
   description: string;
   schema: Schema;
+  /**
+   * One line about what a task was asked to do, shown next to its label; null when its payload
+   * says nothing useful. Gets the payload as stored (parsed by `schema` when submitted): a row
+   * from before a schema change may lack fields, and a summary that throws shows none.
+   */
+  summarize?: (payload: z.output<Schema>) => string | null;
   /**
    * What a non-admin's payload must also pass, when the type bounds what users may ask for
    * (admins, schedules and the worker use `schema`). Usually `schema` with a refinement, so a
@@ -83,6 +109,13 @@ export interface TaskType<Schema extends z.ZodType = z.ZodType> {
   userSchema?: z.ZodType<z.output<Schema>>;
   /** Who may submit it; `user` when left out. */
   access?: TaskAccess;
+  /** For an `internal` type: where its tasks come from; DEFAULT_ORIGIN when left out. */
+  origin?: TaskOrigin;
+  /**
+   * Whether a task of it ending sends its owner the completion email (when they opted in);
+   * true when left out. The email type says false: an email about an email would never end.
+   */
+  completionEmail?: boolean;
   defaults: TaskDefaults;
   /**
    * Loads the type's processor module: always `() => import('./<name>-processor')`. The web
@@ -114,4 +147,21 @@ export function taskOutputPrefix(taskId: string): string {
 
 export function taskStoragePrefix(taskId: string): string {
   return `tasks/${taskId}`;
+}
+
+/** What one task of the type is called in rows and on its page. */
+export function labelTaskType(type: TaskType): string {
+  return type.label ?? type.title;
+}
+
+/** The type's one line about a stored payload, or null (no summary, no object, or it threw). */
+export function summarizePayload(type: TaskType, payload: unknown): string | null {
+  if (!type.summarize || typeof payload !== 'object' || payload === null) return null;
+  try {
+    // Typed as a string, but an old payload can make a summary read a field that is gone.
+    const line: unknown = type.summarize(payload);
+    return typeof line === 'string' ? line : null;
+  } catch {
+    return null;
+  }
 }

@@ -69,6 +69,11 @@ describe('Socket.IO relay', () => {
 
     for (const seen of [seenA, seenB]) {
       expect(seen.created.map((t) => t.id)).toContain(task.id);
+      // Live rows name the task as its type module does, like rows read over REST.
+      expect(seen.created.find((t) => t.id === task.id)).toMatchObject({
+        label: 'Simulated work',
+        summary: '5 steps × 20 ms',
+      });
       const mine = seen.updates.filter((u) => u.id === task.id);
       // running + 5 steps + succeeded, each exactly once: the status changes each open a new
       // revision (seq 0), the steps count on within the running one.
@@ -97,6 +102,7 @@ describe('Socket.IO relay', () => {
     if (!ack.ok) return;
     expect(ack.tasks.map((t) => t.id)).toEqual([task.id]);
     expect(ack.tasks[0]?.type).toBe('diagnostics.simulate');
+    expect(ack.tasks[0]).toMatchObject({ label: 'Simulated work', summary: '1 step × 0 ms' });
   });
 
   it('rejects a malformed subscribe without joining anything', async () => {

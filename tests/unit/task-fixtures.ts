@@ -13,6 +13,8 @@ export function makeTask(overrides: Partial<TaskView> = {}): TaskView {
   return {
     id: ID,
     type: 'report.generate',
+    label: 'Report',
+    summary: 'Activity · CSV · 2026-01-01 → 2026-01-30',
     queue: 'reports',
     status: 'running',
     priority: 'normal',
@@ -62,6 +64,8 @@ export function makeQueuedTask(
   return makeTask({
     id,
     type: 'demo.sleep',
+    label: 'demo.sleep',
+    summary: null,
     queue: 'default',
     status: 'queued',
     progress: 0,

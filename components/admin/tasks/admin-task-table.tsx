@@ -7,7 +7,7 @@ import type { TaskView } from '@/lib/tasks/task-view';
 import { DataTable } from '../../data-table';
 import { formatUtc } from '../../format';
 import { StatusBadge } from '../../status-badge';
-import { PRIORITY_LABELS, PRIORITY_TAG_STYLES, taskTypeLabel } from '../../task-labels';
+import { PRIORITY_LABELS, PRIORITY_TAG_STYLES } from '../../task-labels';
 import { BulkTaskActions } from './bulk-task-actions';
 import { shortTaskId } from './short-id';
 import { useHydrated } from '../../use-hydrated';
@@ -103,7 +103,7 @@ export function AdminTaskTable({
                 </Link>
               </td>
               <td className="whitespace-nowrap px-3 py-2">
-                <span className="font-medium">{taskTypeLabel(task.type)}</span>
+                <span className="font-medium">{task.label}</span>
                 <span className="block font-mono text-xs text-slate-400">{task.type}</span>
               </td>
               <td className="px-3 py-2">

@@ -47,6 +47,10 @@ export const diagnosticsSimulate = defineTaskType({
   description: 'Runs a number of timed steps with progress, to check the pipeline end to end.',
   schema: simulatePayloadSchema,
   userSchema: userSimulateSchema,
+  summarize: ({ steps, stepMs }) =>
+    typeof steps === 'number'
+      ? `${steps === 1 ? '1 step' : `${steps} steps`} × ${String(stepMs ?? 200)} ms`
+      : null,
   defaults: {
     queue: 'diagnostics',
     attempts: 3,

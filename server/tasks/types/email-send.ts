@@ -24,6 +24,9 @@ export const emailSend = defineTaskType({
   description: 'Sends one email: through SMTP_URL, or into storage when no SMTP server is set.',
   schema: emailPayloadSchema,
   access: 'internal',
+  origin: { byHand: 'sent by Taskdeck when a task ends' },
+  // An email about an email would never end.
+  completionEmail: false,
   defaults: {
     queue: 'notifications',
     attempts: 5,

@@ -27,10 +27,19 @@ export type FileProcessPayload = z.output<typeof fileProcessPayloadSchema>;
 export const fileProcess = defineTaskType({
   name: 'file.process',
   title: 'Process a file',
+  label: 'File',
   description:
     'An uploaded file, by its real type: CSV profiled and cleaned, images thumbnailed with EXIF removed, anything else hashed.',
   schema: fileProcessPayloadSchema,
+  summarize: ({ file }) =>
+    typeof file === 'object' && file !== null
+      ? `${String(file.name)} · ${String(file.label)}`
+      : null,
   access: 'internal',
+  origin: {
+    byHand: 'upload a file instead',
+    submitHint: 'Upload the file instead: POST /api/v1/files.',
+  },
   defaults: {
     queue: 'files',
     attempts: 3,

@@ -50,12 +50,28 @@ export const reportPayloadSchema = z
 
 export type ReportPayload = z.output<typeof reportPayloadSchema>;
 
+const KIND_LABELS: Record<string, string> = {
+  activity: 'Activity',
+  failures: 'Failures',
+  durations: 'Durations',
+};
+
+/** "Activity · CSV · 2026-01-01 → 2026-01-30"; the defaults read for rows stored before kinds. */
+function summarizeReport(payload: Partial<ReportPayload>): string | null {
+  if (!('from' in payload) || !('to' in payload)) return null;
+  const kind = String(payload.kind ?? 'activity');
+  const format = String(payload.format ?? 'csv').toUpperCase();
+  return `${KIND_LABELS[kind] ?? kind} · ${format} · ${String(payload.from)} → ${String(payload.to)}`;
+}
+
 export const reportGenerate = defineTaskType({
   name: 'report.generate',
   title: 'Task report',
+  label: 'Report',
   description:
     'Task activity per day, failures with their reasons, or run duration percentiles per type, as CSV or PDF.',
   schema: reportPayloadSchema,
+  summarize: summarizeReport,
   defaults: {
     queue: 'reports',
     attempts: 3,
