@@ -1,12 +1,13 @@
 'use client';
 
-import { useState, useTransition } from 'react';
 import { loadMoreTasks } from '@/app/actions';
 import type { TaskPriority, TaskView } from '@/lib/tasks/task-view';
 import { ReportForm } from './report-form';
 import { UploadPanel } from './upload-panel';
 import { TaskRow } from './task-row';
+import { ActionError } from './action-error';
 import { ConnectionStatus } from './connection-status';
+import { useCursorPaging } from './hooks/use-cursor-paging';
 import { useLiveTasks } from './use-live-tasks';
 
 function ownerLabel(ownerEmails: Record<string, string>, ownerId: string | null): string {
@@ -47,23 +48,12 @@ export function Dashboard({
   initialLoadError?: string | null;
 }) {
   const { tasks, connection, addTasks } = useLiveTasks(initialTasks);
-  const [cursor, setCursor] = useState(initialCursor);
-  const [loadError, setLoadError] = useState<string | null>(initialLoadError ?? null);
-  const [loading, startLoading] = useTransition();
-
-  function loadMore() {
-    if (!cursor) return;
-    startLoading(async () => {
-      const result = await loadMoreTasks(cursor, pageSize);
-      if (result.ok) {
-        addTasks(result.data.data);
-        setCursor(result.data.nextCursor);
-        setLoadError(null);
-      } else {
-        setLoadError(result.message);
-      }
-    });
-  }
+  const { cursor, loading, error, loadMore } = useCursorPaging({
+    initialCursor,
+    load: (from) => loadMoreTasks(from, pageSize),
+    onPage: addTasks,
+    initialError: initialLoadError,
+  });
 
   return (
     <div className="grid gap-8 lg:grid-cols-[20rem_1fr]">
@@ -114,11 +104,7 @@ export function Dashboard({
             ))}
           </ul>
         )}
-        {loadError ? (
-          <p role="alert" className="mt-3 text-sm text-red-700">
-            {loadError}
-          </p>
-        ) : null}
+        <ActionError message={error} className="mt-3 text-sm text-red-700" />
         {cursor ? (
           <button
             type="button"

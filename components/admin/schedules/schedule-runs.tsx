@@ -1,12 +1,14 @@
 'use client';
 
 import Link from 'next/link';
-import { useCallback, useState, useTransition } from 'react';
+import { useCallback } from 'react';
 import { loadScheduleRuns } from '@/app/admin/schedules/actions';
 import { formatDuration } from '@/lib/tasks/eta';
 import type { ScheduleTrigger, TaskView } from '@/lib/tasks/task-view';
+import { ActionError } from '../../action-error';
 import { ConnectionStatus } from '../../connection-status';
 import { DataTable } from '../../data-table';
+import { useCursorPaging } from '../../hooks/use-cursor-paging';
 import { StatusBadge } from '../../status-badge';
 import { useLiveTasks } from '../../use-live-tasks';
 import { useNow } from '../../use-now';
@@ -35,22 +37,12 @@ export function ScheduleRuns({
 }) {
   const accept = useCallback((task: TaskView) => task.scheduleId === scheduleId, [scheduleId]);
   const { tasks, connection, addTasks } = useLiveTasks(initialRuns, accept);
-  const [cursor, setCursor] = useState(initialCursor);
-  const [error, setError] = useState<string | null>(null);
-  const [loading, startLoading] = useTransition();
+  const { cursor, loading, error, loadMore } = useCursorPaging({
+    initialCursor,
+    load: (from) => loadScheduleRuns(scheduleId, from),
+    onPage: addTasks,
+  });
   const now = useNow();
-
-  function loadMore() {
-    if (!cursor) return;
-    startLoading(async () => {
-      const result = await loadScheduleRuns(scheduleId, cursor);
-      if (result.ok) {
-        addTasks(result.data.data);
-        setCursor(result.data.nextCursor);
-        setError(null);
-      } else setError(result.message);
-    });
-  }
 
   return (
     <section aria-labelledby="runs-heading">
@@ -105,11 +97,7 @@ export function ScheduleRuns({
           {loading ? 'Loading…' : 'Older runs'}
         </button>
       ) : null}
-      {error ? (
-        <p role="alert" className="mt-2 text-sm text-red-700">
-          {error}
-        </p>
-      ) : null}
+      <ActionError message={error} className="mt-2 text-sm text-red-700" />
     </section>
   );
 }
