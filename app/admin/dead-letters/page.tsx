@@ -1,8 +1,8 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { DeadLetterTable } from '@/components/admin/dead-letter-table';
 import { RefreshButton } from '@/components/admin/refresh-button';
+import { AdminTaskTable } from '@/components/admin/tasks/admin-task-table';
 import { getPagePrincipal } from '@/components/current-principal';
 import { PageHeading } from '@/components/page-heading';
 import { isAppError } from '@/lib/errors';
@@ -59,7 +59,19 @@ export default async function DeadLettersPage({
           </Link>
         </div>
       ) : (
-        <DeadLetterTable tasks={page.data} ownerEmails={ownerEmails} />
+        <AdminTaskTable
+          view="dead-letters"
+          tasks={page.data}
+          ownerEmails={ownerEmails}
+          empty={
+            <div className="rounded-lg border border-dashed border-slate-300 bg-white p-10 text-center">
+              <p className="font-medium">No dead letters</p>
+              <p className="mt-1 text-sm text-slate-500">
+                Tasks that fail after their last attempt show up here, to be looked at and retried.
+              </p>
+            </div>
+          }
+        />
       )}
       <div className="mt-3 flex justify-between text-sm">
         {cursor ? (
