@@ -8,6 +8,7 @@ import { TaskRow } from './task-row';
 import { ActionError } from './action-error';
 import { ConnectionStatus } from './connection-status';
 import { useCursorPaging } from './hooks/use-cursor-paging';
+import { LoadOlderButton } from './load-older-button';
 import { useLiveTasks } from './use-live-tasks';
 
 function ownerLabel(ownerEmails: Record<string, string>, ownerId: string | null): string {
@@ -48,7 +49,7 @@ export function Dashboard({
   initialLoadError?: string | null;
 }) {
   const { tasks, connection, addTasks } = useLiveTasks(initialTasks);
-  const { cursor, loading, error, loadMore } = useCursorPaging({
+  const paging = useCursorPaging({
     initialCursor,
     load: (from) => loadMoreTasks(from, pageSize),
     onPage: addTasks,
@@ -104,17 +105,12 @@ export function Dashboard({
             ))}
           </ul>
         )}
-        <ActionError message={error} className="mt-3 text-sm text-red-700" />
-        {cursor ? (
-          <button
-            type="button"
-            onClick={loadMore}
-            disabled={loading}
-            className="mt-3 w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-medium hover:bg-slate-50 disabled:opacity-60"
-          >
-            {loading ? 'Loading…' : 'Load older tasks'}
-          </button>
-        ) : null}
+        <ActionError message={paging.error} className="mt-3 text-sm text-red-700" />
+        <LoadOlderButton
+          paging={paging}
+          text="Load older tasks"
+          className="mt-3 w-full px-3 py-2"
+        />
       </section>
     </div>
   );

@@ -8,6 +8,7 @@ import type { ScheduleTrigger, TaskView } from '@/lib/tasks/task-view';
 import { ActionError } from '../../action-error';
 import { ConnectionStatus } from '../../connection-status';
 import { DataTable } from '../../data-table';
+import { LoadOlderButton } from '../../load-older-button';
 import { useCursorPaging } from '../../hooks/use-cursor-paging';
 import { StatusBadge } from '../../status-badge';
 import { useLiveTasks } from '../../use-live-tasks';
@@ -37,7 +38,7 @@ export function ScheduleRuns({
 }) {
   const accept = useCallback((task: TaskView) => task.scheduleId === scheduleId, [scheduleId]);
   const { tasks, connection, addTasks } = useLiveTasks(initialRuns, accept);
-  const { cursor, loading, error, loadMore } = useCursorPaging({
+  const paging = useCursorPaging({
     initialCursor,
     load: (from) => loadScheduleRuns(scheduleId, from),
     onPage: addTasks,
@@ -87,17 +88,8 @@ export function ScheduleRuns({
           ))}
         </DataTable>
       )}
-      {cursor ? (
-        <button
-          type="button"
-          onClick={loadMore}
-          disabled={loading}
-          className="mt-3 rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50 disabled:opacity-60"
-        >
-          {loading ? 'Loading…' : 'Older runs'}
-        </button>
-      ) : null}
-      <ActionError message={error} className="mt-2 text-sm text-red-700" />
+      <LoadOlderButton paging={paging} text="Older runs" className="mt-3 px-3 py-1.5" />
+      <ActionError message={paging.error} className="mt-2 text-sm text-red-700" />
     </section>
   );
 }
