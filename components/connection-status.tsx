@@ -1,4 +1,4 @@
-import type { ConnectionState } from './use-live-tasks';
+import type { ConnectionState } from './hooks/use-socket-connection';
 
 const CONNECTION_LABELS: Record<ConnectionState, { text: string; dot: string }> = {
   connecting: { text: 'Connecting…', dot: 'bg-amber-400' },

@@ -1,12 +1,14 @@
 'use client';
 
-import { useState, useTransition } from 'react';
 import { loadMoreTasks } from '@/server/tasks/task-actions';
 import type { TaskPriority, TaskView } from '@/lib/tasks/task-view';
 import { ReportForm } from './report-form';
 import { UploadPanel } from './upload-panel';
 import { TaskRow } from './task-row';
+import { ActionError } from './action-error';
 import { ConnectionStatus } from './connection-status';
+import { useCursorPaging } from './hooks/use-cursor-paging';
+import { LoadOlderButton } from './load-older-button';
 import { useLiveTasks } from './use-live-tasks';
 
 function ownerLabel(ownerEmails: Record<string, string>, ownerId: string | null): string {
@@ -47,23 +49,12 @@ export function Dashboard({
   initialLoadError?: string | null;
 }) {
   const { tasks, connection, addTasks } = useLiveTasks(initialTasks);
-  const [cursor, setCursor] = useState(initialCursor);
-  const [loadError, setLoadError] = useState<string | null>(initialLoadError ?? null);
-  const [loading, startLoading] = useTransition();
-
-  function loadMore() {
-    if (!cursor) return;
-    startLoading(async () => {
-      const result = await loadMoreTasks(cursor, pageSize);
-      if (result.ok) {
-        addTasks(result.data.data);
-        setCursor(result.data.nextCursor);
-        setLoadError(null);
-      } else {
-        setLoadError(result.message);
-      }
-    });
-  }
+  const paging = useCursorPaging({
+    initialCursor,
+    load: (from) => loadMoreTasks(from, pageSize),
+    onPage: addTasks,
+    initialError: initialLoadError,
+  });
 
   return (
     <div className="grid gap-8 lg:grid-cols-[20rem_1fr]">
@@ -114,21 +105,12 @@ export function Dashboard({
             ))}
           </ul>
         )}
-        {loadError ? (
-          <p role="alert" className="mt-3 text-sm text-red-700">
-            {loadError}
-          </p>
-        ) : null}
-        {cursor ? (
-          <button
-            type="button"
-            onClick={loadMore}
-            disabled={loading}
-            className="mt-3 w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-medium hover:bg-slate-50 disabled:opacity-60"
-          >
-            {loading ? 'Loading…' : 'Load older tasks'}
-          </button>
-        ) : null}
+        <ActionError message={paging.error} className="mt-3 text-sm text-red-700" />
+        <LoadOlderButton
+          paging={paging}
+          text="Load older tasks"
+          className="mt-3 w-full px-3 py-2"
+        />
       </section>
     </div>
   );

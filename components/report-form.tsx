@@ -1,6 +1,6 @@
 'use client';
 
-import { useId, useState, useTransition } from 'react';
+import { useId, useState } from 'react';
 import { requestReport } from '@/server/tasks/task-actions';
 import type { FieldError } from '@/lib/errors';
 import {
@@ -10,6 +10,8 @@ import {
   type ReportKind,
 } from '@/lib/tasks/task-inputs';
 import type { TaskPriority, TaskView } from '@/lib/tasks/task-view';
+import { ActionError } from './action-error';
+import { toFailure, useAction } from './hooks/use-action';
 import { inputClass, primaryButtonClass } from './styles';
 import { PRIORITY_LABELS } from './task-labels';
 
@@ -59,9 +61,8 @@ export function ReportForm({
   initialSubmissionId: string;
   onCreated: (task: TaskView) => void;
 }) {
-  const [pending, startTransition] = useTransition();
-  const [message, setMessage] = useState<string | null>(null);
-  const [fieldErrors, setFieldErrors] = useState<FieldError[]>([]);
+  const { run, pending, failure } = useAction();
+  const fieldErrors = failure?.fieldErrors ?? [];
   // The duplicate-submit guard: every submit of this form sends the same id until one succeeds,
   // so a double click or a resend after a lost answer returns the same task, never a second one.
   const [submissionId, setSubmissionId] = useState(initialSubmissionId);
@@ -69,23 +70,18 @@ export function ReportForm({
   const descriptionId = useId();
 
   function submit(formData: FormData) {
-    startTransition(async () => {
-      const result = await requestReport(formData);
-      if (result.ok) {
-        setMessage(null);
-        setFieldErrors([]);
+    run(() => requestReport(formData), {
+      onSuccess: (task) => {
         setSubmissionId(newSubmissionId());
-        onCreated(result.data);
-      } else if (result.status === 422) {
+        onCreated(task);
+      },
+      onFailure: (result) => {
+        if (result.status !== 422) return;
         // The id was used for a different request (the fields changed after a lost answer):
         // this is a new request, so it gets a new id.
         setSubmissionId(newSubmissionId());
-        setMessage('The form changed since it was first sent. Submit it again.');
-        setFieldErrors([]);
-      } else {
-        setMessage(result.message);
-        setFieldErrors(result.fieldErrors);
-      }
+        return toFailure('The form changed since it was first sent. Submit it again.');
+      },
     });
   }
 
@@ -168,11 +164,10 @@ export function ReportForm({
           </span>
         ) : null}
       </label>
-      {message ? (
-        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
-          {message}
-        </p>
-      ) : null}
+      <ActionError
+        message={failure?.message}
+        className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800"
+      />
       <button type="submit" disabled={pending} className={`w-full ${primaryButtonClass}`}>
         {pending ? 'Requesting…' : 'Generate report'}
       </button>

@@ -1,7 +1,9 @@
 'use client';
 
-import { useState, useTransition } from 'react';
+import { useState } from 'react';
 import { cancelTask, retryTask } from '@/server/tasks/task-actions';
+import { ActionError } from './action-error';
+import { useAction } from './hooks/use-action';
 import { isCancellable, isRetryable, type TaskView } from '@/lib/tasks/task-view';
 
 const buttonClass =
@@ -18,21 +20,17 @@ export function TaskActions({
   task: Pick<TaskView, 'id' | 'status'>;
   onChanged: (task: TaskView) => void;
 }) {
-  const [pending, startTransition] = useTransition();
+  const { run: runAction, pending, error } = useAction();
   const [running, setRunning] = useState<'cancel' | 'retry' | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const showCancel = isCancellable(task.status) || task.status === 'cancelling';
   const showRetry = isRetryable(task.status);
   if (!showCancel && !showRetry && !error) return null;
 
   function run(kind: 'cancel' | 'retry') {
     setRunning(kind);
-    setError(null);
-    startTransition(async () => {
-      const result = kind === 'cancel' ? await cancelTask(task.id) : await retryTask(task.id);
-      if (result.ok) onChanged(result.data);
-      else setError(result.message);
-      setRunning(null);
+    runAction(() => (kind === 'cancel' ? cancelTask(task.id) : retryTask(task.id)), {
+      onSuccess: onChanged,
+      onSettled: () => setRunning(null),
     });
   }
 
@@ -61,11 +59,11 @@ export function TaskActions({
           </button>
         ) : null}
       </div>
-      {error ? (
-        <p role="alert" data-testid="task-action-error" className="max-w-xs text-xs text-red-700">
-          {error}
-        </p>
-      ) : null}
+      <ActionError
+        message={error}
+        testId="task-action-error"
+        className="max-w-xs text-xs text-red-700"
+      />
     </div>
   );
 }

@@ -1,7 +1,9 @@
 'use client';
 
-import { useEffect, useState, useTransition } from 'react';
+import { useEffect, useState } from 'react';
 import { loadTaskHistory } from '@/server/tasks/task-actions';
+import { ActionError } from './action-error';
+import { useAction } from './hooks/use-action';
 import type { TaskTransitionView } from '@/lib/tasks/task-view';
 
 function formatClock(iso: string): string {
@@ -15,21 +17,12 @@ function formatClock(iso: string): string {
 export function TaskHistory({ taskId, revision }: { taskId: string; revision: number }) {
   const [open, setOpen] = useState(false);
   const [entries, setEntries] = useState<TaskTransitionView[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [loading, startLoading] = useTransition();
+  const { run, pending: loading, error } = useAction();
 
   useEffect(() => {
     if (!open) return;
-    startLoading(async () => {
-      const result = await loadTaskHistory(taskId);
-      if (result.ok) {
-        setEntries(result.data);
-        setError(null);
-      } else {
-        setError(result.message);
-      }
-    });
-  }, [open, taskId, revision]);
+    run(() => loadTaskHistory(taskId), { onSuccess: setEntries });
+  }, [open, taskId, revision, run]);
 
   return (
     <details
@@ -40,9 +33,7 @@ export function TaskHistory({ taskId, revision }: { taskId: string; revision: nu
         History
       </summary>
       {error ? (
-        <p role="alert" className="mt-1 text-red-700">
-          {error}
-        </p>
+        <ActionError message={error} className="mt-1 text-red-700" />
       ) : entries === null ? (
         <p className="mt-1 text-slate-500">{loading ? 'Loading…' : null}</p>
       ) : (

@@ -1,12 +1,11 @@
 'use client';
 
-import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
+import { useCallback, useEffect, useReducer, useRef } from 'react';
 import { CLIENT_EVENTS, SERVER_EVENTS } from '@/lib/realtime/events';
 import { createTaskList, reduceTaskList } from '@/lib/realtime/task-list';
 import type { TaskView } from '@/lib/tasks/task-view';
-import { createSocketClient, type TaskdeckClientSocket } from './socket-client';
-
-export type ConnectionState = 'connecting' | 'live' | 'offline';
+import type { TaskdeckClientSocket } from './socket-client';
+import { useSocketConnection } from './hooks/use-socket-connection';
 
 /**
  * The task list kept live over Socket.IO. On every (re)connect it asks for fresh snapshots of
@@ -19,8 +18,6 @@ export function useLiveTasks(
   accept?: (task: TaskView) => boolean,
 ) {
   const [state, dispatch] = useReducer(reduceTaskList, initialTasks, createTaskList);
-  const [connection, setConnection] = useState<ConnectionState>('connecting');
-  const socketRef = useRef<TaskdeckClientSocket | null>(null);
   // The socket handlers outlive renders; they read the current ids through this ref.
   const knownIds = useRef(new Set(state.ids));
   const fetching = useRef(new Set<string>());
@@ -39,41 +36,32 @@ export function useLiveTasks(
     knownIds.current = new Set(state.ids);
   }, [state.ids]);
 
-  const subscribe = useCallback((ids: string[]) => {
-    const socket = socketRef.current;
-    if (!socket?.connected || ids.length === 0) return;
+  const subscribe = useCallback((socket: TaskdeckClientSocket, ids: string[]) => {
+    if (!socket.connected || ids.length === 0) return;
     socket.emit(CLIENT_EVENTS.subscribe, ids, (result) => {
       for (const id of ids) fetching.current.delete(id);
       if (result.ok) dispatch({ kind: 'snapshots', tasks: acceptRef.current(result.tasks) });
     });
   }, []);
 
-  useEffect(() => {
-    const socket = createSocketClient();
-    socketRef.current = socket;
-    socket.on('connect', () => {
-      setConnection('live');
-      subscribe([...knownIds.current]);
-    });
-    socket.on('disconnect', () => setConnection('offline'));
-    socket.io.on('reconnect_attempt', () => setConnection('connecting'));
-    socket.on('connect_error', () => setConnection('offline'));
-    socket.on(SERVER_EVENTS.taskCreated, (task) =>
-      dispatch({ kind: 'snapshots', tasks: acceptRef.current([task]) }),
-    );
-    socket.on(SERVER_EVENTS.taskUpdated, (update) => {
-      if (knownIds.current.has(update.id)) {
-        dispatch({ kind: 'update', update });
-      } else if (!fetching.current.has(update.id) && !rejected.current.has(update.id)) {
-        fetching.current.add(update.id);
-        subscribe([update.id]);
-      }
-    });
-    return () => {
-      socket.disconnect();
-      socketRef.current = null;
-    };
-  }, [subscribe]);
+  const wire = useCallback(
+    (socket: TaskdeckClientSocket) => {
+      socket.on(SERVER_EVENTS.taskCreated, (task) =>
+        dispatch({ kind: 'snapshots', tasks: acceptRef.current([task]) }),
+      );
+      socket.on(SERVER_EVENTS.taskUpdated, (update) => {
+        if (knownIds.current.has(update.id)) {
+          dispatch({ kind: 'update', update });
+        } else if (!fetching.current.has(update.id) && !rejected.current.has(update.id)) {
+          fetching.current.add(update.id);
+          subscribe(socket, [update.id]);
+        }
+      });
+      return { onConnect: () => subscribe(socket, [...knownIds.current]) };
+    },
+    [subscribe],
+  );
+  const connection = useSocketConnection(wire);
 
   const addTasks = useCallback((tasks: TaskView[]) => dispatch({ kind: 'append-page', tasks }), []);
 

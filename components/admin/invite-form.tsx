@@ -1,29 +1,26 @@
 'use client';
 
-import { useState, useTransition, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { createInvitation } from '@/server/auth/account-actions';
+import { ActionError } from '../action-error';
+import { useAction } from '../hooks/use-action';
 import { inputClass } from '../styles';
 
 /** An admin invites an email: the link is shown once, to copy and send. */
 export function InviteForm() {
   const [link, setLink] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [pending, startTransition] = useTransition();
+  const { run, pending, failure } = useAction();
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = event.currentTarget;
     const email = String(new FormData(form).get('email') ?? '').trim();
-    setError(null);
     setLink(null);
-    startTransition(async () => {
-      const result = await createInvitation(email);
-      if (result.ok) {
-        setLink(window.location.origin + result.data.path);
+    run(() => createInvitation(email), {
+      onSuccess: (invitation) => {
+        setLink(window.location.origin + invitation.path);
         form.reset();
-      } else {
-        setError(result.fieldErrors[0]?.message ?? result.message);
-      }
+      },
     });
   }
 
@@ -50,11 +47,7 @@ export function InviteForm() {
           </code>
         </p>
       ) : null}
-      {error ? (
-        <p role="alert" className="text-sm text-red-700">
-          {error}
-        </p>
-      ) : null}
+      <ActionError message={failure && (failure.fieldErrors[0]?.message ?? failure.message)} />
     </form>
   );
 }

@@ -1,22 +1,17 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import { useState, useTransition } from 'react';
 import { setQueuePaused } from '@/server/queues/queue-actions';
+import { ActionError } from '../action-error';
+import { useAction } from '../hooks/use-action';
 
 /** Pause or resume one queue for every worker; the page re-reads the queues afterwards. */
 export function QueuePauseButton({ name, paused }: { name: string; paused: boolean }) {
   const router = useRouter();
-  const [error, setError] = useState<string | null>(null);
-  const [pending, startTransition] = useTransition();
+  const { run, pending, error } = useAction();
 
   function toggle() {
-    setError(null);
-    startTransition(async () => {
-      const result = await setQueuePaused(name, !paused);
-      if (result.ok) router.refresh();
-      else setError(result.message);
-    });
+    run(() => setQueuePaused(name, !paused), { onSuccess: () => router.refresh() });
   }
 
   return (
@@ -34,11 +29,7 @@ export function QueuePauseButton({ name, paused }: { name: string; paused: boole
       >
         {pending ? (paused ? 'Resuming…' : 'Pausing…') : paused ? 'Resume' : 'Pause'}
       </button>
-      {error ? (
-        <p role="alert" className="max-w-xs text-xs text-red-700">
-          {error}
-        </p>
-      ) : null}
+      <ActionError message={error} className="max-w-xs text-xs text-red-700" />
     </div>
   );
 }

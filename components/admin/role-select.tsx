@@ -1,8 +1,10 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import { useState, useTransition } from 'react';
+import { useState } from 'react';
 import { setUserRole } from '@/server/auth/account-actions';
+import { ActionError } from '../action-error';
+import { useAction } from '../hooks/use-action';
 
 type Role = 'user' | 'admin';
 
@@ -19,9 +21,8 @@ export function RoleSelect({
 }) {
   const router = useRouter();
   const [value, setValue] = useState<Role>(role);
-  const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
-  const [pending, startTransition] = useTransition();
+  const { run, pending, error } = useAction();
 
   function change(next: Role) {
     if (next === value) return;
@@ -34,20 +35,16 @@ export function RoleSelect({
     }
     const previous = value;
     setValue(next);
-    setError(null);
     setSaved(false);
-    startTransition(async () => {
-      const result = await setUserRole(userId, next);
-      if (result.ok) {
+    run(() => setUserRole(userId, next), {
+      onSuccess: () => {
         setSaved(true);
         if (isSelf && next === 'user') {
           router.push('/');
           router.refresh();
         }
-      } else {
-        setValue(previous);
-        setError(result.message);
-      }
+      },
+      onFailure: () => setValue(previous),
     });
   }
 
@@ -68,11 +65,7 @@ export function RoleSelect({
           {pending ? 'Saving…' : saved ? 'Saved' : null}
         </span>
       </div>
-      {error ? (
-        <p role="alert" className="max-w-xs text-xs text-red-700">
-          {error}
-        </p>
-      ) : null}
+      <ActionError message={error} className="max-w-xs text-xs text-red-700" />
     </div>
   );
 }

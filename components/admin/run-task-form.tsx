@@ -1,7 +1,7 @@
 'use client';
 
 import Link from 'next/link';
-import { useState, useTransition, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { runTaskByHand } from '@/server/tasks/task-actions';
 import { toFieldErrorMap } from '@/lib/errors';
 import { defaultPayloadOf } from '@/lib/schema-form/field-values';
@@ -9,6 +9,8 @@ import { formatDuration } from '@/lib/tasks/eta';
 import { toStartInput, type StartChoice } from '@/lib/tasks/run-start';
 import type { TaskTypeForm } from '@/lib/tasks/task-type-form';
 import type { TaskPriority, TaskView } from '@/lib/tasks/task-view';
+import { ActionError } from '../action-error';
+import { useAction } from '../hooks/use-action';
 import { PayloadEditor } from '../schema-form/payload-editor';
 import { cardClass, inputClass, primaryButtonClass } from '../styles';
 import { PrioritySelect } from './priority-select';
@@ -55,7 +57,7 @@ export function RunTaskForm({
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [message, setMessage] = useState<string | null>(null);
   const [ran, setRan] = useState<TaskView | null>(null);
-  const [pending, startTransition] = useTransition();
+  const { run, pending } = useAction();
   const hydrated = useHydrated();
 
   function chooseType(name: string) {
@@ -82,22 +84,17 @@ export function RunTaskForm({
       setMessage(null);
       return;
     }
-    startTransition(async () => {
-      const result = await runTaskByHand({
-        type: type.name,
-        payload,
-        priority,
-        ...when.input,
-      });
-      if (result.ok) {
-        setRan(result.data);
+    run(() => runTaskByHand({ type: type.name, payload, priority, ...when.input }), {
+      onSuccess: (task) => {
+        setRan(task);
         setErrors({});
         setMessage(null);
-      } else {
+      },
+      onFailure: (failure) => {
         setRan(null);
-        setErrors(toFieldErrorMap(result.fieldErrors));
-        setMessage(result.message);
-      }
+        setErrors(toFieldErrorMap(failure.fieldErrors));
+        setMessage(failure.message);
+      },
     });
   }
 
@@ -172,11 +169,10 @@ export function RunTaskForm({
         </>
       ) : null}
 
-      {message ? (
-        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
-          {message}
-        </p>
-      ) : null}
+      <ActionError
+        message={message}
+        className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800"
+      />
       {ran ? <RunOutcome task={ran} /> : null}
       <button
         type="submit"

@@ -1,7 +1,8 @@
 'use client';
 
-import { useState, useTransition } from 'react';
 import { revokeUserApiKeys, setUserBanned } from '@/server/auth/account-actions';
+import { ActionError } from '../action-error';
+import { useAction, type ActionOutcome } from '../hooks/use-action';
 
 const buttonClass =
   'rounded-md border border-slate-300 bg-white px-2 py-1 text-xs font-medium shadow-sm hover:bg-slate-50 disabled:opacity-60';
@@ -14,32 +15,23 @@ function ConfirmedButton({
 }: {
   label: string;
   confirmText: string;
-  run: () => Promise<{ ok: true } | { ok: false; message: string }>;
+  run: () => Promise<ActionOutcome<unknown>>;
 }) {
-  const [error, setError] = useState<string | null>(null);
-  const [pending, startTransition] = useTransition();
+  const action = useAction();
   return (
     <span className="inline-flex flex-col gap-1">
       <button
         type="button"
-        disabled={pending}
+        disabled={action.pending}
         className={buttonClass}
         onClick={() => {
           if (!window.confirm(confirmText)) return;
-          setError(null);
-          startTransition(async () => {
-            const result = await run();
-            if (!result.ok) setError(result.message);
-          });
+          action.run(run);
         }}
       >
-        {pending ? 'Saving…' : label}
+        {action.pending ? 'Saving…' : label}
       </button>
-      {error ? (
-        <span role="alert" className="max-w-xs text-xs text-red-700">
-          {error}
-        </span>
-      ) : null}
+      <ActionError message={action.error} as="span" className="max-w-xs text-xs text-red-700" />
     </span>
   );
 }

@@ -1,8 +1,10 @@
 'use client';
 
-import { useRef, useState, useTransition } from 'react';
+import { useRef, useState } from 'react';
 import { createApiKey } from '@/server/auth/api-key-actions';
 import type { FieldError } from '@/lib/errors';
+import { ActionError } from '@/components/action-error';
+import { useAction } from '@/components/hooks/use-action';
 import { inputClass } from '@/components/styles';
 
 function fieldMessage(errors: FieldError[], field: string): string | undefined {
@@ -11,26 +13,19 @@ function fieldMessage(errors: FieldError[], field: string): string | undefined {
 
 export function CreateApiKeyForm() {
   const formRef = useRef<HTMLFormElement>(null);
-  const [pending, startTransition] = useTransition();
-  const [message, setMessage] = useState<string | null>(null);
-  const [fieldErrors, setFieldErrors] = useState<FieldError[]>([]);
+  const { run, pending, failure } = useAction();
   const [created, setCreated] = useState<{ name: string; key: string } | null>(null);
 
   function submit(formData: FormData) {
-    startTransition(async () => {
-      const result = await createApiKey(formData);
-      if (result.ok) {
-        setMessage(null);
-        setFieldErrors([]);
-        setCreated({ name: result.data.apiKey.name, key: result.data.key });
+    run(() => createApiKey(formData), {
+      onSuccess: (made) => {
+        setCreated({ name: made.apiKey.name, key: made.key });
         formRef.current?.reset();
-      } else {
-        setMessage(result.message);
-        setFieldErrors(result.fieldErrors);
-      }
+      },
     });
   }
 
+  const fieldErrors = failure?.fieldErrors ?? [];
   const nameError = fieldMessage(fieldErrors, 'name');
   const expiryError = fieldMessage(fieldErrors, 'expiresInDays');
   return (
@@ -90,14 +85,10 @@ export function CreateApiKeyForm() {
         >
           {pending ? 'Creating…' : 'Create key'}
         </button>
-        {message ? (
-          <p
-            role="alert"
-            className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 sm:col-span-3"
-          >
-            {message}
-          </p>
-        ) : null}
+        <ActionError
+          message={failure?.message}
+          className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 sm:col-span-3"
+        />
       </form>
     </div>
   );

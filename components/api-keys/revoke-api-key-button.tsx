@@ -1,24 +1,17 @@
 'use client';
 
-import { useState, useTransition } from 'react';
+import { useState } from 'react';
 import { revokeApiKey } from '@/server/auth/api-key-actions';
+import { ActionError } from '../action-error';
+import { useAction } from '../hooks/use-action';
 
 /** Revoke, then confirm: one click alone never breaks an integration. */
 export function RevokeApiKeyButton({ id, name }: { id: string; name: string }) {
   const [confirming, setConfirming] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [pending, startTransition] = useTransition();
+  const { run, pending, error, clear } = useAction();
 
   function revoke() {
-    startTransition(async () => {
-      const result = await revokeApiKey(id);
-      if (result.ok) {
-        setConfirming(false);
-        setError(null);
-      } else {
-        setError(result.message);
-      }
-    });
+    run(() => revokeApiKey(id), { onSuccess: () => setConfirming(false) });
   }
 
   if (!confirming) {
@@ -52,7 +45,7 @@ export function RevokeApiKeyButton({ id, name }: { id: string; name: string }) {
           type="button"
           onClick={() => {
             setConfirming(false);
-            setError(null);
+            clear();
           }}
           disabled={pending}
           className="rounded-md border border-slate-300 bg-white px-2 py-1 text-xs font-medium hover:bg-slate-50"
@@ -60,11 +53,7 @@ export function RevokeApiKeyButton({ id, name }: { id: string; name: string }) {
           Cancel
         </button>
       </div>
-      {error ? (
-        <p role="alert" className="text-xs text-red-700">
-          {error}
-        </p>
-      ) : null}
+      <ActionError message={error} className="text-xs text-red-700" />
     </div>
   );
 }

@@ -5,8 +5,8 @@ import type { TaskFileView } from '@/lib/files/task-file-view';
 import { CLIENT_EVENTS, SERVER_EVENTS, type TaskLogLine } from '@/lib/realtime/events';
 import { mergeTaskSnapshot, mergeTaskUpdate } from '@/lib/realtime/merge-task-update';
 import { isTerminalStatus, type TaskView } from '@/lib/tasks/task-view';
-import { createSocketClient } from '../socket-client';
-import type { ConnectionState } from '../use-live-tasks';
+import { useSocketConnection } from '../hooks/use-socket-connection';
+import type { TaskdeckClientSocket } from '../socket-client';
 
 /** Lines kept in the page; the oldest go first. */
 const MAX_LINES = 1_000;
@@ -36,7 +36,6 @@ export function useLiveTask(
   const [task, setTask] = useState(initialTask);
   const [lines, setLines] = useState(initialLines);
   const [files, setFiles] = useState(initialFiles);
-  const [connection, setConnection] = useState<ConnectionState>('connecting');
   const taskId = initialTask.id;
   const status = useRef(initialTask.status);
 
@@ -50,29 +49,27 @@ export function useLiveTask(
     if (body) setFiles(body.files);
   }, [taskId]);
 
-  useEffect(() => {
-    const socket = createSocketClient();
-    socket.on('connect', () => {
-      setConnection('live');
-      socket.emit(CLIENT_EVENTS.subscribe, [taskId], (result) => {
-        const snapshot = result.ok ? result.tasks[0] : undefined;
-        if (snapshot) setTask((current) => mergeTaskSnapshot(current, snapshot));
+  const wire = useCallback(
+    (socket: TaskdeckClientSocket) => {
+      socket.on(SERVER_EVENTS.taskUpdated, (update) => {
+        if (update.id === taskId) setTask((current) => mergeTaskUpdate(current, update));
       });
-      void refreshLines();
-    });
-    socket.on('disconnect', () => setConnection('offline'));
-    socket.on('connect_error', () => setConnection('offline'));
-    socket.io.on('reconnect_attempt', () => setConnection('connecting'));
-    socket.on(SERVER_EVENTS.taskUpdated, (update) => {
-      if (update.id === taskId) setTask((current) => mergeTaskUpdate(current, update));
-    });
-    socket.on(SERVER_EVENTS.taskLog, (line) => {
-      if (line.taskId === taskId) setLines((current) => mergeLines(current, [line]));
-    });
-    return () => {
-      socket.disconnect();
-    };
-  }, [taskId, refreshLines]);
+      socket.on(SERVER_EVENTS.taskLog, (line) => {
+        if (line.taskId === taskId) setLines((current) => mergeLines(current, [line]));
+      });
+      return {
+        onConnect: () => {
+          socket.emit(CLIENT_EVENTS.subscribe, [taskId], (result) => {
+            const snapshot = result.ok ? result.tasks[0] : undefined;
+            if (snapshot) setTask((current) => mergeTaskSnapshot(current, snapshot));
+          });
+          void refreshLines();
+        },
+      };
+    },
+    [taskId, refreshLines],
+  );
+  const connection = useSocketConnection(wire);
 
   useEffect(() => {
     const finished = isTerminalStatus(task.status) && !isTerminalStatus(status.current);

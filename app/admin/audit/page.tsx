@@ -1,10 +1,22 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
 import { notFound } from 'next/navigation';
+import {
+  FilterForm,
+  FilterInput,
+  FilterSelect,
+} from '@/components/admin/filtered-list/filter-form';
+import {
+  hasAnyParam,
+  listHref,
+  parseListParams,
+  readListParams,
+  type ListParams,
+  type SearchParams,
+} from '@/components/admin/filtered-list/list-params';
+import { FilterProblem, PageLinks } from '@/components/admin/filtered-list/list-notices';
 import { getPagePrincipal } from '@/server/auth/page-principal';
 import { DataTable } from '@/components/data-table';
 import { PageHeading } from '@/components/page-heading';
-import { inputClass, primaryButtonClass } from '@/components/styles';
 import { isAppError } from '@/lib/errors';
 import { isAdmin } from '@/server/auth/principal';
 import {
@@ -19,7 +31,9 @@ export const dynamic = 'force-dynamic';
 
 export const metadata: Metadata = { title: 'Audit log · Taskdeck' };
 
-type SearchParams = Record<string, string | string[] | undefined>;
+const AUDIT_PATH = '/admin/audit';
+
+const FILTER_NAMES = ['action', 'actor', 'from', 'to'] as const;
 
 const FILTER_LABELS: Record<string, string> = {
   action: 'Action',
@@ -30,45 +44,16 @@ const FILTER_LABELS: Record<string, string> = {
   limit: 'Page size',
 };
 
-/** The query string as the schema expects it: one value per name, empty fields left out. */
-function filterInput(params: SearchParams): Record<string, string> {
-  const input: Record<string, string> = {};
-  for (const [name, value] of Object.entries(params)) {
-    const first = Array.isArray(value) ? value[0] : value;
-    if (first !== undefined && first.trim() !== '') input[name] = first;
-  }
-  return input;
-}
-
 function parseFilters(
-  input: Record<string, string>,
+  input: ListParams,
 ): { ok: true; query: ListAuditQuery } | { ok: false; problems: string[] } {
-  const parsed = listAuditQuerySchema.safeParse(input);
-  if (!parsed.success) {
-    return {
-      ok: false,
-      problems: parsed.error.issues.map((issue) => {
-        const field = issue.path.length > 0 ? String(issue.path[0]) : '';
-        const label = FILTER_LABELS[field] ?? field;
-        return label ? `${label}: ${issue.message}` : issue.message;
-      }),
-    };
-  }
-  const { from, to } = parsed.data;
+  const parsed = parseListParams(listAuditQuerySchema, input, FILTER_LABELS);
+  if (!parsed.ok) return parsed;
+  const { from, to } = parsed.query;
   if (from && to && from > to) {
     return { ok: false, problems: ['From must be on or before To.'] };
   }
-  return { ok: true, query: parsed.data };
-}
-
-function hrefWith(input: Record<string, string>, changes: Record<string, string | null>): string {
-  const params = new URLSearchParams(input);
-  for (const [name, value] of Object.entries(changes)) {
-    if (value === null) params.delete(name);
-    else params.set(name, value);
-  }
-  const query = params.toString();
-  return query ? `/admin/audit?${query}` : '/admin/audit';
+  return parsed;
 }
 
 function compactJson(value: unknown): string {
@@ -80,7 +65,8 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const principal = await getPagePrincipal();
   if (principal.kind !== 'user' || !isAdmin(principal)) notFound();
 
-  const input = filterInput(await searchParams);
+  // Every parameter: the schema refuses unknown ones, so a mistyped name is said, not ignored.
+  const input = readListParams(await searchParams);
   const filters = parseFilters(input);
   let events: AuditEventView[] = [];
   let nextCursor: string | null = null;
@@ -94,7 +80,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       problems = [error.message];
     }
   }
-  const filtered = ['action', 'actor', 'from', 'to'].some((name) => name in input);
+  const filtered = hasAnyParam(input, FILTER_NAMES);
 
   return (
     <div>
@@ -102,68 +88,39 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         Security-relevant actions, newest first. Times are UTC.
       </PageHeading>
 
-      <form
-        method="get"
-        action="/admin/audit"
-        aria-label="Filter the audit log"
-        className="mb-6 grid gap-4 rounded-lg border border-slate-200 bg-white p-4 shadow-sm sm:grid-cols-2 lg:grid-cols-[12rem_1fr_10rem_10rem_auto] lg:items-end"
+      <FilterForm
+        path={AUDIT_PATH}
+        params={input}
+        filterNames={FILTER_NAMES}
+        label="Filter the audit log"
+        submitText="Filter"
+        className="sm:grid-cols-2 lg:grid-cols-[12rem_1fr_10rem_10rem_auto] lg:items-end"
       >
-        <label className="block text-sm font-medium text-slate-700">
-          Action
-          <select name="action" defaultValue={input.action ?? ''} className={inputClass}>
-            <option value="">Any action</option>
-            {AUDIT_ACTIONS.map((action) => (
-              <option key={action} value={action}>
-                {action}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="block text-sm font-medium text-slate-700">
-          Actor email contains
-          <input
-            name="actor"
-            type="search"
-            maxLength={320}
-            defaultValue={input.actor ?? ''}
-            className={inputClass}
-          />
-        </label>
-        <label className="block text-sm font-medium text-slate-700">
-          From
-          <input name="from" type="date" defaultValue={input.from ?? ''} className={inputClass} />
-        </label>
-        <label className="block text-sm font-medium text-slate-700">
-          To
-          <input name="to" type="date" defaultValue={input.to ?? ''} className={inputClass} />
-        </label>
-        <div className="flex items-center gap-2">
-          <button type="submit" className={primaryButtonClass}>
-            Filter
-          </button>
-          {filtered || input.cursor ? (
-            <Link
-              href="/admin/audit"
-              className="rounded-md px-2 py-2 text-sm font-medium text-slate-600 hover:text-slate-900"
-            >
-              Clear
-            </Link>
-          ) : null}
-        </div>
-      </form>
+        <FilterSelect
+          label="Action"
+          name="action"
+          value={input.action}
+          anyText="Any action"
+          options={AUDIT_ACTIONS.map((action) => ({ value: action, label: action }))}
+        />
+        <FilterInput
+          label="Actor email contains"
+          name="actor"
+          type="search"
+          maxLength={320}
+          defaultValue={input.actor ?? ''}
+        />
+        <FilterInput label="From" name="from" type="date" defaultValue={input.from ?? ''} />
+        <FilterInput label="To" name="to" type="date" defaultValue={input.to ?? ''} />
+      </FilterForm>
 
       {problems.length > 0 ? (
-        <div role="alert" className="rounded-lg border border-red-200 bg-red-50 p-4 text-red-900">
-          <p className="font-medium">These filters cannot be used:</p>
-          <ul className="mt-1 list-inside list-disc text-sm">
-            {problems.map((problem) => (
-              <li key={problem}>{problem}</li>
-            ))}
-          </ul>
-          <Link href="/admin/audit" className="mt-2 inline-block text-sm font-medium underline">
-            Show the whole log
-          </Link>
-        </div>
+        <FilterProblem
+          title="These filters cannot be used:"
+          problems={problems}
+          clearHref={AUDIT_PATH}
+          clearText="Show the whole log"
+        />
       ) : events.length === 0 ? (
         <div className="rounded-lg border border-dashed border-slate-300 bg-white p-10 text-center">
           <p className="font-medium">{filtered ? 'No matching entries' : 'No entries yet'}</p>
@@ -210,26 +167,12 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
               </tr>
             ))}
           </DataTable>
-          <div className="mt-3 flex justify-between text-sm">
-            {input.cursor ? (
-              <Link
-                href={hrefWith(input, { cursor: null })}
-                className="font-medium text-blue-700 hover:underline"
-              >
-                Newest entries
-              </Link>
-            ) : (
-              <span />
-            )}
-            {nextCursor ? (
-              <Link
-                href={hrefWith(input, { cursor: nextCursor })}
-                className="font-medium text-blue-700 hover:underline"
-              >
-                Older entries →
-              </Link>
-            ) : null}
-          </div>
+          <PageLinks
+            firstHref={input.cursor ? listHref(AUDIT_PATH, { ...input, cursor: undefined }) : null}
+            firstText="Newest entries"
+            nextHref={nextCursor ? listHref(AUDIT_PATH, { ...input, cursor: nextCursor }) : null}
+            nextText="Older entries →"
+          />
         </>
       )}
     </div>

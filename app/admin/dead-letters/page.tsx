@@ -1,8 +1,13 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { DeadLetterTable } from '@/components/admin/dead-letter-table';
+import {
+  listHref,
+  readListParams,
+  type SearchParams,
+} from '@/components/admin/filtered-list/list-params';
+import { FilterProblem, PageLinks } from '@/components/admin/filtered-list/list-notices';
 import { RefreshButton } from '@/components/admin/refresh-button';
+import { AdminTaskTable } from '@/components/admin/tasks/admin-task-table';
 import { getPagePrincipal } from '@/server/auth/page-principal';
 import { PageHeading } from '@/components/page-heading';
 import { isAppError } from '@/lib/errors';
@@ -16,7 +21,7 @@ export const metadata: Metadata = { title: 'Dead letters · Taskdeck' };
 
 const PAGE_SIZE = 50;
 
-type SearchParams = Record<string, string | string[] | undefined>;
+const DEAD_LETTERS_PATH = '/admin/dead-letters';
 
 export default async function DeadLettersPage({
   searchParams,
@@ -26,8 +31,7 @@ export default async function DeadLettersPage({
   const principal = await getPagePrincipal();
   // Admin pages do not exist for anyone else.
   if (principal.kind !== 'user' || !isAdmin(principal)) notFound();
-  const raw = (await searchParams).cursor;
-  const cursor = (Array.isArray(raw) ? raw[0] : raw) || undefined;
+  const { cursor } = readListParams(await searchParams, { names: ['cursor'] });
 
   let page: TaskPage = { data: [], nextCursor: null };
   let problem: string | null = null;
@@ -52,32 +56,32 @@ export default async function DeadLettersPage({
         <RefreshButton />
       </div>
       {problem ? (
-        <div role="alert" className="rounded-lg border border-red-200 bg-red-50 p-4 text-red-900">
-          <p className="font-medium">This page link cannot be used: {problem}</p>
-          <Link href="/admin/dead-letters" className="mt-2 inline-block text-sm underline">
-            Show the newest dead letters
-          </Link>
-        </div>
+        <FilterProblem
+          title={`This page link cannot be used: ${problem}`}
+          clearHref={DEAD_LETTERS_PATH}
+          clearText="Show the newest dead letters"
+        />
       ) : (
-        <DeadLetterTable tasks={page.data} ownerEmails={ownerEmails} />
+        <AdminTaskTable
+          view="dead-letters"
+          tasks={page.data}
+          ownerEmails={ownerEmails}
+          empty={
+            <div className="rounded-lg border border-dashed border-slate-300 bg-white p-10 text-center">
+              <p className="font-medium">No dead letters</p>
+              <p className="mt-1 text-sm text-slate-500">
+                Tasks that fail after their last attempt show up here, to be looked at and retried.
+              </p>
+            </div>
+          }
+        />
       )}
-      <div className="mt-3 flex justify-between text-sm">
-        {cursor ? (
-          <Link href="/admin/dead-letters" className="font-medium text-blue-700 hover:underline">
-            Newest dead letters
-          </Link>
-        ) : (
-          <span />
-        )}
-        {page.nextCursor ? (
-          <Link
-            href={`/admin/dead-letters?cursor=${encodeURIComponent(page.nextCursor)}`}
-            className="font-medium text-blue-700 hover:underline"
-          >
-            Older dead letters →
-          </Link>
-        ) : null}
-      </div>
+      <PageLinks
+        firstHref={cursor ? DEAD_LETTERS_PATH : null}
+        firstText="Newest dead letters"
+        nextHref={page.nextCursor ? listHref(DEAD_LETTERS_PATH, { cursor: page.nextCursor }) : null}
+        nextText="Older dead letters →"
+      />
     </div>
   );
 }

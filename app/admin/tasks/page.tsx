@@ -1,6 +1,12 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
+import {
+  describeFieldErrors,
+  parseListParams,
+  type SearchParams,
+} from '@/components/admin/filtered-list/list-params';
+import { FilterProblem, PageLinks } from '@/components/admin/filtered-list/list-notices';
 import { AdminTaskTable } from '@/components/admin/tasks/admin-task-table';
 import { TaskFilterForm } from '@/components/admin/tasks/task-filter-form';
 import {
@@ -14,7 +20,7 @@ import {
 import { RefreshButton } from '@/components/admin/refresh-button';
 import { getPagePrincipal } from '@/server/auth/page-principal';
 import { PageHeading } from '@/components/page-heading';
-import { isAppError, toFieldErrors, type FieldError } from '@/lib/errors';
+import { isAppError, type FieldError } from '@/lib/errors';
 import { listTasksQuerySchema } from '@/lib/tasks/task-inputs';
 import { isAdmin, type Principal } from '@/server/auth/principal';
 import { listQueueNames, listTaskTypes } from '@/server/tasks/registry';
@@ -26,11 +32,10 @@ export const metadata: Metadata = { title: 'All tasks · Taskdeck' };
 
 const PAGE_SIZE = 50;
 
-type SearchParams = Record<string, string | string[] | undefined>;
-
 interface Problem {
   message: string;
-  fieldErrors: FieldError[];
+  /** Each bad filter, named by its label. */
+  problems: string[];
 }
 
 /** The page of tasks these filters select, or what is wrong with the filters. */
@@ -39,32 +44,32 @@ async function loadPage(
   params: TaskListParams,
 ): Promise<{ page: AdminTaskPage; problem: Problem | null }> {
   const empty: AdminTaskPage = { data: [], nextCursor: null, ownerEmails: {} };
-  const parsed = listTasksQuerySchema.safeParse({ ...params, limit: PAGE_SIZE });
-  if (!parsed.success) {
+  const parsed = parseListParams(
+    listTasksQuerySchema,
+    { ...params, limit: PAGE_SIZE },
+    FILTER_LABELS,
+  );
+  if (!parsed.ok) {
     return {
       page: empty,
-      problem: {
-        message: 'These filters cannot be used.',
-        fieldErrors: toFieldErrors(parsed.error.issues),
-      },
+      problem: { message: 'These filters cannot be used.', problems: parsed.problems },
     };
   }
   try {
-    return { page: await listTasksWithOwners(principal, parsed.data), problem: null };
+    return { page: await listTasksWithOwners(principal, parsed.query), problem: null };
   } catch (error) {
     // A search too short, an unknown owner, a tampered cursor, a search too broad to answer in
     // time (422 search_too_broad): said, not a crash.
     if (!isAppError(error) || (error.status !== 400 && error.status !== 422)) throw error;
     const fieldErrors = 'fieldErrors' in error ? (error.fieldErrors as FieldError[]) : [];
-    return { page: empty, problem: { message: error.message, fieldErrors } };
+    return {
+      page: empty,
+      problem: {
+        message: error.message,
+        problems: describeFieldErrors(fieldErrors, FILTER_LABELS),
+      },
+    };
   }
-}
-
-function describeFieldError(error: FieldError): string {
-  // `status.1` is the second of several statuses: name the field.
-  const field = error.path.split('.')[0] ?? '';
-  const label = FILTER_LABELS[field as keyof typeof FILTER_LABELS];
-  return label ? `${label}: ${error.message}` : error.message;
 }
 
 export default async function AdminTasksPage({
@@ -88,19 +93,12 @@ export default async function AdminTasksPage({
       </PageHeading>
       <TaskFilterForm params={params} types={types} queues={listQueueNames()} />
       {problem ? (
-        <div role="alert" className="rounded-lg border border-red-200 bg-red-50 p-4 text-red-900">
-          <p className="font-medium">{problem.message}</p>
-          {problem.fieldErrors.length > 0 ? (
-            <ul className="mt-1 list-inside list-disc text-sm">
-              {problem.fieldErrors.map((error) => (
-                <li key={`${error.path}:${error.message}`}>{describeFieldError(error)}</li>
-              ))}
-            </ul>
-          ) : null}
-          <Link href={TASK_LIST_PATH} className="mt-2 inline-block text-sm font-medium underline">
-            Clear filters
-          </Link>
-        </div>
+        <FilterProblem
+          title={problem.message}
+          problems={problem.problems}
+          clearHref={TASK_LIST_PATH}
+          clearText="Clear filters"
+        />
       ) : (
         <>
           <div className="mb-3 flex justify-end">
@@ -129,26 +127,12 @@ export default async function AdminTasksPage({
               </div>
             }
           />
-          <nav aria-label="Pages" className="mt-3 flex justify-between text-sm">
-            {params.cursor ? (
-              <Link
-                href={taskListHref({ ...params, cursor: undefined })}
-                className="font-medium text-blue-700 hover:underline"
-              >
-                First page
-              </Link>
-            ) : (
-              <span />
-            )}
-            {page.nextCursor ? (
-              <Link
-                href={taskListHref({ ...params, cursor: page.nextCursor })}
-                className="font-medium text-blue-700 hover:underline"
-              >
-                Next page →
-              </Link>
-            ) : null}
-          </nav>
+          <PageLinks
+            firstHref={params.cursor ? taskListHref({ ...params, cursor: undefined }) : null}
+            firstText="First page"
+            nextHref={page.nextCursor ? taskListHref({ ...params, cursor: page.nextCursor }) : null}
+            nextText="Next page →"
+          />
         </>
       )}
     </div>

@@ -1,6 +1,6 @@
 'use client';
 
-import type { ConnectionState } from '@/components/use-live-tasks';
+import type { ConnectionState } from '@/components/hooks/use-socket-connection';
 import { useNow } from '@/components/use-now';
 import { formatAgo } from '@/lib/admin/overview-format';
 import { ConnectionStatus } from '@/components/connection-status';

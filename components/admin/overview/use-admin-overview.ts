@@ -1,10 +1,10 @@
 'use client';
 
-import { useEffect, useState } from 'react';
+import { useCallback, useState } from 'react';
 import type { AdminOverview } from '@/lib/admin/admin-overview';
 import { CLIENT_EVENTS, SERVER_EVENTS } from '@/lib/realtime/events';
-import { createSocketClient } from '@/components/socket-client';
-import type { ConnectionState } from '@/components/use-live-tasks';
+import { useSocketConnection } from '@/components/hooks/use-socket-connection';
+import type { TaskdeckClientSocket } from '@/components/socket-client';
 
 function newer(a: AdminOverview | null, b: AdminOverview): AdminOverview {
   return a && a.generatedAt > b.generatedAt ? a : b;
@@ -17,31 +17,24 @@ function newer(a: AdminOverview | null, b: AdminOverview): AdminOverview {
  */
 export function useAdminOverview(initial: AdminOverview) {
   const [live, setLive] = useState<AdminOverview | null>(null);
-  const [connection, setConnection] = useState<ConnectionState>('connecting');
   const [refused, setRefused] = useState<string | null>(null);
 
-  useEffect(() => {
-    const socket = createSocketClient();
+  const wire = useCallback((socket: TaskdeckClientSocket) => {
     const take = (overview: AdminOverview) => setLive((current) => newer(current, overview));
-    socket.on('connect', () => {
-      setConnection('live');
-      socket.emit(CLIENT_EVENTS.adminOverviewSubscribe, (result) => {
-        if (result.ok) {
-          setRefused(null);
-          take(result.overview);
-        } else {
-          setRefused(result.error);
-        }
-      });
-    });
-    socket.on('disconnect', () => setConnection('offline'));
-    socket.io.on('reconnect_attempt', () => setConnection('connecting'));
-    socket.on('connect_error', () => setConnection('offline'));
     socket.on(SERVER_EVENTS.adminOverview, take);
-    return () => {
-      socket.disconnect();
+    return {
+      onConnect: () =>
+        socket.emit(CLIENT_EVENTS.adminOverviewSubscribe, (result) => {
+          if (result.ok) {
+            setRefused(null);
+            take(result.overview);
+          } else {
+            setRefused(result.error);
+          }
+        }),
     };
   }, []);
+  const connection = useSocketConnection(wire);
 
   return { overview: newer(live, initial), connection, refused };
 }

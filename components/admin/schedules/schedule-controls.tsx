@@ -2,13 +2,15 @@
 
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useState, useTransition } from 'react';
+import { useState } from 'react';
 import {
   deleteSchedule,
   runScheduleNow,
   setScheduleEnabled,
 } from '@/server/schedules/schedule-actions';
 import type { ScheduleView } from '@/lib/schedules/schedule-view';
+import { ActionError } from '../../action-error';
+import { useAction } from '../../hooks/use-action';
 import { primaryButtonClass } from '../../styles';
 import { ConfirmDialog } from '../confirm-dialog';
 
@@ -18,43 +20,36 @@ const secondaryButtonClass =
 /** Run now, pause or resume, edit and delete one schedule. */
 export function ScheduleControls({ schedule }: { schedule: ScheduleView }) {
   const router = useRouter();
-  const [pending, startTransition] = useTransition();
+  const action = useAction();
+  const pending = action.pending;
   const [notice, setNotice] = useState<{ text: string; taskId?: string } | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [confirmingDelete, setConfirmingDelete] = useState(false);
 
   function run() {
-    setError(null);
-    startTransition(async () => {
-      const result = await runScheduleNow(schedule.id);
-      if (result.ok) {
-        setNotice({ text: 'Run started', taskId: result.data.id });
+    action.run(() => runScheduleNow(schedule.id), {
+      onSuccess: (task) => {
+        setNotice({ text: 'Run started', taskId: task.id });
         router.refresh();
-      } else setError(result.message);
+      },
     });
   }
 
   function toggle() {
-    setError(null);
-    startTransition(async () => {
-      const result = await setScheduleEnabled(schedule.id, !schedule.enabled);
-      if (result.ok) {
-        setNotice({ text: result.data.enabled ? 'Schedule resumed' : 'Schedule paused' });
+    action.run(() => setScheduleEnabled(schedule.id, !schedule.enabled), {
+      onSuccess: (changed) => {
+        setNotice({ text: changed.enabled ? 'Schedule resumed' : 'Schedule paused' });
         router.refresh();
-      } else setError(result.message);
+      },
     });
   }
 
   function remove() {
-    startTransition(async () => {
-      const result = await deleteSchedule(schedule.id);
-      if (result.ok) {
+    action.run(() => deleteSchedule(schedule.id), {
+      onSuccess: () => {
         router.push('/admin/schedules');
         router.refresh();
-      } else {
-        setConfirmingDelete(false);
-        setError(result.message);
-      }
+      },
+      onFailure: () => setConfirmingDelete(false),
     });
   }
 
@@ -92,11 +87,7 @@ export function ScheduleControls({ schedule }: { schedule: ScheduleView }) {
           ) : null}
         </p>
       ) : null}
-      {error ? (
-        <p role="alert" className="text-sm text-red-700">
-          {error}
-        </p>
-      ) : null}
+      <ActionError message={action.error} />
       <ConfirmDialog
         open={confirmingDelete}
         title={`Delete the schedule "${schedule.name}"?`}

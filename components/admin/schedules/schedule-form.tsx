@@ -1,7 +1,7 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import { useMemo, useState, useTransition, type FormEvent } from 'react';
+import { useMemo, useState, type FormEvent } from 'react';
 import { createSchedule, updateSchedule } from '@/server/schedules/schedule-actions';
 import { toFieldErrorMap } from '@/lib/errors';
 import {
@@ -14,6 +14,8 @@ import type { ScheduleView } from '@/lib/schedules/schedule-view';
 import { defaultPayloadOf } from '@/lib/schema-form/field-values';
 import type { TaskTypeForm } from '@/lib/tasks/task-type-form';
 import type { TaskPriority } from '@/lib/tasks/task-view';
+import { ActionError } from '../../action-error';
+import { useAction } from '../../hooks/use-action';
 import { PayloadEditor } from '../../schema-form/payload-editor';
 import { cardClass, inputClass, primaryButtonClass } from '../../styles';
 import { PrioritySelect } from '../priority-select';
@@ -57,7 +59,7 @@ export function ScheduleForm({
   const [enabled, setEnabled] = useState(schedule?.enabled ?? true);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [message, setMessage] = useState<string | null>(null);
-  const [pending, startTransition] = useTransition();
+  const { run, pending } = useAction();
   const repeatSpec: RepeatSpec | null = useMemo(() => toRepeatSpec(repeat), [repeat]);
 
   function chooseType(next: string) {
@@ -82,17 +84,15 @@ export function ScheduleForm({
       enabled,
       missedRunPolicy: policy,
     };
-    startTransition(async () => {
-      const result = schedule
-        ? await updateSchedule(schedule.id, input)
-        : await createSchedule(input);
-      if (result.ok) {
-        router.push(`/admin/schedules/${result.data.id}`);
+    run(() => (schedule ? updateSchedule(schedule.id, input) : createSchedule(input)), {
+      onSuccess: (saved) => {
+        router.push(`/admin/schedules/${saved.id}`);
         router.refresh();
-        return;
-      }
-      setErrors(toFieldErrorMap(result.fieldErrors));
-      setMessage(result.message);
+      },
+      onFailure: (failure) => {
+        setErrors(toFieldErrorMap(failure.fieldErrors));
+        setMessage(failure.message);
+      },
     });
   }
 
@@ -204,11 +204,10 @@ export function ScheduleForm({
         Enabled (runs on its schedule; paused schedules can still be run by hand)
       </label>
 
-      {message ? (
-        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
-          {message}
-        </p>
-      ) : null}
+      <ActionError
+        message={message}
+        className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800"
+      />
       <div className="flex gap-3">
         <button type="submit" disabled={pending || !type} className={primaryButtonClass}>
           {pending ? 'Saving…' : schedule ? 'Save changes' : 'Create schedule'}

@@ -1,12 +1,15 @@
 'use client';
 
 import Link from 'next/link';
-import { useCallback, useState, useTransition } from 'react';
+import { useCallback } from 'react';
 import { loadScheduleRuns } from '@/server/schedules/schedule-actions';
 import { formatDuration } from '@/lib/tasks/eta';
 import type { ScheduleTrigger, TaskView } from '@/lib/tasks/task-view';
+import { ActionError } from '../../action-error';
 import { ConnectionStatus } from '../../connection-status';
 import { DataTable } from '../../data-table';
+import { LoadOlderButton } from '../../load-older-button';
+import { useCursorPaging } from '../../hooks/use-cursor-paging';
 import { StatusBadge } from '../../status-badge';
 import { useLiveTasks } from '../../use-live-tasks';
 import { useNow } from '../../use-now';
@@ -35,22 +38,12 @@ export function ScheduleRuns({
 }) {
   const accept = useCallback((task: TaskView) => task.scheduleId === scheduleId, [scheduleId]);
   const { tasks, connection, addTasks } = useLiveTasks(initialRuns, accept);
-  const [cursor, setCursor] = useState(initialCursor);
-  const [error, setError] = useState<string | null>(null);
-  const [loading, startLoading] = useTransition();
+  const paging = useCursorPaging({
+    initialCursor,
+    load: (from) => loadScheduleRuns(scheduleId, from),
+    onPage: addTasks,
+  });
   const now = useNow();
-
-  function loadMore() {
-    if (!cursor) return;
-    startLoading(async () => {
-      const result = await loadScheduleRuns(scheduleId, cursor);
-      if (result.ok) {
-        addTasks(result.data.data);
-        setCursor(result.data.nextCursor);
-        setError(null);
-      } else setError(result.message);
-    });
-  }
 
   return (
     <section aria-labelledby="runs-heading">
@@ -95,21 +88,8 @@ export function ScheduleRuns({
           ))}
         </DataTable>
       )}
-      {cursor ? (
-        <button
-          type="button"
-          onClick={loadMore}
-          disabled={loading}
-          className="mt-3 rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50 disabled:opacity-60"
-        >
-          {loading ? 'Loading…' : 'Older runs'}
-        </button>
-      ) : null}
-      {error ? (
-        <p role="alert" className="mt-2 text-sm text-red-700">
-          {error}
-        </p>
-      ) : null}
+      <LoadOlderButton paging={paging} text="Older runs" className="mt-3 px-3 py-1.5" />
+      <ActionError message={paging.error} className="mt-2 text-sm text-red-700" />
     </section>
   );
 }

@@ -1,37 +1,32 @@
 'use client';
 
-import Link from 'next/link';
 import { useState, type ReactNode } from 'react';
-import { formatDuration } from '@/lib/tasks/eta';
 import type { TaskView } from '@/lib/tasks/task-view';
 import { DataTable } from '../../data-table';
-import { formatUtc } from '../../format';
-import { StatusBadge } from '../../status-badge';
-import { PRIORITY_LABELS, PRIORITY_TAG_STYLES } from '../../task-labels';
-import { BulkTaskActions } from './bulk-task-actions';
-import { shortTaskId } from './short-id';
 import { useHydrated } from '../../use-hydrated';
-
-function describeDuration(task: TaskView): string {
-  if (!task.startedAt || !task.finishedAt) return '—';
-  return formatDuration(Date.parse(task.finishedAt) - Date.parse(task.startedAt));
-}
+import { BULK_ACTIONS_VIEWS } from './bulk-summary';
+import { BulkTaskActions } from './bulk-task-actions';
+import { TASK_TABLE_VIEWS, type TaskTableView } from './task-columns';
 
 /**
- * One page of tasks, each row opening its task page, with checkboxes (and one for the whole
- * page) for the bulk actions above it. Rendered for an empty page too, with `empty` in place
- * of the table, so the outcome of the action that emptied it stays on screen.
+ * One page of tasks with checkboxes (and one for the whole page) for the bulk actions above
+ * it: all tasks, or a view of them such as the dead letters (its own columns and actions).
+ * Rendered for an empty page too, with `empty` in place of the table, so the outcome of the
+ * action that emptied it stays on screen.
  */
 export function AdminTaskTable({
   tasks,
   ownerEmails,
   empty,
+  view = 'all',
 }: {
   tasks: TaskView[];
   ownerEmails: Record<string, string>;
   empty: ReactNode;
+  view?: TaskTableView;
 }) {
   const hydrated = useHydrated();
+  const { columns, rowTestId, alignTop } = TASK_TABLE_VIEWS[view];
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   // Tasks gone since (deleted, or off this page after a refresh) stop counting as selected.
   const selectedIds = tasks.map((task) => task.id).filter((id) => selected.has(id));
@@ -47,6 +42,7 @@ export function AdminTaskTable({
   return (
     <div>
       <BulkTaskActions
+        view={BULK_ACTIONS_VIEWS[view]}
         selectedIds={selectedIds}
         showButtons={tasks.length > 0}
         onDone={() => setSelected(new Set())}
@@ -54,6 +50,7 @@ export function AdminTaskTable({
       {tasks.length === 0 ? empty : null}
       {tasks.length === 0 ? null : (
         <DataTable
+          alignTop={alignTop}
           columns={[
             <input
               key="all"
@@ -65,21 +62,13 @@ export function AdminTaskTable({
                 setSelected(new Set(event.target.checked ? tasks.map((task) => task.id) : []))
               }
             />,
-            'Task',
-            'Type',
-            'Status',
-            'Owner',
-            'Queue',
-            'Priority',
-            'Created',
-            'Duration',
-            'Progress',
+            ...columns.map((column) => column.header),
           ]}
         >
           {tasks.map((task) => (
             <tr
               key={task.id}
-              data-testid="admin-task-row"
+              data-testid={rowTestId}
               data-task-id={task.id}
               className={selected.has(task.id) ? 'bg-blue-50' : undefined}
             >
@@ -92,41 +81,11 @@ export function AdminTaskTable({
                   onChange={(event) => toggle(task.id, event.target.checked)}
                 />
               </td>
-              <td className="whitespace-nowrap px-3 py-2">
-                <Link
-                  href={`/tasks/${task.id}`}
-                  title={task.id}
-                  aria-label={`Open task ${task.id}`}
-                  className="font-mono text-xs font-medium text-blue-700 hover:underline"
-                >
-                  {shortTaskId(task.id)}
-                </Link>
-              </td>
-              <td className="whitespace-nowrap px-3 py-2">
-                <span className="font-medium">{task.label}</span>
-                <span className="block font-mono text-xs text-slate-400">{task.type}</span>
-              </td>
-              <td className="px-3 py-2">
-                <StatusBadge status={task.status} />
-              </td>
-              <td className="max-w-56 truncate px-3 py-2 text-slate-600">
-                {task.ownerId ? (ownerEmails[task.ownerId] ?? task.ownerId.slice(0, 8)) : '—'}
-              </td>
-              <td className="px-3 py-2 font-mono text-xs text-slate-600">{task.queue}</td>
-              <td className="px-3 py-2">
-                <span
-                  className={`rounded px-1.5 py-0.5 text-xs font-medium ${PRIORITY_TAG_STYLES[task.priority]}`}
-                >
-                  {PRIORITY_LABELS[task.priority]}
-                </span>
-              </td>
-              <td className="whitespace-nowrap px-3 py-2 font-mono text-xs text-slate-600">
-                <time dateTime={task.createdAt}>{formatUtc(task.createdAt)}</time>
-              </td>
-              <td className="whitespace-nowrap px-3 py-2 tabular-nums text-slate-600">
-                {describeDuration(task)}
-              </td>
-              <td className="px-3 py-2 tabular-nums text-slate-600">{task.progress}%</td>
+              {columns.map((column) => (
+                <td key={column.header} className={column.className}>
+                  {column.render(task, ownerEmails)}
+                </td>
+              ))}
             </tr>
           ))}
         </DataTable>

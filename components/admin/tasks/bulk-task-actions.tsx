@@ -1,53 +1,58 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import { useState, useTransition } from 'react';
+import { useState } from 'react';
 import { runBulkTaskAction } from '@/server/tasks/task-actions';
+import { ActionError } from '../../action-error';
+import { useAction } from '../../hooks/use-action';
+import { primaryButtonClass } from '../../styles';
+import { ConfirmDialog } from '../confirm-dialog';
 import {
   ACTION_TEXT,
-  summarizeOutcomes,
   tasksWord,
   type Action,
+  type BulkActionsView,
   type Outcome,
 } from './bulk-summary';
-import { ConfirmDialog } from '../confirm-dialog';
 import { shortTaskId } from './short-id';
 
+const cancelButtonClass =
+  'rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-medium hover:bg-slate-50';
+
 /**
- * "Cancel / Retry / Delete N selected": each asks in a dialog first, then acts on every
- * selected task in one request and says what became of them.
+ * "Cancel / Retry / Delete N selected" (the actions the view offers): each asks first, then
+ * acts on every selected task in one request and says what became of them.
  */
 export function BulkTaskActions({
+  view,
   selectedIds,
   showButtons,
   onDone,
 }: {
+  view: BulkActionsView;
   selectedIds: string[];
   showButtons: boolean;
   onDone: () => void;
 }) {
   const router = useRouter();
-  const [asking, setAsking] = useState<Action | null>(null);
+  // The question is for the selection it was asked about: a changed selection withdraws it.
+  const [asking, setAsking] = useState<{ action: Action; count: number } | null>(null);
   const [summary, setSummary] = useState<{ text: string; failures: Outcome[] } | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [pending, startTransition] = useTransition();
+  const { run, pending, error } = useAction();
   const count = selectedIds.length;
+  const question = asking && asking.count === count ? asking.action : null;
 
   function confirm(action: Action) {
-    setError(null);
-    startTransition(async () => {
-      const result = await runBulkTaskAction(action, selectedIds);
-      setAsking(null);
-      if (!result.ok) {
-        setError(result.message);
-        return;
-      }
-      setSummary({
-        text: summarizeOutcomes(action, result.data.results),
-        failures: result.data.results.filter((outcome) => !outcome.ok),
-      });
-      onDone();
-      router.refresh();
+    run(() => runBulkTaskAction(action, selectedIds), {
+      onSuccess: ({ results }) => {
+        setSummary({
+          text: view.summarize(action, results),
+          failures: results.filter((outcome) => !outcome.ok),
+        });
+        onDone();
+        router.refresh();
+      },
+      onSettled: () => setAsking(null),
     });
   }
 
@@ -59,24 +64,50 @@ export function BulkTaskActions({
         hidden={!showButtons}
         className="flex flex-wrap items-center gap-2"
       >
-        {(Object.keys(ACTION_TEXT) as Action[]).map((action) => (
-          <button
-            key={action}
-            type="button"
-            disabled={count === 0 || pending}
-            onClick={() => {
-              setSummary(null);
-              setAsking(action);
-            }}
-            className={`rounded-md border px-3 py-1.5 text-sm font-medium disabled:cursor-not-allowed disabled:opacity-50 ${
-              action === 'delete'
-                ? 'border-red-300 bg-white text-red-700 hover:bg-red-50'
-                : 'border-slate-300 bg-white hover:bg-slate-50'
-            }`}
+        {view.inline && question ? (
+          <div
+            role="group"
+            aria-label={view.inline.label}
+            className="flex flex-wrap items-center gap-2 rounded-md bg-amber-50 px-3 py-2 text-sm"
           >
-            {ACTION_TEXT[action].verb} {count > 0 ? `${count} ` : ''}selected
-          </button>
-        ))}
+            <span>{view.inline.question(count)}</span>
+            <button
+              type="button"
+              onClick={() => confirm(question)}
+              disabled={pending}
+              className={primaryButtonClass}
+            >
+              {pending ? view.inline.pending : view.inline.yes}
+            </button>
+            <button
+              type="button"
+              onClick={() => setAsking(null)}
+              disabled={pending}
+              className={cancelButtonClass}
+            >
+              Cancel
+            </button>
+          </div>
+        ) : (
+          view.actions.map((action) => (
+            <button
+              key={action}
+              type="button"
+              disabled={count === 0 || pending}
+              onClick={() => {
+                setSummary(null);
+                setAsking({ action, count });
+              }}
+              className={`rounded-md border px-3 py-1.5 text-sm font-medium disabled:cursor-not-allowed disabled:opacity-50 ${
+                action === 'delete'
+                  ? 'border-red-300 bg-white text-red-700 hover:bg-red-50'
+                  : 'border-slate-300 bg-white hover:bg-slate-50'
+              }`}
+            >
+              {view.buttonText(action, count)}
+            </button>
+          ))
+        )}
         {count === 0 ? (
           <span className="text-sm text-slate-500">Select tasks to act on several at once.</span>
         ) : null}
@@ -93,28 +124,26 @@ export function BulkTaskActions({
               {summary.failures.map((failure) => (
                 <li key={failure.id}>
                   <span className="font-mono text-xs">{shortTaskId(failure.id)}</span>:{' '}
-                  {failure.error}
+                  {failure.error ?? 'not done'}
                 </li>
               ))}
             </ul>
           ) : null}
         </div>
       ) : null}
-      {error ? (
-        <p role="alert" className="mt-3 text-sm text-red-700">
-          {error}
-        </p>
-      ) : null}
-      <ConfirmDialog
-        open={asking !== null}
-        title={asking ? `${ACTION_TEXT[asking].verb} ${tasksWord(count)}?` : ''}
-        danger={asking === 'delete'}
-        pending={pending}
-        onConfirm={() => asking && confirm(asking)}
-        onClose={() => setAsking(null)}
-      >
-        {asking ? ACTION_TEXT[asking].explain : null}
-      </ConfirmDialog>
+      <ActionError message={error} className="mt-3 text-sm text-red-700" />
+      {view.inline ? null : (
+        <ConfirmDialog
+          open={question !== null}
+          title={question ? `${ACTION_TEXT[question].verb} ${tasksWord(count)}?` : ''}
+          danger={question === 'delete'}
+          pending={pending}
+          onConfirm={() => question && confirm(question)}
+          onClose={() => setAsking(null)}
+        >
+          {question ? ACTION_TEXT[question].explain : null}
+        </ConfirmDialog>
+      )}
     </div>
   );
 }

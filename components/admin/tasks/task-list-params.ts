@@ -1,3 +1,10 @@
+import {
+  hasAnyParam,
+  listHref,
+  readListParams,
+  type SearchParams,
+} from '../filtered-list/list-params';
+
 // The admin task list's filters live in the URL, so a filtered view is a link to share. These
 // read and write that query string, on the server page and in the browser alike.
 
@@ -20,37 +27,21 @@ export const FILTER_LABELS: Record<FilterName | 'cursor', string> = {
   cursor: 'Page',
 };
 
-type SearchParams = Record<string, string | string[] | undefined>;
-
 /**
  * The known parameters, one value each (several `status` values join into one list, as a
  * multiple select sends them), blank ones left out.
  */
 export function readTaskListParams(searchParams: SearchParams): TaskListParams {
-  const params: TaskListParams = {};
-  for (const name of [...FILTER_NAMES, 'cursor'] as const) {
-    const raw = searchParams[name];
-    const values = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw])
-      .map((value) => value.trim())
-      .filter((value) => value !== '');
-    if (values.length === 0) continue;
-    params[name] = name === 'status' ? values.join(',') : (values[0] as string);
-  }
-  return params;
+  return readListParams(searchParams, { names: [...FILTER_NAMES, 'cursor'], join: ['status'] });
 }
 
 export function hasFilters(params: TaskListParams): boolean {
-  return FILTER_NAMES.some((name) => params[name] !== undefined);
+  return hasAnyParam(params, FILTER_NAMES);
 }
 
 /** The list's URL with these parameters, blank ones dropped. */
 export function taskListHref(params: TaskListParams): string {
-  const query = new URLSearchParams();
-  for (const [name, value] of Object.entries(params)) {
-    if (value) query.set(name, value);
-  }
-  const text = query.toString();
-  return text ? `${TASK_LIST_PATH}?${text}` : TASK_LIST_PATH;
+  return listHref(TASK_LIST_PATH, params);
 }
 
 /**
