@@ -31,7 +31,12 @@ import {
   isMutating,
   victimOf,
 } from '../support/csrf-cases';
-import { discoverActions, discoverRoutes, paramsOf } from '../support/route-discovery';
+import {
+  discoverActions,
+  discoverRoutes,
+  discoverServerEndpoints,
+  paramsOf,
+} from '../support/route-discovery';
 import { createTestApiKey, createTestUser } from '../support/users';
 
 // Every REST route and every server action, as every kind of caller. A route or action that is
@@ -172,6 +177,20 @@ describe('authorization matrix', () => {
           missing.push(`${method} ${discovered.route}`);
       }
     }
+    expect(missing, 'add these to ROUTES').toEqual([]);
+  });
+
+  it('covers every endpoint the web process serves before Next', () => {
+    const missing = discoverServerEndpoints().flatMap((endpoint) =>
+      endpoint.methods
+        .filter(
+          (method) =>
+            !ROUTES.some(
+              (c) => c.route === endpoint.source && c.method === method && c.invoke !== undefined,
+            ),
+        )
+        .map((method) => `${method} ${endpoint.source}`),
+    );
     expect(missing, 'add these to ROUTES').toEqual([]);
   });
 
