@@ -3,7 +3,7 @@ import { getEnv } from '@/lib/env';
 import { NotFoundError, ServiceUnavailableError, UnauthorizedError } from '@/lib/errors';
 import { isQueryCanceled } from '@/server/db/timed-statement';
 import { errorToProblem, problemResponse } from '@/server/http/problem';
-import { describeOutage } from '@/server/infra/infra-errors';
+import { describeOutage, infrastructureErrorKind } from '@/server/infra/infra-errors';
 import { isRedisDown } from '@/server/infra/redis-health';
 import { listQueueConfigs } from '@/server/queues/queue-config';
 import { SCHEDULES_QUEUE } from '@/server/schedules/schedule-queue';
@@ -64,10 +64,17 @@ async function gather(): Promise<string> {
     readTaskOutcomes(),
     readQueueFigures(taskQueues),
     readOutbox().catch((error: unknown) => {
-      if (!isQueryCanceled(error)) throw error;
-      throw new ServiceUnavailableError(
-        'Counting the outbox took too long. Try again in a few seconds.',
-      );
+      if (isQueryCanceled(error)) {
+        throw new ServiceUnavailableError(
+          'Counting the outbox took too long. Try again in a few seconds.',
+        );
+      }
+      // Straight on pg's pool, a refused connection arrives bare (ECONNREFUSED), with no
+      // Prisma error around it to say which dependency it was: here it can only be Postgres.
+      if (infrastructureErrorKind(error) === 'network') {
+        throw new ServiceUnavailableError(describeOutage('postgres'), undefined, { cause: error });
+      }
+      throw error;
     }),
     exportBullmqMetrics([...taskQueues, SCHEDULES_QUEUE]),
     renderProcessMetrics(),
