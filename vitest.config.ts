@@ -31,6 +31,8 @@ function serviceEnv(tier: string): Record<string, string> {
     WORKER_HEARTBEAT_MS: '1000',
     // The e2e app runs in production mode, which requires a secret; tests sign cookies with it too.
     AUTH_SECRET: `taskdeck-${name}-secret-0123456789abcdef0123456789`,
+    // /metrics is on in every tier's processes; tests scrape with this token.
+    METRICS_TOKEN: `taskdeck-${name}-metrics-token`,
     // Small enough that the oversize tests need not send a gigabyte.
     UPLOAD_MAX_BYTES: String(8 * 1024 * 1024),
   };

@@ -113,6 +113,11 @@ const envSchema = z.object({
    * or waiting for a database connection. Past it the next answers 503 with Retry-After at once,
    * instead of queueing without bound.
    */
+  /**
+   * The bearer token a Prometheus scraper sends to GET /metrics (every web process serves it).
+   * Unset: /metrics answers 404. Its own secret, not an API key: a scraper is no user.
+   */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   API_ADMISSION_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(1_000),
 });
 

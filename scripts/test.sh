@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 
 bash scripts/ensure-deps.sh || exit 1
 bash scripts/ensure-chromium.sh || exit 1
+bash scripts/ensure-prometheus.sh || exit 1
 
 results=.data/test-results
 rm -rf "$results" && mkdir -p "$results"

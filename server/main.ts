@@ -6,8 +6,9 @@ import { CLIENT_IP_HEADER } from '@/server/auth/principal';
 import { startDurabilityLoops } from '@/server/durability/durability-loop';
 import { serveDirectEndpoint } from '@/server/http/direct-endpoints';
 import { answerClientError, guardRequest, prepareForNext } from '@/server/http/edge-guard';
-import { isUploadRequest, serveUpload } from '@/server/http/upload-endpoint';
+import { serveServerEndpoint } from '@/server/http/server-endpoints';
 import { closeClients } from '@/server/infra/clients';
+import { observeHttpRequest, watchOpenSockets } from '@/server/metrics/process-metrics';
 import { attachSocketServer } from '@/server/realtime/socket-server';
 import { startScheduleSync } from '@/server/schedules/schedule-sync';
 import { refuseForeignPageWrite } from '@/server/security/page-write-guard';
@@ -27,10 +28,12 @@ async function main(): Promise<void> {
   httpServer.on('request', (req, res) => {
     // The client address for rate limits and the audit log, set here so no client can forge it.
     req.headers[CLIENT_IP_HEADER] = req.socket.remoteAddress ?? 'unknown';
+    observeHttpRequest(req, res);
     applySecurityHeaders(req, res, { dev });
     if (guardRequest(req, res) || refuseForeignPageWrite(req, res)) return;
-    if (isUploadRequest(req)) void serveUpload(req, res);
-    else if (!serveDirectEndpoint(req, res)) {
+    // Uploads and /metrics (server/http/server-endpoints.ts), then the busiest REST routes.
+    if (serveServerEndpoint(req, res)) return;
+    if (!serveDirectEndpoint(req, res)) {
       prepareForNext(req, res);
       void handle(req, res);
     }
@@ -38,6 +41,7 @@ async function main(): Promise<void> {
   httpServer.on('clientError', answerClientError);
   // Engine.IO wraps the request listener above and answers /socket.io/ itself.
   const realtime = await attachSocketServer(httpServer);
+  watchOpenSockets(() => realtime.io.engine.clientsCount);
   // Postgres holds the schedules; BullMQ's job schedulers are brought in line at start and
   // checked again now and then (server/schedules/schedule-sync.ts).
   const stopScheduleSync = startScheduleSync(env.SCHEDULE_SYNC_INTERVAL_MS);

@@ -70,7 +70,8 @@ function toApiRequest(req: IncomingMessage, path: string): ApiRequest {
   };
 }
 
-async function writeResponse(
+/** Writes a fetch Response to Node's response as one buffer. */
+export async function writeResponse(
   req: IncomingMessage,
   res: ServerResponse,
   response: Response,

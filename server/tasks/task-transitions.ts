@@ -1,6 +1,7 @@
 import { nowMs, type TaskLogLine, type TaskUpdate } from '@/lib/realtime/events';
 import { canTransition } from '@/lib/tasks/task-states';
 import type { Task } from '@/lib/generated/prisma/client';
+import { recordTaskOutcome } from '@/server/metrics/task-outcomes';
 import { publishBusMessage } from '@/server/realtime/event-bus';
 import { dispatchJob } from './job-dispatch';
 import { toTaskUpdate } from './task-mapper';
@@ -32,6 +33,8 @@ export async function transitionTask(request: TransitionRequest): Promise<Transi
   const updated = await applyTransition(request);
   if (updated) {
     await publishTaskState(updated);
+    // Counted where the change is made, in Redis, so every web node's /metrics agrees.
+    recordTaskOutcome(updated);
     if (request.enqueue) await dispatchJob(updated);
   }
   return updated;

@@ -4,7 +4,6 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getEnv } from '@/lib/env';
 import type { TaskView } from '@/lib/tasks/task-view';
-import { UPLOAD_PATH } from '@/server/http/upload-endpoint';
 import {
   actionBody,
   hostileBody,
@@ -14,12 +13,17 @@ import {
   type FuzzBody,
 } from '../support/fuzz-inputs';
 import { startInspectableWeb, type InspectableWeb } from '../support/inspectable-web';
-import { discoverActions, discoverRoutes } from '../support/route-discovery';
+import {
+  discoverActions,
+  discoverRoutes,
+  discoverServerEndpoints,
+} from '../support/route-discovery';
 import { findServerAction } from '../support/server-actions';
 import { createTestApiKey, createTestUser } from '../support/users';
 
 // Hostile requests, generated with fast-check from the route table (every route file under
-// app/ with its methods, the upload endpoint, every exported server action), sent as every
+// app/ with its methods, the endpoints the web process serves itself (uploads, /metrics), every
+// exported server action), sent as every
 // kind of caller to the production build. None may answer 5xx or hang; every REST 4xx is
 // problem+json with a message; the web process's memory must come back to where it was.
 // FUZZ_RUNS sets the number of requests (default: a CI size; 10000 or more for a full run),
@@ -34,7 +38,8 @@ const CONCURRENCY = 6;
 const REQUEST_TIMEOUT_MS = 15_000;
 const RSS_MARGIN_BYTES = 64 * 1024 * 1024;
 
-type Caller = 'anonymous' | 'userCookie' | 'userKey' | 'adminCookie' | 'adminKey' | 'badKey';
+type Caller =
+  'anonymous' | 'userCookie' | 'userKey' | 'adminCookie' | 'adminKey' | 'badKey' | 'metricsToken';
 const CALLERS: Caller[] = [
   'anonymous',
   'userCookie',
@@ -42,6 +47,7 @@ const CALLERS: Caller[] = [
   'adminCookie',
   'adminKey',
   'badKey',
+  'metricsToken',
 ];
 
 interface FuzzRequest {
@@ -77,13 +83,15 @@ function withBody(headers: Record<string, string>, body: FuzzBody, method: strin
   };
 }
 
-/** Requests for one REST route (or the upload endpoint): its own methods mostly, odd ones too. */
+/** Requests for one REST route (or an endpoint of the server's): its own methods mostly, odd ones too. */
 function routeRequests(
   target: string,
   urlPath: string,
   methods: string[],
   runs: number,
   seed: number,
+  // REST routes and the server's own endpoints answer every 4xx as problem+json.
+  rest = urlPath.startsWith('/api/v1/'),
 ): FuzzRequest[] {
   const segments = urlPath.split('/');
   const arbitrary = fc.record({
@@ -113,7 +121,7 @@ function routeRequests(
       path: sample.segments.join('/') + sample.query,
       headers,
       body,
-      rest: urlPath.startsWith('/api/v1/'),
+      rest,
     };
   });
 }
@@ -220,6 +228,8 @@ beforeAll(async () => {
     adminCookie: { cookie: admin.cookie },
     adminKey: { authorization: `Bearer ${adminKey}` },
     badKey: { authorization: 'Bearer td_not-a-key' },
+    // The scraper's token: it opens /metrics and nothing else.
+    metricsToken: { authorization: `Bearer ${getEnv().METRICS_TOKEN}` },
   };
   const created = await fetch(`${baseUrl}/api/v1/tasks`, {
     method: 'POST',
@@ -266,14 +276,19 @@ describe('edge fuzz', () => {
   it('answers every hostile request with a clear 4xx at most, and gives the memory back', async () => {
     const routes = discoverRoutes();
     const actions = await discoverActions();
-    const targets = routes.length + actions.length + 1;
+    const endpoints = discoverServerEndpoints();
+    const targets = routes.length + actions.length + endpoints.length;
     const share = Math.max(10, Math.ceil(RUNS / targets));
     const requests: FuzzRequest[] = [];
     let seed = SEED;
     for (const route of routes) {
       requests.push(...routeRequests(route.route, route.urlPath, route.methods, share, seed++));
     }
-    requests.push(...routeRequests('upload', UPLOAD_PATH, ['POST'], share, seed++));
+    for (const endpoint of endpoints) {
+      requests.push(
+        ...routeRequests(endpoint.source, endpoint.urlPath, endpoint.methods, share, seed++, true),
+      );
+    }
     for (const action of actions) {
       requests.push(...(await actionRequests(action.file, action.name, share, seed++)));
     }
@@ -305,8 +320,8 @@ describe('edge fuzz', () => {
       classes[key] = (classes[key] ?? 0) + 1;
     }
     console.log(
-      `edge fuzz: ${outcomes.length} requests over ${routes.length} route files, the upload ` +
-        `endpoint and ${actions.length} actions in ${seconds.toFixed(0)} s (seed ${SEED}); ` +
+      `edge fuzz: ${outcomes.length} requests over ${routes.length} route files, ` +
+        `${endpoints.length} server endpoints and ${actions.length} actions in ${seconds.toFixed(0)} s (seed ${SEED}); ` +
         `status classes ${JSON.stringify(classes)}; web RSS ${mib(rssBefore)} before, ` +
         `${mib(rssAfter)} after (after full collections; V8 heap in use ${mib(heapBefore)}, ` +
         `${mib(heapAfter)})`,

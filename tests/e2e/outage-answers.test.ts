@@ -132,6 +132,13 @@ async function upload(): Promise<Answer> {
   return answerOf(response);
 }
 
+/** What Prometheus gets from /metrics (the test env sets METRICS_TOKEN). */
+function scrape(): Promise<Answer> {
+  return fetch(`${baseUrl}/metrics`, {
+    headers: { authorization: `Bearer ${process.env.METRICS_TOKEN}` },
+  }).then(answerOf);
+}
+
 function expectOutage(answer: Answer, detail: string): void {
   expect(answer.status, JSON.stringify(answer.body)).toBe(503);
   expect(answer.type).toBe('application/problem+json');
@@ -239,8 +246,9 @@ describe('with Redis stopped', () => {
     expect(uploaded.status, JSON.stringify(uploaded.body)).toBe(201);
   });
 
-  it('what needs Redis answers 503 with Retry-After: REST reads, REST writes, server actions, health', async () => {
+  it('what needs Redis answers 503 with Retry-After: REST reads, REST writes, server actions, metrics, health', async () => {
     expectOutage(await api('GET', '/api/v1/queues'), REDIS_DOWN);
+    expectOutage(await scrape(), REDIS_DOWN);
     expectOutage(await api('POST', '/api/v1/queues/reports/pause'), REDIS_DOWN);
     const action = await callServerAction(baseUrl, admin.cookie, 'setQueuePaused', [
       'reports',
@@ -297,6 +305,10 @@ describe('with PostgreSQL stopped', () => {
     expectOutage(await upload(), DB_DOWN);
   });
 
+  it('a scrape of /metrics answers 503 with Retry-After', async () => {
+    expectOutage(await scrape(), DB_DOWN);
+  });
+
   it('a socket handshake is refused as unavailable, with the time to retry after', async () => {
     const socket = io(baseUrl, {
       path: '/socket.io/',
@@ -325,6 +337,7 @@ describe('with PostgreSQL stopped', () => {
 describe('after the outages', () => {
   it('the same web process serves again without a restart, and logged no unexpected error', async () => {
     expect((await api('GET', `/api/v1/tasks/${existing.id}`)).status).toBe(200);
+    expect((await scrape()).status).toBe(200);
     const output = web.output();
     expect(output).not.toMatch(/unexpected error|server action failed/);
     expect(output).toMatch(/dependency unavailable: answered 503/);

@@ -37,6 +37,7 @@ import {
   ACTION_MODULE,
   discoverActions,
   discoverRoutes,
+  discoverServerEndpoints,
   isUseServerModule,
   listFiles,
   paramsOf,
@@ -190,6 +191,20 @@ describe('authorization matrix', () => {
           missing.push(`${method} ${discovered.route}`);
       }
     }
+    expect(missing, 'add these to ROUTES').toEqual([]);
+  });
+
+  it('covers every endpoint the web process serves before Next', () => {
+    const missing = discoverServerEndpoints().flatMap((endpoint) =>
+      endpoint.methods
+        .filter(
+          (method) =>
+            !ROUTES.some(
+              (c) => c.route === endpoint.source && c.method === method && c.invoke !== undefined,
+            ),
+        )
+        .map((method) => `${method} ${endpoint.source}`),
+    );
     expect(missing, 'add these to ROUTES').toEqual([]);
   });
 

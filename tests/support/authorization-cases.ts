@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { handleUpload } from '@/server/http/upload-endpoint';
+import { handleMetricsRequest } from '@/server/metrics/metrics-endpoint';
 import { getPrisma } from '@/server/infra/clients';
 import type { TaskView } from '@/lib/tasks/task-view';
 import { NO_AUDIT_CONTEXT } from '@/server/audit/audit-service';
@@ -141,6 +142,13 @@ const PUBLIC: Expected = {
   expiredKey: 200,
 };
 
+/** The same status for every caller. */
+const EVERY_CALLER = (status: number): Expected =>
+  Object.fromEntries(CALLERS.map((caller) => [caller, status])) as Expected;
+// /metrics takes METRICS_TOKEN only (the test env sets one): no session or API key opens it,
+// an admin's neither (tests/integration/metrics-endpoint.test.ts sends the token).
+const METRICS_TOKEN_ONLY = EVERY_CALLER(401);
+
 export const ROUTES: RouteCase[] = [
   { route: 'api/health/route.ts', method: 'GET', url: () => '/api/health', expected: PUBLIC },
   {
@@ -208,6 +216,13 @@ export const ROUTES: RouteCase[] = [
     url: () => '/api/v1/files',
     form: () => formData({ file: 'a,b\n1,2\n' }, 'matrix.csv'),
     expected: ANY_USER(201),
+  },
+  {
+    route: 'server/metrics/metrics-endpoint.ts',
+    method: 'GET',
+    invoke: handleMetricsRequest,
+    url: () => '/metrics',
+    expected: METRICS_TOKEN_ONLY,
   },
   {
     route: 'api/v1/tasks/[id]/cancel/route.ts',
@@ -324,15 +339,7 @@ export const ROUTES: RouteCase[] = [
     method: 'POST',
     url: () => '/api/auth/sign-in/email',
     body: (f) => ({ email: f.alice.email, password: 'wrong-password' }),
-    expected: {
-      anonymous: 401,
-      userA: 401,
-      userB: 401,
-      admin: 401,
-      keyA: 401,
-      revokedKey: 401,
-      expiredKey: 401,
-    },
+    expected: EVERY_CALLER(401),
   },
 ];
 

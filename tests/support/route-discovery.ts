@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { isServerAction, type ServerAction } from '@/server/actions/define-action';
+import { SERVER_ENDPOINTS } from '@/server/http/server-endpoints';
 
 // The app's REST routes, found by walking app/ as Next does, and its server actions, the exports
 // of every server/**/*-actions.ts module: the authorization matrix and the fuzz suite both start
@@ -69,6 +70,25 @@ export function discoverRoutes(): DiscoveredRoute[] {
       methods: [...new Set([...source.matchAll(EXPORTED_METHOD)].map((match) => match[1]!))],
     };
   });
+}
+
+export interface DiscoveredEndpoint {
+  /** The module that answers it, e.g. server/metrics/metrics-endpoint.ts */
+  source: string;
+  urlPath: string;
+  methods: string[];
+}
+
+/**
+ * The endpoints the web process answers before Next (uploads, /metrics): server/main.ts
+ * serves them only from this table, so none escapes the matrix and the fuzz suite.
+ */
+export function discoverServerEndpoints(): DiscoveredEndpoint[] {
+  return SERVER_ENDPOINTS.map((endpoint) => ({
+    source: endpoint.source,
+    urlPath: endpoint.path,
+    methods: [...endpoint.methods],
+  }));
 }
 
 /**

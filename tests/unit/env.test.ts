@@ -34,6 +34,7 @@ const VARIABLES = [
   'AUTH_CACHE_TTL_MS',
   'SIGNUP_MODE',
   'JSON_BODY_MAX_BYTES',
+  'METRICS_TOKEN',
 ];
 
 let savedEnv: NodeJS.ProcessEnv;
@@ -160,6 +161,16 @@ describe('getEnv', () => {
     expect(env.CANCEL_DEADLINE_MS).toBe(2500);
     expect(env.SHUTDOWN_TIMEOUT_MS).toBe(2500);
     expect(env.WORKER_HEARTBEAT_MS).toBe(1000);
+  });
+
+  it('leaves /metrics off without METRICS_TOKEN and refuses a short one', () => {
+    expect(getEnv().METRICS_TOKEN).toBeUndefined();
+    resetEnvCache();
+    process.env.METRICS_TOKEN = 'too-short';
+    expect(envError().message).toMatch(/^ {2}METRICS_TOKEN: must be at least 16 characters$/m);
+    resetEnvCache();
+    process.env.METRICS_TOKEN = 'a-scraper-token-of-some-length';
+    expect(getEnv().METRICS_TOKEN).toBe('a-scraper-token-of-some-length');
   });
 
   it('leaves WORKER_CONCURRENCY unset by default, so each queue keeps its own', () => {
