@@ -124,7 +124,12 @@ const envSchema = z.object({
   /** Open event streams per user and web process; past it 429. */
   SSE_MAX_STREAMS_PER_USER: z.coerce.number().int().min(1).max(10_000).default(8),
   /** Bytes an event stream may hold for a client that does not read; past it the stream ends. */
-  SSE_BUFFER_MAX_BYTES: z.coerce.number().int().min(1_024).max(64 * 1024 * 1024).default(1024 * 1024),
+  SSE_BUFFER_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1_024)
+    .max(64 * 1024 * 1024)
+    .default(1024 * 1024),
   /** Task snapshots a reconnect to /api/v1/events replays at most; past it a stream.reset. */
   SSE_REPLAY_MAX_TASKS: z.coerce.number().int().min(1).max(10_000).default(500),
 });

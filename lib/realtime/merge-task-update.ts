@@ -7,7 +7,12 @@ import type { TaskView } from '@/lib/tasks/task-view';
 // progress only moves forward.
 
 /** Orders two changes of one task: negative when A is older. The SSE streams order by it too. */
-export function compareOrder(revisionA: number, seqA: number, revisionB: number, seqB: number): number {
+export function compareOrder(
+  revisionA: number,
+  seqA: number,
+  revisionB: number,
+  seqB: number,
+): number {
   return revisionA - revisionB || seqA - seqB;
 }
 

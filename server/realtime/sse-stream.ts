@@ -80,7 +80,9 @@ export function createSseStream(options: {
       // A slow consumer: drop what is queued and the connection, rather than hold more. An
       // AbortError, so the HTTP layer takes it for the hang-up it is and not for a bug.
       finish();
-      controller.error(new DOMException('The client does not read its event stream.', 'AbortError'));
+      controller.error(
+        new DOMException('The client does not read its event stream.', 'AbortError'),
+      );
     }
   };
 

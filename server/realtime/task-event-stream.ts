@@ -91,7 +91,11 @@ export async function openTaskEventStream(
       if (message.kind !== 'task.updated') return;
       const { update } = message;
       if (comparePosition(update, sent.position) <= 0) return;
-      stream.send({ event: STREAM_EVENTS.taskUpdated, id: formatTaskEventId(update), data: update });
+      stream.send({
+        event: STREAM_EVENTS.taskUpdated,
+        id: formatTaskEventId(update),
+        data: update,
+      });
       sent.position = update;
       if (isTerminalStatus(update.status)) stream.close();
     },

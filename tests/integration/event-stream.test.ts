@@ -15,7 +15,11 @@ import { countTaskEventListeners } from '@/server/realtime/live-event-hub';
 import { countOpenStreams } from '@/server/realtime/stream-registry';
 import { createTask } from '@/server/tasks/task-submission';
 import { startTaskWorker, type RunningTaskWorker } from '@/worker/task-worker';
-import { followStream, type FollowedStream, type ReceivedEvent } from '../support/event-stream-client';
+import {
+  followStream,
+  type FollowedStream,
+  type ReceivedEvent,
+} from '../support/event-stream-client';
 import { startRouteServer, type RouteServer } from '../support/route-http-server';
 import { createTestApiKey, createTestUser, type TestUser } from '../support/users';
 import { waitFor } from '../support/wait-for';
@@ -106,7 +110,9 @@ describe('one task: GET /api/v1/tasks/{id}/events', () => {
     expect(received[0]!.data.id).toBe(task.id);
     const states = received.filter((event) => event.type !== STREAM_EVENTS.taskLog);
     for (let i = 1; i < states.length; i += 1) {
-      expect(comparePosition(positionOf(states[i]!), positionOf(states[i - 1]!))).toBeGreaterThan(0);
+      expect(comparePosition(positionOf(states[i]!), positionOf(states[i - 1]!))).toBeGreaterThan(
+        0,
+      );
     }
     expect(states.at(-1)!.data.status).toBe('succeeded');
     expect(states.at(-1)!.id).toBe(`${states.at(-1)!.data.revision}.${states.at(-1)!.data.seq}`);
@@ -152,7 +158,9 @@ describe('one task: GET /api/v1/tasks/{id}/events', () => {
     const replayed = await second.until((events) => events.some(isEnd), 'the replayed end');
     const timeline = await timelineOf(task.id);
     const after = timeline.filter((entry) => entry.revision > snapshot!.data.revision);
-    expect(replayed.map((event) => event.data.status)).toEqual(after.map((entry) => entry.toStatus));
+    expect(replayed.map((event) => event.data.status)).toEqual(
+      after.map((entry) => entry.toStatus),
+    );
     expect(replayed.at(-1)!.data.progress).toBe(100);
     expect(await second.closed()).toBe(204);
   }, 30_000);
@@ -173,7 +181,9 @@ describe('one task: GET /api/v1/tasks/{id}/events', () => {
     // The admin may follow it; an ended task's stream is its snapshot alone.
     const asAdmin = await fetch(url, { headers: auth(adminKey) });
     expect(asAdmin.status).toBe(200);
-    expect(await asAdmin.text()).toContain(`event: ${STREAM_EVENTS.taskSnapshot}\nid: ${done.revision}.${done.seq}\n`);
+    expect(await asAdmin.text()).toContain(
+      `event: ${STREAM_EVENTS.taskSnapshot}\nid: ${done.revision}.${done.seq}\n`,
+    );
   });
 });
 
@@ -181,7 +191,10 @@ describe('every task: GET /api/v1/events', () => {
   it('gives admins every task and users only their own', async () => {
     const adminFeed = follow('/api/v1/events', adminKey);
     const bobFeed = follow('/api/v1/events', bobKey);
-    await waitFor(async () => (adminFeed.statuses.length && bobFeed.statuses.length ? true : undefined), 'both feeds');
+    await waitFor(
+      async () => (adminFeed.statuses.length && bobFeed.statuses.length ? true : undefined),
+      'both feeds',
+    );
     const alices = await simulate(alice, { steps: 2, stepMs: 10 });
     await adminFeed.until(
       (events) => events.some((event) => event.data.id === alices.id && isEnd(event)),
@@ -276,7 +289,8 @@ describe('connections', () => {
     expect(open.map((response) => response.status)).toEqual(controllers.map(() => 200));
     const reader = open[0]!.body!.getReader();
     let text = '';
-    while (!text.includes(': ping\n\n')) text += new TextDecoder().decode((await reader.read()).value);
+    while (!text.includes(': ping\n\n'))
+      text += new TextDecoder().decode((await reader.read()).value);
     expect(text.startsWith('retry: ')).toBe(true);
 
     const refused = await fetch(`${server.url}/api/v1/events`, { headers: auth(key) });

@@ -1,7 +1,4 @@
-import {
-  eventStreamHeadersSchema,
-  pickEventStreamHeaders,
-} from '@/lib/realtime/event-stream';
+import { eventStreamHeadersSchema, pickEventStreamHeaders } from '@/lib/realtime/event-stream';
 import { authenticateRequest } from '@/server/auth/authenticate-request';
 import { parseInput, withProblems } from '@/server/http/route';
 import { answerHead } from '@/server/realtime/event-stream-session';
