@@ -20,6 +20,11 @@ export type StreamStart = 'open' | 'done' | 'no-content';
 export interface EventStreamPlan<Initial> {
   principal: UserPrincipal;
   headers: Headers;
+  /**
+   * The request's: aborts when the client goes away. Next pipes an answer only to a response
+   * still open, so a client gone before the stream was returned would otherwise leave it open.
+   */
+  signal?: AbortSignal;
   /** Which bus messages concern this stream (cheap: called for every event of the process). */
   accepts(message: BusMessage): boolean;
   /** Reads what the stream starts with; its errors (404, 503) become the answer. */
@@ -40,8 +45,10 @@ export async function openEventStream<Initial>(plan: EventStreamPlan<Initial>): 
     else mustEnd = true;
   };
   const release = registerStream(plan.principal, new Headers(plan.headers), end);
+  plan.signal?.addEventListener('abort', end);
   let unlisten: () => void = () => undefined;
   const cleanup = () => {
+    plan.signal?.removeEventListener('abort', end);
     unlisten();
     release();
   };
@@ -75,7 +82,7 @@ export async function openEventStream<Initial>(plan: EventStreamPlan<Initial>): 
   }
   for (const message of held.splice(0)) plan.deliver(created, message);
   stream = created;
-  if (start === 'done' || mustEnd) created.close();
+  if (start === 'done' || mustEnd || plan.signal?.aborted) created.close();
   return new Response(created.body, { status: 200, headers: EVENT_STREAM_HEADERS });
 }
 

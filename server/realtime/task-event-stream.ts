@@ -67,6 +67,7 @@ export async function openTaskEventStream(
   principal: Principal,
   taskId: string,
   headers: Headers,
+  signal?: AbortSignal,
 ): Promise<Response> {
   const user = requireUser(principal);
   const since = parseTaskEventId(headers.get('last-event-id'));
@@ -74,6 +75,7 @@ export async function openTaskEventStream(
   return openEventStream<TaskReplay>({
     principal: user,
     headers,
+    signal,
     accepts: (message) =>
       message.kind === 'task.log'
         ? message.line.taskId === taskId

@@ -82,6 +82,7 @@ function deliverToFeed(stream: SseStream, message: BusMessage, positions: Positi
 export async function openTaskFeedStream(
   principal: Principal,
   headers: Headers,
+  signal?: AbortSignal,
 ): Promise<Response> {
   const user = requireUser(principal);
   const since = parseFeedEventId(headers.get('last-event-id'));
@@ -92,6 +93,7 @@ export async function openTaskFeedStream(
   return openEventStream<FeedReplay>({
     principal: user,
     headers,
+    signal,
     accepts: (message) =>
       message.kind !== 'task.log' && canSeeTask(user, { ownerId: message.ownerId }),
     read: () => readFeedReplay(user, since?.cursorMs ?? null, getEnv().SSE_REPLAY_MAX_TASKS),

@@ -176,7 +176,7 @@ async function send(request: FuzzRequest): Promise<Outcome> {
     // A stream (text/event-stream) is an answer that never ends by itself: its first bytes
     // arrived, which is all a bounded answer can say; the fuzzer hangs up.
     const streaming = (response.headers.get('content-type') ?? '').startsWith('text/event-stream');
-    if (streaming && response.ok) {
+    if (streaming && response.ok && request.method !== 'HEAD') {
       const reader = response.body?.getReader();
       const first = await reader?.read();
       await reader?.cancel();

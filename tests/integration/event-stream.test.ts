@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { resetEnvCache } from '@/lib/env';
 import {
@@ -57,6 +59,15 @@ function positionOf(event: ReceivedEvent): StreamPosition {
 const statusOf = (event: ReceivedEvent): TaskStatus => event.data.status as TaskStatus;
 const isEnd = (event: ReceivedEvent) =>
   event.type !== STREAM_EVENTS.taskLog && isTerminalStatus(statusOf(event));
+
+/** Sends the raw request and closes the connection as soon as it is written. */
+async function sendAndHangUp(request: string): Promise<void> {
+  const { port } = new URL(server.url);
+  const socket = connect(Number(port), '127.0.0.1');
+  await once(socket, 'connect');
+  socket.write(request, () => socket.destroy());
+  await once(socket, 'close');
+}
 
 async function simulate(user: TestUser, payload: Record<string, unknown>, delayMs?: number) {
   return createTask(user.principal, { type: 'diagnostics.simulate', payload, delayMs });
@@ -327,6 +338,13 @@ describe('connections', () => {
       );
       expect(responses.map((response) => response.status)).toEqual(controllers.map(() => 200));
       for (const controller of controllers) controller.abort();
+      // And a client that hangs up right after its request, before the answer is ready: once
+      // the handler has answered, its stream must be gone too.
+      const answered = server.answered;
+      await sendAndHangUp(
+        `GET /api/v1/events HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${bobKey}\r\n\r\n`,
+      );
+      await waitFor(async () => (server.answered > answered ? true : undefined), 'the answer');
       await waitFor(
         async () => (countOpenStreams() === baseline.open ? true : undefined),
         'the streams to be released',

@@ -8,14 +8,17 @@ import { toWebHeaders } from '@/server/http/node-headers';
 import { discoverRoutes, paramsOf } from './route-discovery';
 
 // A web node without Next: the app's real route files on a real HTTP port, answered as Next
-// answers them (the handler's Response, its body piped to the socket with backpressure, the
-// body cancelled when the client goes away), for tests that need a real HTTP client (an
+// answers them (the request's signal aborted when the client goes, the handler's Response
+// piped to the socket with backpressure, its body cancelled when the client goes away, nothing
+// piped to a client already gone), for tests that need a real HTTP client (an
 // EventSource) but not the production build.
 
 type RouteHandler = (request: Request, context: { params: Promise<unknown> }) => Promise<Response>;
 
 export interface RouteServer {
   url: string;
+  /** Requests whose handler has returned its answer (or thrown). */
+  readonly answered: number;
   close(): Promise<void>;
 }
 
@@ -29,6 +32,7 @@ export async function startRouteServer(routeFiles: string[]): Promise<RouteServe
         module: (await import(route.file)) as Record<string, RouteHandler | undefined>,
       })),
   );
+  let answered = 0;
   const server: Server = createServer((req, res) => {
     req.headers[CLIENT_IP_HEADER] = req.socket.remoteAddress ?? 'unknown';
     const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
@@ -38,9 +42,21 @@ export async function startRouteServer(routeFiles: string[]): Promise<RouteServe
       res.writeHead(404).end();
       return;
     }
-    const request = new Request(url, { method: req.method, headers: toWebHeaders(req.headers) });
+    // As Next's request: its signal aborts when the client goes before the answer is done.
+    const gone = new AbortController();
+    res.once('close', () => {
+      if (!res.writableFinished) gone.abort();
+    });
+    const request = new Request(url, {
+      method: req.method,
+      headers: toWebHeaders(req.headers),
+      signal: gone.signal,
+    });
     const params = Promise.resolve(paramsOf(route.route, url.pathname));
     void handler(request, { params }).then(async (response) => {
+      answered += 1;
+      // As Next's pipe: nothing is written to a response already closed (nor its body read).
+      if (res.destroyed) return;
       res.writeHead(response.status, Object.fromEntries(response.headers));
       res.flushHeaders();
       if (!response.body) return void res.end();
@@ -53,6 +69,9 @@ export async function startRouteServer(routeFiles: string[]): Promise<RouteServe
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
+    get answered() {
+      return answered;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

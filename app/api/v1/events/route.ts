@@ -10,5 +10,5 @@ export const dynamic = 'force-dynamic';
 export const GET = withProblems(async (request) => {
   const principal = await authenticateRequest(request.headers);
   parseInput(eventStreamHeadersSchema, pickEventStreamHeaders(request.headers));
-  return answerHead(request, await openTaskFeedStream(principal, request.headers));
+  return answerHead(request, await openTaskFeedStream(principal, request.headers, request.signal));
 });

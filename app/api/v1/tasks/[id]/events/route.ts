@@ -16,6 +16,9 @@ export const GET = withProblems<{ params: Promise<{ id: string }> }>(
     const { id } = parseInput(taskEventsParamsSchema, await params);
     const principal = await authenticateRequest(request.headers);
     parseInput(eventStreamHeadersSchema, pickEventStreamHeaders(request.headers));
-    return answerHead(request, await openTaskEventStream(principal, id, request.headers));
+    return answerHead(
+      request,
+      await openTaskEventStream(principal, id, request.headers, request.signal),
+    );
   },
 );
