@@ -11,6 +11,7 @@ import {
 } from '@/lib/realtime/event-stream';
 import { isTerminalStatus, type TaskStatus } from '@/lib/tasks/task-view';
 import { revokeApiKey } from '@/server/auth/api-keys';
+import { getAuth } from '@/server/auth/auth';
 import { NO_AUDIT_CONTEXT } from '@/server/audit/audit-service';
 import { closeClients, getPrisma } from '@/server/infra/clients';
 import { countTaskEventListeners } from '@/server/realtime/live-event-hub';
@@ -284,6 +285,17 @@ describe('connections', () => {
     const feed = follow('/api/v1/events', key);
     await waitFor(async () => (feed.statuses.length ? true : undefined), 'the feed');
     await revokeApiKey(erin.principal, keyId, NO_AUDIT_CONTEXT);
+    expect(await feed.closed()).toBe(401);
+    expect(feed.statuses).toEqual([200, 401]);
+  }, 30_000);
+
+  it('ends a stream opened with a session cookie when that session signs out', async () => {
+    const grace = await createTestUser('user', 'grace');
+    const feed = followStream(`${server.url}/api/v1/events`, { cookie: grace.cookie });
+    streams.push(feed);
+    await waitFor(async () => (feed.statuses.length ? true : undefined), 'the feed');
+    await getAuth().api.signOut({ headers: new Headers({ cookie: grace.cookie }) });
+    // Signed out, the cookie is anonymous: the reconnect is refused.
     expect(await feed.closed()).toBe(401);
     expect(feed.statuses).toEqual([200, 401]);
   }, 30_000);
