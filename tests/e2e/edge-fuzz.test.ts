@@ -175,6 +175,17 @@ async function send(request: FuzzRequest): Promise<Outcome> {
       redirect: 'manual',
       signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
+    // A stream (text/event-stream) is an answer that never ends by itself: its first bytes
+    // arrived, which is all a bounded answer can say; the fuzzer hangs up.
+    const streaming = (response.headers.get('content-type') ?? '').startsWith('text/event-stream');
+    if (streaming && response.ok && request.method !== 'HEAD') {
+      const reader = response.body?.getReader();
+      const first = await reader?.read();
+      await reader?.cancel();
+      if (!first || first.done)
+        return { request, status: response.status, problem: 'empty stream' };
+      return { request, status: response.status, problem: null };
+    }
     const text = request.method === 'HEAD' ? '' : await response.text();
     let problem: string | null = null;
     if (request.rest && response.status >= 400 && request.method !== 'HEAD') {

@@ -189,6 +189,26 @@ export const ROUTES: RouteCase[] = [
     url: (f) => `/api/v1/tasks/${f.alicesReport.id}/transitions`,
     expected: OWNER_ONLY(200),
   },
+  // Event streams: the matrix reads the status and closes the stream.
+  {
+    route: 'api/v1/tasks/[id]/events/route.ts',
+    method: 'GET',
+    url: (f) => `/api/v1/tasks/${f.alicesReport.id}/events`,
+    expected: OWNER_ONLY(200),
+  },
+  {
+    route: 'api/v1/tasks/[id]/events/route.ts',
+    method: 'GET',
+    prepare: createWaitingTask,
+    url: (_f, id) => `/api/v1/tasks/${id}/events`,
+    expected: OWNER_ONLY(200),
+  },
+  {
+    route: 'api/v1/events/route.ts',
+    method: 'GET',
+    url: () => '/api/v1/events',
+    expected: ANY_USER(200),
+  },
   {
     route: 'api/v1/tasks/[id]/files/route.ts',
     method: 'GET',
