@@ -18,7 +18,7 @@ import { notifyAlert, type AlertEvent, type AlertState } from './alert-notify';
 // incident before (a rule that flaps does not mail every flap); once it has passed and the rule
 // still fires, a reminder. A resolved notice goes out when an incident that was notified ends.
 
-const LOCK_KEY = 0x74646b5f_616c7274n; // "tdk_alrt"
+export const ALERT_LOCK_KEY = 0x74646b5f_616c7274n; // "tdk_alrt"
 const MINUTE_MS = 60_000;
 
 export interface AlertPass {
@@ -154,7 +154,7 @@ export async function evaluateAlerts(now: Date = new Date()): Promise<AlertPass 
   return getPrisma().$transaction(
     async (tx) => {
       const rows = await tx.$queryRaw<Array<{ locked: boolean }>>`
-        SELECT pg_try_advisory_xact_lock(${LOCK_KEY}) AS locked`;
+        SELECT pg_try_advisory_xact_lock(${ALERT_LOCK_KEY}) AS locked`;
       if (!rows[0]?.locked) return null;
       const pass: AlertPass = {
         at: now.toISOString(),
