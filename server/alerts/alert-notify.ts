@@ -58,11 +58,7 @@ function composeEmail(event: AlertEvent): { subject: string; text: string } {
   const link = `${resolvePublicUrl(getEnv())}/admin/alerts`;
   const value = formatAlertValue(event.rule.kind, event.value);
   const firing = event.state === 'firing';
-  const heading = firing
-    ? event.incident.notice > 1
-      ? 'Still firing'
-      : 'Firing'
-    : 'Resolved';
+  const heading = firing ? (event.incident.notice > 1 ? 'Still firing' : 'Firing') : 'Resolved';
   const lines = [
     `${heading}: ${event.rule.name}`,
     '',
@@ -97,7 +93,12 @@ async function emailAdmins(event: AlertEvent): Promise<number> {
       `alert:${event.incident.id}:${notice}:${admin.id}`,
     );
     try {
-      await createInternalTask(emailSend.name, admin.id, { to: admin.email, subject, text }, { id });
+      await createInternalTask(
+        emailSend.name,
+        admin.id,
+        { to: admin.email, subject, text },
+        { id },
+      );
       queued += 1;
     } catch (error) {
       // Queued by an earlier try of this same notice.

@@ -8,7 +8,10 @@ export function AlertRuleState({ rule }: { rule: AlertRuleView }) {
   return (
     <span className="text-xs">
       <span className="rounded bg-red-100 px-1.5 py-0.5 font-semibold text-red-800">Firing</span>{' '}
-      since <time dateTime={rule.firing.since}>{rule.firing.since.replace('T', ' ').slice(0, 19)} UTC</time>
+      since{' '}
+      <time dateTime={rule.firing.since}>
+        {rule.firing.since.replace('T', ' ').slice(0, 19)} UTC
+      </time>
       <span className="block text-slate-600">
         Last value: {formatAlertValue(rule.kind, rule.firing.lastValue)}
       </span>
