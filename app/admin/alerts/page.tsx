@@ -22,8 +22,9 @@ export default async function AlertsPage() {
   return (
     <div>
       <PageHeading title="Alerts">
-        Rules on failure rates, waiting jobs and workers, checked every few seconds by one web
-        process. A firing rule notifies on its channels and shows on the overview until it stops.
+        Rules on failure rates, waiting jobs and workers, checked by one web process at a time
+        (every 30 s unless ALERT_EVALUATE_MS says otherwise). A firing rule notifies on its channels
+        and shows on the overview until it stops.
       </PageHeading>
       <div className="mb-3 flex justify-end">
         <Link href="/admin/alerts/new" className={primaryButtonClass}>
@@ -59,7 +60,7 @@ export default async function AlertsPage() {
               <td className="px-3 py-2">
                 <AlertRuleState rule={rule} />
               </td>
-              <td className="px-3 py-2">
+              <td className="whitespace-nowrap px-3 py-2">
                 <AlertRuleControls rule={rule} />
               </td>
             </tr>

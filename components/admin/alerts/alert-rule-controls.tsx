@@ -36,7 +36,7 @@ export function AlertRuleControls({ rule }: { rule: AlertRuleView }) {
 
   return (
     <div className="space-y-1">
-      <div className="flex flex-wrap gap-2">
+      <div className="flex gap-2">
         <button type="button" onClick={toggle} disabled={action.pending} className={buttonClass}>
           {rule.enabled ? 'Disable' : 'Enable'}
         </button>
