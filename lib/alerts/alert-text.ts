@@ -1,16 +1,13 @@
 import type { AlertKind } from './alert-spec';
+import type { AlertRuleView } from './alert-view';
 
 // How a rule and its figure read to people: the rules page, the overview and the emails say
 // the same thing.
 
-export interface RuleFacts {
-  kind: AlertKind;
-  taskType: string | null;
-  queue: string | null;
-  windowMinutes: number | null;
-  threshold: number | null;
-  minTasks: number | null;
-}
+export type RuleFacts = Pick<
+  AlertRuleView,
+  'kind' | 'taskType' | 'queue' | 'windowMinutes' | 'threshold' | 'minTasks'
+>;
 
 /** "2 min 5 s", "45 s", "1 h 3 min". */
 export function formatSeconds(seconds: number): string {

@@ -9,6 +9,7 @@ import { requireAdmin, type Principal } from '@/server/auth/principal';
 import { getPrisma } from '@/server/infra/clients';
 import { findQueueConfig } from '@/server/queues/queue-config';
 import { findTaskType } from '@/server/tasks/registry';
+import { isUniqueViolation } from '@/server/tasks/task-insert';
 import { toFiringAlertView, toRuleColumns, toRuleView } from './alert-rule-mapper';
 
 // Admins' alert rules: made, changed and removed here; evaluated by alert-evaluation.ts.
@@ -34,8 +35,6 @@ function parseRuleInput(input: unknown): ParsedAlertRuleInput {
   }
   return rule;
 }
-
-const isUniqueViolation = (error: unknown) => (error as { code?: string }).code === 'P2002';
 
 function nameTaken(name: string): ConflictError {
   return new ConflictError(`An alert rule named "${name}" already exists.`);

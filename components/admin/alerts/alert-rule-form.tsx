@@ -6,9 +6,9 @@ import { ALERT_KINDS, ALERT_KIND_LABELS, type AlertKind } from '@/lib/alerts/ale
 import type { AlertRuleView } from '@/lib/alerts/alert-view';
 import { toFieldErrorMap } from '@/lib/errors';
 import { createAlertRule, updateAlertRule } from '@/server/alerts/alert-actions';
-import { ActionError } from '../../action-error';
 import { useAction } from '../../hooks/use-action';
-import { cardClass, inputClass, primaryButtonClass } from '../../styles';
+import { cardClass, inputClass } from '../../styles';
+import { FormFooter } from '../form-footer';
 
 // Creates or edits an alert rule: what it watches (kind and its figures), where its notices go
 // and how often it may repeat one. The server checks it whole; its field errors show here.
@@ -272,22 +272,11 @@ export function AlertRuleForm({
         Enabled
       </label>
 
-      <ActionError
+      <FormFooter
         message={message}
-        className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800"
+        pending={pending}
+        label={rule ? 'Save changes' : 'Create rule'}
       />
-      <div className="flex gap-3">
-        <button type="submit" disabled={pending} className={primaryButtonClass}>
-          {pending ? 'Saving…' : rule ? 'Save changes' : 'Create rule'}
-        </button>
-        <button
-          type="button"
-          onClick={() => router.back()}
-          className="rounded-md border border-slate-300 px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-50"
-        >
-          Discard
-        </button>
-      </div>
     </form>
   );
 }
