@@ -6,6 +6,7 @@ import { getEnv } from '@/lib/env';
 import { ValidationError } from '@/lib/errors';
 import { getAdminOverview } from '@/server/admin/overview-service';
 import { ALERT_LOCK_KEY, evaluateAlerts } from '@/server/alerts/alert-evaluation';
+import { notifyAlert } from '@/server/alerts/alert-notify';
 import {
   createAlertRule,
   deleteAlertRule,
@@ -283,6 +284,27 @@ describe('alert rules', () => {
     await evaluateAlerts(new Date(t0 + 15 * MINUTE));
     expect(await openIncident(rule.id)).toBeNull();
     expect(await alertEmails(rule.name)).toHaveLength(3 * recipients);
+    await deleteAlertRule(admin.principal, rule.id, NO_AUDIT_CONTEXT);
+  });
+
+  it('a notice sent again (a pass that died before recording it) queues no second email', async () => {
+    const rule = await createRule({ kind: 'no_worker', queue: 'maintenance' });
+    const event = {
+      rule: { ...rule, channels: { email: true, webhook: false } },
+      state: 'firing' as const,
+      value: 0,
+      threshold: null,
+      at: new Date(),
+      incident: { id: randomUUID(), startedAt: new Date(), notice: 1 },
+    };
+    const recipients = await countRecipients();
+    expect(await notifyAlert(event)).toEqual({ emails: recipients });
+    expect(await notifyAlert(event)).toEqual({ emails: 0 });
+    expect(await alertEmails(rule.name)).toHaveLength(recipients);
+    // The next notice of the same incident is another email.
+    expect(await notifyAlert({ ...event, incident: { ...event.incident, notice: 2 } })).toEqual({
+      emails: recipients,
+    });
     await deleteAlertRule(admin.principal, rule.id, NO_AUDIT_CONTEXT);
   });
 
