@@ -11,6 +11,7 @@ import {
   createAlertRule,
   deleteAlertRule,
   getAlertRule,
+  listAlertRules,
   setAlertRuleEnabled,
 } from '@/server/alerts/alert-rule-service';
 import { NO_AUDIT_CONTEXT } from '@/server/audit/audit-service';
@@ -178,6 +179,9 @@ describe('alert rules', () => {
 
     const firing = await getAlertRule(admin.principal, rule.id);
     expect(firing.firing).toMatchObject({ incidentId: incident!.id, lastValue: 75 });
+    // What the rules page and GET /api/v1/alerts list.
+    const listed = (await listAlertRules(admin.principal)).find((each) => each.id === rule.id);
+    expect(listed?.firing?.since).toBe(incident!.startedAt.toISOString());
     const overview = await getAdminOverview(admin.principal);
     expect(overview.alerts.find((alert) => alert.ruleId === rule.id)).toMatchObject({
       name: rule.name,

@@ -271,6 +271,12 @@ export const ROUTES: RouteCase[] = [
     url: () => '/api/v1/queues',
     expected: ADMIN_ONLY(200),
   },
+  {
+    route: 'api/v1/alerts/route.ts',
+    method: 'GET',
+    url: () => '/api/v1/alerts',
+    expected: ADMIN_ONLY(200),
+  },
   // Pause, then resume at once: the matrix creates no report meanwhile.
   {
     route: 'api/v1/queues/[name]/pause/route.ts',
