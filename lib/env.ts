@@ -92,6 +92,8 @@ const envSchema = z.object({
    */
   RECONCILE_INTERVAL_MS: z.coerce.number().int().min(1_000).max(30_000).default(15_000),
   OUTBOX_RELAY_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(2_000),
+  /** How often one web process at a time checks the admins' alert rules (server/alerts/). */
+  ALERT_EVALUATE_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
   /** smtp://user:pass@host:port (or smtps://). Unset: emails are written to storage instead. */
   SMTP_URL: z.url().optional(),
   EMAIL_FROM: z.string().min(3).default('Taskdeck <taskdeck@localhost>'),

@@ -73,7 +73,7 @@ export interface ServerToClientEvents {
   'task.updated': (update: TaskUpdate) => void;
   /** Only to sockets that subscribed to the task (its page), not to whole dashboards. */
   'task.log': (line: TaskLogLine) => void;
-  /** Every few seconds, to admins' sockets that subscribed to the overview. */
+  /** Every few seconds, to admins' sockets that subscribed to the overview; with the firing alerts. */
   'admin.overview': (overview: AdminOverview) => void;
 }
 

@@ -3,6 +3,7 @@
 // empty, without Allow). tests/unit/rest-routes.test.ts keeps this in step with app/api/v1.
 
 export const REST_ROUTES: ReadonlyArray<{ path: string; methods: readonly string[] }> = [
+  { path: '/api/v1/alerts', methods: ['GET'] },
   { path: '/api/v1/events', methods: ['GET'] },
   { path: '/api/v1/files', methods: ['POST'] },
   { path: '/api/v1/queues', methods: ['GET'] },

@@ -7,6 +7,7 @@ import { getPrisma } from '@/server/infra/clients';
 import type { TaskView } from '@/lib/tasks/task-view';
 import { NO_AUDIT_CONTEXT } from '@/server/audit/audit-service';
 import { encodeKeysetCursor } from '@/server/db/keyset-cursor';
+import { createAlertRule } from '@/server/alerts/alert-rule-service';
 import { createSchedule } from '@/server/schedules/schedule-service';
 import { cancelTask } from '@/server/tasks/task-control';
 import { createTask } from '@/server/tasks/task-submission';
@@ -102,6 +103,16 @@ async function createPausedSchedule(f: MatrixFixture): Promise<string> {
     NO_AUDIT_CONTEXT,
   );
   return schedule.id;
+}
+
+/** A disabled alert rule (it never fires during the test), made by the admin for each caller. */
+async function createDisabledAlertRule(f: MatrixFixture): Promise<string> {
+  const rule = await createAlertRule(
+    f.admin.principal,
+    { name: `Matrix ${randomUUID()}`, kind: 'no_worker', queue: 'maintenance', enabled: false },
+    NO_AUDIT_CONTEXT,
+  );
+  return rule.id;
 }
 
 // REST: status per caller. Allowed = 2xx; someone else's task = 404 (ids leak nothing).
@@ -278,6 +289,12 @@ export const ROUTES: RouteCase[] = [
     route: 'api/v1/queues/route.ts',
     method: 'GET',
     url: () => '/api/v1/queues',
+    expected: ADMIN_ONLY(200),
+  },
+  {
+    route: 'api/v1/alerts/route.ts',
+    method: 'GET',
+    url: () => '/api/v1/alerts',
     expected: ADMIN_ONLY(200),
   },
   // Pause, then resume at once: the matrix creates no report meanwhile.
@@ -503,6 +520,31 @@ export const ACTIONS: Record<string, ActionCase> = {
   loadScheduleRuns: {
     prepare: createPausedSchedule,
     args: (_f, id) => [id, encodeKeysetCursor({ createdAt: new Date(), id })],
+    expected: ACTION_ADMIN_ONLY,
+  },
+  createAlertRule: {
+    args: () => [
+      { name: `Matrix ${randomUUID()}`, kind: 'no_worker', queue: 'maintenance', enabled: false },
+    ],
+    expected: ACTION_ADMIN_ONLY,
+  },
+  updateAlertRule: {
+    prepare: createDisabledAlertRule,
+    args: (_f, id) => [
+      id,
+      { name: `Matrix ${randomUUID()}`, kind: 'no_worker', queue: 'files', enabled: false },
+    ],
+    expected: ACTION_ADMIN_ONLY,
+  },
+  setAlertRuleEnabled: {
+    // Disabled already: disabling again changes nothing, whoever is allowed to.
+    prepare: createDisabledAlertRule,
+    args: (_f, id) => [id, false],
+    expected: ACTION_ADMIN_ONLY,
+  },
+  deleteAlertRule: {
+    prepare: createDisabledAlertRule,
+    args: (_f, id) => [id],
     expected: ACTION_ADMIN_ONLY,
   },
 };
