@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -79,7 +80,11 @@ describe('createLocalStorage', () => {
     });
 
     it('writes an empty object from an empty iterable', async () => {
-      expect(await storage.write('empty.txt', chunks())).toEqual({ key: 'empty.txt', size: 0 });
+      expect(await storage.write('empty.txt', chunks())).toEqual({
+        key: 'empty.txt',
+        size: 0,
+        sha256: createHash('sha256').digest('hex'),
+      });
       expect(await storage.exists('empty.txt')).toBe(true);
       expect((await readAll((await storage.read('empty.txt')).stream)).length).toBe(0);
     });
