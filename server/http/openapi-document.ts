@@ -98,7 +98,7 @@ interface OperationSpec {
 
 function operation(spec: OperationSpec): ZodOpenApiOperationObject {
   const access = spec.access ?? 'user';
-  const security =
+  const security: Array<Record<string, string[]>> =
     access === 'public'
       ? []
       : access === 'metrics'
