@@ -19,7 +19,10 @@ export const taskFileViewSchema = z
       .string()
       .regex(/^[0-9a-f]{64}$/)
       .nullable()
-      .meta({ description: 'Hex SHA-256 of the stored bytes; null only for files made before it was kept.' }),
+      .meta({
+        description:
+          'Hex SHA-256 of the stored bytes; null only for files made before it was kept.',
+      }),
     meta: z.record(z.string(), z.unknown()).nullable(),
     createdAt: z.string().meta({ format: 'date-time' }),
     url: z.string().meta({

@@ -33,7 +33,10 @@ export const taskErrorViewSchema = z
   .object({
     code: z.string(),
     message: z.string(),
-    cause: z.string().optional().meta({ description: "What caused it, when the error says (an Error's `cause`)." }),
+    cause: z
+      .string()
+      .optional()
+      .meta({ description: "What caused it, when the error says (an Error's `cause`)." }),
   })
   .meta({ id: 'TaskError' });
 export type TaskErrorView = z.infer<typeof taskErrorViewSchema>;
@@ -50,10 +53,12 @@ export const taskViewSchema = z
     id: z.string().meta({ format: 'uuid' }),
     type: z.string(),
     label: z.string().meta({
-      description: "What a task of its type is called (the type's own label); the type's name if unknown.",
+      description:
+        "What a task of its type is called (the type's own label); the type's name if unknown.",
     }),
     summary: z.string().nullable().meta({
-      description: 'One line about what its payload asks for, from its type; null when there is none.',
+      description:
+        'One line about what its payload asks for, from its type; null when there is none.',
     }),
     queue: z.string(),
     status: z.enum(TASK_STATUSES),
@@ -63,10 +68,14 @@ export const taskViewSchema = z
     payload: z.unknown(),
     result: z.unknown(),
     error: taskErrorViewSchema.nullable(),
-    attempts: z.number().int().meta({ description: 'Attempts started so far (the current one included).' }),
+    attempts: z
+      .number()
+      .int()
+      .meta({ description: 'Attempts started so far (the current one included).' }),
     maxAttempts: z.number().int(),
     revision: z.number().int().meta({
-      description: 'Counts status changes; with seq it orders every change (lib/realtime/merge-task-update.ts).',
+      description:
+        'Counts status changes; with seq it orders every change (lib/realtime/merge-task-update.ts).',
     }),
     seq: z.number().int().meta({ description: 'Orders progress reports within one revision.' }),
     ownerId: z.string().nullable(),
@@ -79,7 +88,10 @@ export const taskViewSchema = z
     resultUrl: z.string().nullable().meta({
       description: "Where the task's output file can be downloaded, once there is one.",
     }),
-    scheduleId: z.string().nullable().meta({ description: 'The schedule that started it, if one did.' }),
+    scheduleId: z
+      .string()
+      .nullable()
+      .meta({ description: 'The schedule that started it, if one did.' }),
     scheduleTrigger: z.enum(SCHEDULE_TRIGGERS).nullable(),
   })
   .meta({ id: 'Task' });

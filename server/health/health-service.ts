@@ -1,11 +1,7 @@
 import { z } from 'zod';
 import { getEnv } from '@/lib/env';
 import { rejectAfter } from '@/lib/time-limit';
-import {
-  readOutboxBacklog,
-  readReconcilerStatus,
-  type DurabilityStatus,
-} from '@/server/durability/durability-status';
+import { readOutboxBacklog, readReconcilerStatus } from '@/server/durability/durability-status';
 import { getPrisma, getRedis } from '@/server/infra/clients';
 import { listLiveWorkers } from '@/server/workers/worker-presence';
 import { durabilityWarnings } from './durability-warnings';
@@ -36,7 +32,10 @@ export const healthReportSchema = z
     outbox: z
       .object({ backlog: z.number().int(), oldestAgeMs: z.number().nullable() })
       .nullable()
-      .meta({ description: 'Jobs recorded in Postgres but not yet added to Redis; null while Postgres is down.' }),
+      .meta({
+        description:
+          'Jobs recorded in Postgres but not yet added to Redis; null while Postgres is down.',
+      }),
     reconciler: z
       .object({
         // The reconciler's own record of its pass (server/durability), shown as it wrote it.

@@ -16,7 +16,9 @@ export const problemSchema = z
     errors: z
       .array(
         z.object({
-          path: z.string().meta({ description: "Dotted path of the field, '' for the whole input." }),
+          path: z
+            .string()
+            .meta({ description: "Dotted path of the field, '' for the whole input." }),
           message: z.string(),
         }),
       )

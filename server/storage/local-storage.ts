@@ -61,7 +61,8 @@ export function createLocalStorage(rootDir: string): Storage {
       const hash = createHash('sha256');
       try {
         const sink = createWriteStream(temp, { flags: 'wx' });
-        if (options.maxBytes === undefined) await pipeline(Readable.from(body), hashBytes(hash), sink);
+        if (options.maxBytes === undefined)
+          await pipeline(Readable.from(body), hashBytes(hash), sink);
         else {
           await pipeline(Readable.from(body), limitBytes(options.maxBytes), hashBytes(hash), sink);
         }

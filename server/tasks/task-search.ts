@@ -1,7 +1,7 @@
 import { getEnv } from '@/lib/env';
 import { ForbiddenError, SearchTooBroadError, ValidationError } from '@/lib/errors';
 import { readCreatedBound, taskIdSchema, type ListTasksQuery } from '@/lib/tasks/task-inputs';
-import type { TaskPage, TaskStatus, TaskView } from '@/lib/tasks/task-view';
+import type { TaskPage, TaskStatus } from '@/lib/tasks/task-view';
 import { Prisma } from '@/lib/generated/prisma/client';
 import {
   requireAdmin,

@@ -42,7 +42,11 @@ describe('the OpenAPI document', () => {
   it('has one operation for each method of each route the app serves, and no other', () => {
     const served = servedOperations();
     expect(served.length).toBeGreaterThan(20);
-    expect(documentedOperations().map((entry) => entry.key).sort()).toEqual(served);
+    expect(
+      documentedOperations()
+        .map((entry) => entry.key)
+        .sort(),
+    ).toEqual(served);
   });
 
   it('documents 401 for every operation that needs credentials, as a problem', () => {
@@ -57,7 +61,9 @@ describe('the OpenAPI document', () => {
       for (const [status, response] of Object.entries(operation.responses ?? {})) {
         if (Number(status) < 400 || key === 'GET /api/health') continue;
         const content = (response as { content?: Record<string, { schema?: unknown }> }).content;
-        expect(Object.keys(content ?? {}), `${key} ${status}`).toEqual(['application/problem+json']);
+        expect(Object.keys(content ?? {}), `${key} ${status}`).toEqual([
+          'application/problem+json',
+        ]);
         expect(content!['application/problem+json']!.schema, `${key} ${status}`).toEqual({
           $ref: '#/components/schemas/Problem',
         });
