@@ -121,12 +121,16 @@ describe('tasks', () => {
 
     const delayed = await createTask({ ...body, delayMs: 3_600_000 });
     expect((await call('GET', '/api/v1/tasks/{id}', { id: NO_SUCH_ID })).status).toBe(404);
-    expect((await call('POST', '/api/v1/tasks/{id}/cancel', { id: delayed.id })).status).toBe(202);
-    expect((await call('POST', '/api/v1/tasks/{id}/cancel', { id: delayed.id })).status).toBe(409);
-    expect((await call('POST', '/api/v1/tasks/{id}/cancel', { id: NO_SUCH_ID })).status).toBe(404);
-    expect((await call('POST', '/api/v1/tasks/{id}/retry', { id: delayed.id })).status).toBe(202);
-    expect((await call('POST', '/api/v1/tasks/{id}/retry', { id: delayed.id })).status).toBe(409);
-    expect((await call('POST', '/api/v1/tasks/{id}/retry', { id: NO_SUCH_ID })).status).toBe(404);
+    const cancel = (id: string) => call('POST', '/api/v1/tasks/{id}/cancel', { id });
+    const retry = (id: string) => call('POST', '/api/v1/tasks/{id}/retry', { id });
+    expect((await cancel(delayed.id)).status).toBe(202);
+    expect((await retry(delayed.id)).status).toBe(202);
+    expect((await cancel(NO_SUCH_ID)).status).toBe(404);
+    expect((await retry(NO_SUCH_ID)).status).toBe(404);
+    // A finished task: nothing to cancel, nothing to retry.
+    const done = await waitForStatus((await createTask(body)).id, ['succeeded']);
+    expect((await cancel(done.id)).status).toBe(409);
+    expect((await retry(done.id)).status).toBe(409);
     const history = await call('GET', '/api/v1/tasks/{id}/transitions', { id: delayed.id });
     expect(history.status).toBe(200);
     expect((history.body as { data: unknown[] }).data.length).toBeGreaterThanOrEqual(3);
@@ -306,6 +310,15 @@ describe('queues and the system', () => {
 });
 
 describe('coverage', () => {
+  it('the checker refuses what the document does not allow', () => {
+    const wrongBody = { status: 200, type: 'application/json', body: { id: 1 } };
+    expect(() => contract.check('GET', '/api/v1/tasks/{id}', wrongBody)).toThrow();
+    const undocumented = { status: 418, type: 'application/problem+json', body: {} };
+    expect(() => contract.check('GET', '/api/v1/tasks/{id}', undocumented)).toThrow();
+    const notProblem = { status: 404, type: 'application/json', body: {} };
+    expect(() => contract.check('GET', '/api/v1/tasks/{id}', notProblem)).toThrow();
+  });
+
   it('saw every documented operation answer its success', () => {
     const missing = contract
       .coverage()
