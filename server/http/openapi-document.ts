@@ -1,37 +1,18 @@
 import { z } from 'zod';
-import {
-  createDocument,
-  type ZodOpenApiOperationObject,
-  type ZodOpenApiPathsObject,
-  type ZodOpenApiResponsesObject,
-} from 'zod-openapi';
+import { createDocument, type ZodOpenApiPathsObject } from 'zod-openapi';
 import {
   scheduleChangesSchema,
   scheduleInputSchema,
   scheduleRunsQuerySchema,
 } from '@/lib/schedules/schedule-spec';
 import { scheduleViewSchema } from '@/lib/schedules/schedule-view';
-import {
-  bulkTaskActionSchema,
-  createTaskInputSchema,
-  idempotencyKeySchema,
-  listTasksQuerySchema,
-} from '@/lib/tasks/task-inputs';
 import { taskPageSchema, taskViewSchema } from '@/lib/tasks/task-view';
 import { healthReportSchema } from '@/server/health/health-service';
 import { METRICS_PATH } from '@/server/metrics/metrics-path';
 import { queueViewSchema } from '@/server/queues/queue-service';
-import { bulkResultSchema } from '@/server/tasks/task-control';
-import {
-  queueListSchema,
-  scheduleListSchema,
-  taskFileListSchema,
-  taskLogListSchema,
-  transitionListSchema,
-  uploadResultSchema,
-} from './api-schemas';
-import { problemSchema } from './problem';
-import { UPLOAD_PATH } from './upload-endpoint';
+import { queueListSchema, scheduleListSchema } from './api-schemas';
+import { CALLER, created, idParam, json, operation, scheduleId, WRITE } from './openapi-operations';
+import { taskOperations } from './openapi-task-paths';
 
 // The OpenAPI 3.1 document of the REST API, made from the zod schemas the routes parse their
 // input with and build their bodies from, so it cannot drift from the code. Served at
@@ -39,243 +20,6 @@ import { UPLOAD_PATH } from './upload-endpoint';
 // route is missing here, tests/e2e/openapi-contract.test.ts checks real answers against it.
 
 export const OPENAPI_PATH = '/api/v1/openapi.json';
-
-const PROBLEMS: Record<string, string> = {
-  '400': 'Invalid input: `errors` names each field.',
-  '401': 'No valid API key or session.',
-  '403': 'Not allowed: an admin route, or a cookie-signed write from another origin.',
-  '404': 'No such resource, or not yours.',
-  '409': 'The resource is not in a state that allows this.',
-  '413': 'The body is larger than allowed.',
-  '415': 'The body is not of an accepted media type.',
-  '422': 'Understood but refused: see `code`.',
-  '429': 'Too many failed keys or requests: wait for `Retry-After`.',
-  '503': 'PostgreSQL or Redis cannot be reached: retry after `Retry-After`.',
-};
-
-type Status = keyof typeof PROBLEMS;
-
-function problems(statuses: Status[]): ZodOpenApiResponsesObject {
-  return Object.fromEntries(
-    statuses.map((status) => [
-      status,
-      {
-        description: PROBLEMS[status]!,
-        content: { 'application/problem+json': { schema: problemSchema } },
-      },
-    ]),
-  );
-}
-
-function json(status: string, description: string, schema: z.ZodType): ZodOpenApiResponsesObject {
-  return { [status]: { description, content: { 'application/json': { schema } } } };
-}
-
-/** Every authenticated route can answer these. */
-const CALLER: Status[] = ['401', '429', '503'];
-/** A write: a JSON body, and the same-origin rule for cookie-signed calls. */
-const WRITE: Status[] = ['400', '403', '413', '415'];
-
-const idParam = (name: string, description: string) =>
-  z.object({ [name]: z.string().meta({ description }) });
-const taskId = idParam('id', 'The task id (a UUID).');
-const scheduleId = idParam('id', 'The schedule id (a UUID).');
-
-interface OperationSpec {
-  id: string;
-  tag: string;
-  summary: string;
-  description?: string;
-  path?: z.ZodObject;
-  query?: z.ZodObject;
-  header?: z.ZodObject;
-  body?: z.ZodType;
-  responses: ZodOpenApiResponsesObject;
-  errors: Status[];
-  /** Who may call it; public routes need no credentials. */
-  access?: 'user' | 'admin' | 'public' | 'metrics';
-}
-
-function operation(spec: OperationSpec): ZodOpenApiOperationObject {
-  const access = spec.access ?? 'user';
-  const security: Array<Record<string, string[]>> =
-    access === 'public'
-      ? []
-      : access === 'metrics'
-        ? [{ metricsToken: [] }]
-        : [{ apiKey: [] }, { session: [] }];
-  const params = { path: spec.path, query: spec.query, header: spec.header };
-  return {
-    operationId: spec.id,
-    tags: [spec.tag],
-    summary: spec.summary,
-    description:
-      access === 'admin' ? `Admins only. ${spec.description ?? ''}`.trim() : spec.description,
-    security,
-    ...(params.path || params.query || params.header
-      ? {
-          requestParams: Object.fromEntries(Object.entries(params).filter(([, value]) => value)),
-        }
-      : {}),
-    ...(spec.body
-      ? { requestBody: { required: true, content: { 'application/json': { schema: spec.body } } } }
-      : {}),
-    responses: { ...spec.responses, ...problems(spec.errors) },
-  };
-}
-
-const binary = (description: string) => ({
-  '200': {
-    description,
-    headers: z.object({
-      'content-disposition': z
-        .string()
-        .meta({ description: 'attachment (or inline) with the download name' }),
-    }),
-    content: { '*/*': { schema: z.string().meta({ format: 'binary' }) } },
-  },
-});
-
-const taskOperations: ZodOpenApiPathsObject = {
-  '/api/v1/tasks': {
-    post: operation({
-      id: 'createTask',
-      tag: 'Tasks',
-      summary: 'Submit a task',
-      description:
-        'A repeat with the same `Idempotency-Key` answers the first task, with `Idempotent-Replayed: true`.',
-      header: z.object({ 'idempotency-key': idempotencyKeySchema.optional() }),
-      body: createTaskInputSchema,
-      responses: json('201', 'The task as recorded; `Location` names it.', taskViewSchema),
-      errors: [...WRITE, '422', ...CALLER],
-    }),
-    get: operation({
-      id: 'listTasks',
-      tag: 'Tasks',
-      summary: "List the caller's tasks (admins: everyone's), newest first",
-      query: listTasksQuerySchema,
-      responses: json('200', 'One page.', taskPageSchema),
-      errors: ['400', '422', ...CALLER],
-    }),
-  },
-  '/api/v1/tasks/bulk': {
-    post: operation({
-      id: 'runBulkTaskAction',
-      tag: 'Tasks',
-      summary: 'Cancel, retry or delete many tasks',
-      access: 'admin',
-      body: bulkTaskActionSchema,
-      responses: json('200', "Each task's outcome.", bulkResultSchema),
-      errors: [...WRITE, ...CALLER],
-    }),
-  },
-  '/api/v1/tasks/{id}': {
-    get: operation({
-      id: 'getTask',
-      tag: 'Tasks',
-      summary: 'One task',
-      path: taskId,
-      responses: json('200', 'The task.', taskViewSchema),
-      errors: ['404', ...CALLER],
-    }),
-  },
-  '/api/v1/tasks/{id}/cancel': {
-    post: operation({
-      id: 'cancelTask',
-      tag: 'Tasks',
-      summary: 'Cancel a task',
-      description: 'A running task becomes `cancelling` until its worker stops it.',
-      path: taskId,
-      responses: json('202', 'The task after the request.', taskViewSchema),
-      errors: ['403', '404', '409', ...CALLER],
-    }),
-  },
-  '/api/v1/tasks/{id}/retry': {
-    post: operation({
-      id: 'retryTask',
-      tag: 'Tasks',
-      summary: 'Run a failed or cancelled task again',
-      path: taskId,
-      responses: json('202', 'The task, queued again.', taskViewSchema),
-      errors: ['403', '404', '409', ...CALLER],
-    }),
-  },
-  '/api/v1/tasks/{id}/transitions': {
-    get: operation({
-      id: 'listTaskTransitions',
-      tag: 'Tasks',
-      summary: "The task's status changes",
-      path: taskId,
-      responses: json('200', 'Every status change, oldest first.', transitionListSchema),
-      errors: ['404', ...CALLER],
-    }),
-  },
-  '/api/v1/tasks/{id}/result': {
-    get: operation({
-      id: 'getTaskResult',
-      tag: 'Files',
-      summary: "The task's main output file",
-      path: taskId,
-      responses: binary('The file.'),
-      errors: ['404', ...CALLER],
-    }),
-  },
-  '/api/v1/tasks/{id}/files': {
-    get: operation({
-      id: 'listTaskFiles',
-      tag: 'Files',
-      summary: "The task's upload and outputs",
-      path: taskId,
-      responses: json('200', 'Inputs first, each in the order made.', taskFileListSchema),
-      errors: ['404', ...CALLER],
-    }),
-  },
-  '/api/v1/tasks/{id}/files/{fileId}': {
-    get: operation({
-      id: 'getTaskFile',
-      tag: 'Files',
-      summary: 'Download one file of the task',
-      path: taskId.extend({ fileId: z.string().meta({ description: 'The file id.' }) }),
-      query: z.object({
-        disposition: z
-          .enum(['inline', 'attachment'])
-          .optional()
-          .meta({ description: '`inline` shows images and text in the browser.' }),
-      }),
-      responses: binary('The file.'),
-      errors: ['404', ...CALLER],
-    }),
-  },
-  '/api/v1/tasks/{id}/logs': {
-    get: operation({
-      id: 'listTaskLogs',
-      tag: 'Tasks',
-      summary: "The processor's log lines",
-      path: taskId,
-      responses: json('200', 'The newest lines, oldest first.', taskLogListSchema),
-      errors: ['404', ...CALLER],
-    }),
-  },
-  [UPLOAD_PATH]: {
-    post: {
-      ...operation({
-        id: 'uploadFiles',
-        tag: 'Files',
-        summary: 'Upload files: each becomes a file.process task',
-        responses: json('201', 'The tasks made, one per file.', uploadResultSchema),
-        errors: ['400', '403', '413', '415', '422', ...CALLER],
-      }),
-      requestBody: {
-        required: true,
-        content: {
-          'multipart/form-data': {
-            schema: z.object({ file: z.array(z.string().meta({ format: 'binary' })) }),
-          },
-        },
-      },
-    },
-  },
-};
 
 const scheduleOperations: ZodOpenApiPathsObject = {
   '/api/v1/schedules': {
@@ -293,7 +37,7 @@ const scheduleOperations: ZodOpenApiPathsObject = {
       summary: 'Create a schedule',
       access: 'admin',
       body: scheduleInputSchema,
-      responses: json('201', 'The schedule; `Location` names it.', scheduleViewSchema),
+      responses: created('The schedule.', scheduleViewSchema),
       errors: [...WRITE, '409', ...CALLER],
     }),
   },
@@ -335,7 +79,7 @@ const scheduleOperations: ZodOpenApiPathsObject = {
       summary: "Run the schedule's task now",
       access: 'admin',
       path: scheduleId,
-      responses: json('201', 'The task started; `Location` names it.', taskViewSchema),
+      responses: created('The task started.', taskViewSchema),
       errors: ['400', '403', '404', ...CALLER],
     }),
   },
