@@ -6,6 +6,7 @@ export const REST_ROUTES: ReadonlyArray<{ path: string; methods: readonly string
   { path: '/api/v1/alerts', methods: ['GET'] },
   { path: '/api/v1/events', methods: ['GET'] },
   { path: '/api/v1/files', methods: ['POST'] },
+  { path: '/api/v1/openapi.json', methods: ['GET'] },
   { path: '/api/v1/queues', methods: ['GET'] },
   { path: '/api/v1/queues/[name]/pause', methods: ['POST'] },
   { path: '/api/v1/queues/[name]/resume', methods: ['POST'] },

@@ -162,6 +162,13 @@ const METRICS_TOKEN_ONLY = EVERY_CALLER(401);
 
 export const ROUTES: RouteCase[] = [
   { route: 'api/health/route.ts', method: 'GET', url: () => '/api/health', expected: PUBLIC },
+  // The contract, not anyone's data: readable before a client holds a key.
+  {
+    route: 'api/v1/openapi.json/route.ts',
+    method: 'GET',
+    url: () => '/api/v1/openapi.json',
+    expected: PUBLIC,
+  },
   {
     route: 'api/v1/tasks/route.ts',
     method: 'POST',

@@ -26,6 +26,10 @@ export default async function ApiKeysPage() {
         <Link href="/settings/notifications" className="text-blue-700 underline">
           Notifications
         </Link>
+        . What the API offers:{' '}
+        <Link href="/api-reference" className="text-blue-700 underline">
+          API reference
+        </Link>
         .
       </PageHeading>
 
