@@ -11,6 +11,7 @@ import { authenticateRequest } from '@/server/auth/authenticate-request';
 import { replaceOutage } from '@/server/infra/infra-errors';
 import { assertSameOriginUse } from '@/server/security/same-origin';
 import { replaceInputRefusal } from '@/server/infra/input-errors';
+import { isClientDisconnect } from './client-disconnect';
 
 export type ActionResult<T> =
   { ok: true; data: T } | { ok: false; status: number; message: string; fieldErrors: FieldError[] };
@@ -25,7 +26,11 @@ export function toActionFailure(thrown: unknown, action: string): ActionResult<n
     const fieldErrors = 'fieldErrors' in error ? (error.fieldErrors as FieldError[]) : [];
     return { ok: false, status: error.status, message: error.message, fieldErrors };
   }
-  getLogger().error({ err: error, action }, 'server action failed');
+  if (isClientDisconnect(error)) {
+    getLogger().info({ action }, 'the client went away while its server action ran');
+  } else {
+    getLogger().error({ err: error, action }, 'server action failed');
+  }
   return {
     ok: false,
     status: 500,
@@ -63,8 +68,16 @@ export async function runActionWithHeaders<Output>(
     // Every action's arguments pass one check for text no schema should have to think about.
     rejectUnsafeInput(args, 'Check the input.');
     const context = auditContextOf(requestHeaders);
-    return { ok: true, data: await executeAction(definition, principal, context, args) };
+    const data = await executeAction(definition, principal, context, args);
+    getLogger().debug({ action: definition.name }, 'server action ran');
+    return { ok: true, data };
   } catch (error) {
-    return toActionFailure(error, definition.name);
+    const failure = toActionFailure(error, definition.name);
+    if (!failure.ok)
+      getLogger().debug(
+        { action: definition.name, status: failure.status },
+        'server action refused',
+      );
+    return failure;
   }
 }

@@ -1,7 +1,9 @@
 import { isAppError, type FieldError } from '@/lib/errors';
+import { currentLogContext, problemInstanceOf } from '@/lib/log-context';
 import { getLogger } from '@/lib/logger';
 import { replaceOutage } from '@/server/infra/infra-errors';
 import { replaceInputRefusal } from '@/server/infra/input-errors';
+import { isClientDisconnect } from './client-disconnect';
 
 // RFC 9457 problem details for every REST error.
 
@@ -12,13 +14,21 @@ export interface ProblemBody {
   detail: string;
   code: string;
   errors?: FieldError[];
+  /** `urn:taskdeck:request:<X-Request-Id>`: the request's id, as in the log (lib/log-context.ts). */
+  instance?: string;
 }
 
 // A URN rather than a URL: no documentation host to keep alive, still a stable identifier.
-const PROBLEM_TYPE_BASE = 'urn:taskdeck:problem:';
+export const PROBLEM_TYPE_BASE = 'urn:taskdeck:problem:';
+
+/** The body as sent: with the `instance` of the request being answered, when there is one. */
+export function withRequestInstance<Body extends object>(body: Body): Body & { instance?: string } {
+  const context = currentLogContext();
+  return context ? { ...body, instance: problemInstanceOf(context.requestId) } : body;
+}
 
 export function problemResponse(body: ProblemBody, headers?: HeadersInit): Response {
-  return new Response(JSON.stringify(body), {
+  return new Response(JSON.stringify(withRequestInstance(body)), {
     status: body.status,
     headers: { 'content-type': 'application/problem+json', ...headers },
   });
@@ -36,6 +46,8 @@ export function errorToProblem(thrown: unknown, context: Record<string, unknown>
       headers['retry-after'] = String(error.retryAfterSeconds);
     }
     if (error.status === 401) headers['www-authenticate'] = 'Bearer realm="taskdeck"';
+    // Which problem a request got, under the same requestId as its `instance`.
+    getLogger().debug({ status: error.status, code: error.code, ...context }, 'answered a problem');
     return problemResponse(
       {
         type: PROBLEM_TYPE_BASE + error.code,
@@ -51,6 +63,19 @@ export function errorToProblem(thrown: unknown, context: Record<string, unknown>
       },
       headers,
     );
+  }
+  if (isClientDisconnect(error)) {
+    getLogger().info(
+      { reason: error instanceof Error ? error.message : String(error), ...context },
+      'the client went away before the request was read; nobody to answer',
+    );
+    return problemResponse({
+      type: PROBLEM_TYPE_BASE + 'request_aborted',
+      title: 'Request aborted',
+      status: 400,
+      detail: 'The request ended before its body was complete.',
+      code: 'request_aborted',
+    });
   }
   getLogger().error({ err: error, ...context }, 'unexpected error in a route handler');
   return problemResponse({
