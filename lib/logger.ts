@@ -1,4 +1,4 @@
-import { pino, type Logger, type LoggerOptions } from 'pino';
+import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 import { getEnv } from './env';
 import { currentLogContext } from './log-context';
 import { resolveLogFormat } from './log-format';
@@ -22,15 +22,32 @@ const PRETTY_TRANSPORT: LoggerOptions['transport'] = {
   },
 };
 
+/** The process's logger is made by getLogger; tests make their own to read what it writes. */
+export function createLogger(
+  options: { level: string; format: 'pretty' | 'json' },
+  destination?: DestinationStream,
+): Logger {
+  return pino(
+    {
+      level: options.level,
+      // Every line written while a request is handled carries its id (lib/log-context.ts). A
+      // fresh object each time: pino merges the line's own fields into what the mixin returns.
+      mixin: () => {
+        const context = currentLogContext();
+        return context ? { requestId: context.requestId } : {};
+      },
+      ...(options.format === 'pretty' ? { transport: PRETTY_TRANSPORT } : {}),
+    },
+    destination,
+  );
+}
+
 export function getLogger(): Logger {
   if (globalForLogger.__taskdeckLogger) return globalForLogger.__taskdeckLogger;
   const env = getEnv();
-  const pretty = resolveLogFormat(env.LOG_FORMAT) === 'pretty';
-  globalForLogger.__taskdeckLogger = pino({
+  globalForLogger.__taskdeckLogger = createLogger({
     level: env.LOG_LEVEL,
-    // Every line written while a request is handled carries its id (lib/log-context.ts).
-    mixin: () => currentLogContext() ?? {},
-    ...(pretty ? { transport: PRETTY_TRANSPORT } : {}),
+    format: resolveLogFormat(env.LOG_FORMAT),
   });
   return globalForLogger.__taskdeckLogger;
 }

@@ -14,7 +14,8 @@ export function logAnswer(req: IncomingMessage, res: ServerResponse): void {
     const fields = {
       method: req.method,
       path: (req.url ?? '/').split('?', 1)[0],
-      status: res.statusCode,
+      // Unset until the answer's head is written (a client gone before it got one).
+      status: res.headersSent ? res.statusCode : null,
       ms: Math.round(performance.now() - started),
     };
     if (res.writableFinished) getLogger().debug(fields, 'request answered');
