@@ -21,16 +21,16 @@ export type ActionResult<T> =
  * unexpected ones are logged, not shown.
  */
 export function toActionFailure(thrown: unknown, action: string): ActionResult<never> {
+  if (isClientDisconnect(thrown)) {
+    getLogger().info({ action }, 'the client went away while its server action ran');
+    return { ok: false, status: 400, message: 'The request was cut short.', fieldErrors: [] };
+  }
   const error = replaceInputRefusal(replaceOutage(thrown, { action }), { action });
   if (isAppError(error)) {
     const fieldErrors = 'fieldErrors' in error ? (error.fieldErrors as FieldError[]) : [];
     return { ok: false, status: error.status, message: error.message, fieldErrors };
   }
-  if (isClientDisconnect(error)) {
-    getLogger().info({ action }, 'the client went away while its server action ran');
-  } else {
-    getLogger().error({ err: error, action }, 'server action failed');
-  }
+  getLogger().error({ err: error, action }, 'server action failed');
   return {
     ok: false,
     status: 500,

@@ -177,6 +177,9 @@ export function answerClientError(error: NodeJS.ErrnoException, socket: Duplex):
   }
   // No request reached a handler, so none has an id yet: this answer gets its own.
   const requestId = chooseRequestId(undefined);
+  // A client that stopped mid-request (the connection ended inside a body) gets the 400 in
+  // case it still reads, but that is its doing, not news.
+  const level = error.code === 'HPE_INVALID_EOF_STATE' ? 'debug' : 'info';
   const [status, title] =
     error.code === 'HPE_HEADER_OVERFLOW'
       ? [431, 'Request header fields too large']

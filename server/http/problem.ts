@@ -39,6 +39,19 @@ export function problemResponse(body: ProblemBody, headers?: HeadersInit): Respo
  * Retry-After (a warning in the log, not a bug); anything else is logged and reported as a 500.
  */
 export function errorToProblem(thrown: unknown, context: Record<string, unknown> = {}): Response {
+  if (isClientDisconnect(thrown)) {
+    getLogger().info(
+      { reason: thrown instanceof Error ? thrown.message : String(thrown), ...context },
+      'the client went away before the request was read; nobody to answer',
+    );
+    return problemResponse({
+      type: PROBLEM_TYPE_BASE + 'request_aborted',
+      title: 'Request aborted',
+      status: 400,
+      detail: 'The request ended before its body was complete.',
+      code: 'request_aborted',
+    });
+  }
   const error = replaceInputRefusal(replaceOutage(thrown, context), context);
   if (isAppError(error)) {
     const headers: Record<string, string> = {};
@@ -63,19 +76,6 @@ export function errorToProblem(thrown: unknown, context: Record<string, unknown>
       },
       headers,
     );
-  }
-  if (isClientDisconnect(error)) {
-    getLogger().info(
-      { reason: error instanceof Error ? error.message : String(error), ...context },
-      'the client went away before the request was read; nobody to answer',
-    );
-    return problemResponse({
-      type: PROBLEM_TYPE_BASE + 'request_aborted',
-      title: 'Request aborted',
-      status: 400,
-      detail: 'The request ended before its body was complete.',
-      code: 'request_aborted',
-    });
   }
   getLogger().error({ err: error, ...context }, 'unexpected error in a route handler');
   return problemResponse({

@@ -95,18 +95,26 @@ describe('isClientDisconnect', () => {
   const withCode = (code: string) => Object.assign(new Error('socket trouble'), { code });
 
   it('knows a client that hung up', () => {
-    expect(isClientDisconnect(withCode('ECONNRESET'))).toBe(true);
-    expect(isClientDisconnect(withCode('EPIPE'))).toBe(true);
-    expect(isClientDisconnect(withCode('ERR_STREAM_PREMATURE_CLOSE'))).toBe(true);
-    expect(isClientDisconnect(new Error('aborted'))).toBe(true);
-    expect(isClientDisconnect(new Error('read failed', { cause: withCode('ECONNRESET') }))).toBe(
+    const aborted = Object.assign(new Error('aborted'), { code: 'ECONNRESET' });
+    expect(isClientDisconnect(aborted)).toBe(true);
+    expect(isClientDisconnect(new Error('read failed', { cause: aborted }))).toBe(true);
+    expect(isClientDisconnect(Object.assign(new Error('gone'), { name: 'ResponseAborted' }))).toBe(
       true,
     );
+  });
+
+  it('make a body cut short a 400, not an outage', async () => {
+    const aborted = Object.assign(new Error('aborted'), { code: 'ECONNRESET' });
+    const response = errorToProblem(aborted);
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ code: 'request_aborted' });
   });
 
   it('leaves our own failures alone', () => {
     expect(isClientDisconnect(new Error('boom'))).toBe(false);
     expect(isClientDisconnect(withCode('ECONNREFUSED'))).toBe(false);
+    // A database socket resets with the same code: that is an outage, not a client.
+    expect(isClientDisconnect(withCode('ECONNRESET'))).toBe(false);
     expect(isClientDisconnect('aborted')).toBe(false);
     expect(isClientDisconnect(null)).toBe(false);
   });
