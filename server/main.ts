@@ -5,6 +5,7 @@ import { chooseRequestId, runWithLogContext } from '@/lib/log-context';
 import { getLogger } from '@/lib/logger';
 import { CLIENT_IP_HEADER } from '@/server/auth/principal';
 import { startDurabilityLoops } from '@/server/durability/durability-loop';
+import { logNextDisconnectsAsInfo } from '@/server/http/client-disconnect';
 import { serveDirectEndpoint } from '@/server/http/direct-endpoints';
 import { logAnswer } from '@/server/http/request-log';
 import { answerClientError, guardRequest, prepareForNext } from '@/server/http/edge-guard';
@@ -23,6 +24,9 @@ async function main(): Promise<void> {
   const logger = getLogger();
   const dev = env.NEXT_DEV ?? env.NODE_ENV === 'development';
 
+  logNextDisconnectsAsInfo((reason) =>
+    logger.info({ reason }, 'the client went away before the request was read (Next)'),
+  );
   const httpServer = createServer();
   const app = next({ dev, hostname: env.HOST, port: env.PORT, httpServer });
   await app.prepare();

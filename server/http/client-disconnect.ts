@@ -17,3 +17,18 @@ export function isClientDisconnect(thrown: unknown): boolean {
   }
   return false;
 }
+
+/**
+ * Next reports some disconnects itself, with console.error: a server action whose body the
+ * client cut short prints "⨯ Error: aborted" to stderr, outside our logger. Those become an info
+ * line (with the request's id, as console.error runs in its context); everything else Next
+ * prints goes on as before.
+ */
+export function logNextDisconnectsAsInfo(log: (reason: string) => void): void {
+  const printError = console.error.bind(console);
+  console.error = (...args: unknown[]) => {
+    const disconnect = args.find(isClientDisconnect);
+    if (disconnect === undefined) return printError(...args);
+    log(disconnect instanceof Error ? disconnect.message : String(disconnect));
+  };
+}

@@ -186,7 +186,7 @@ export function answerClientError(error: NodeJS.ErrnoException, socket: Duplex):
       : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
         ? [408, 'Request timeout']
         : [400, 'Bad request'];
-  getLogger().info(
+  getLogger()[level](
     { requestId, code: error.code, status },
     'refused a request Node could not parse',
   );
