@@ -4,7 +4,7 @@ import { NotFoundError } from '@/lib/errors';
 import { chooseRequestId, problemInstanceOf, runWithLogContext } from '@/lib/log-context';
 import { resolveLogFormat } from '@/lib/log-format';
 import { createLogger } from '@/lib/logger';
-import { isClientDisconnect } from '@/server/http/client-disconnect';
+import { isClientDisconnect, logNextDisconnectsAsInfo } from '@/server/http/client-disconnect';
 import { errorToProblem } from '@/server/http/problem';
 
 const UUID7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -117,5 +117,24 @@ describe('isClientDisconnect', () => {
     expect(isClientDisconnect(withCode('ECONNRESET'))).toBe(false);
     expect(isClientDisconnect('aborted')).toBe(false);
     expect(isClientDisconnect(null)).toBe(false);
+  });
+});
+
+describe('logNextDisconnectsAsInfo', () => {
+  it('turns Next printing a disconnect into a log line and lets the rest through', () => {
+    const saved = console.error;
+    const printed: unknown[][] = [];
+    console.error = (...args: unknown[]) => printed.push(args);
+    const logged: string[] = [];
+    try {
+      logNextDisconnectsAsInfo((reason) => logged.push(reason));
+      console.error(' ⨯', Object.assign(new Error('aborted'), { code: 'ECONNRESET' }));
+      console.error(' ⨯', new Error('a real bug'));
+    } finally {
+      console.error = saved;
+    }
+    expect(logged).toEqual(['aborted']);
+    expect(printed).toHaveLength(1);
+    expect(String(printed[0]![1])).toContain('a real bug');
   });
 });
