@@ -42,6 +42,11 @@ export const AUDIT_ACTIONS = [
   'user.unban',
   'api_key.revoke_all',
   'invitation.create',
+  'alert_rule.create',
+  'alert_rule.update',
+  'alert_rule.enable',
+  'alert_rule.disable',
+  'alert_rule.delete',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { isAppError, type FieldError } from '@/lib/errors';
 import { currentLogContext, problemInstanceOf } from '@/lib/log-context';
 import { getLogger } from '@/lib/logger';
@@ -7,16 +8,31 @@ import { isClientDisconnect } from './client-disconnect';
 
 // RFC 9457 problem details for every REST error.
 
-export interface ProblemBody {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  code: string;
-  errors?: FieldError[];
-  /** `urn:taskdeck:request:<X-Request-Id>`: the request's id, as in the log (lib/log-context.ts). */
-  instance?: string;
-}
+export const problemSchema = z
+  .object({
+    type: z.string().meta({ description: 'urn:taskdeck:problem:<code>' }),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    code: z.string(),
+    errors: z
+      .array(
+        z.object({
+          path: z
+            .string()
+            .meta({ description: "Dotted path of the field, '' for the whole input." }),
+          message: z.string(),
+        }),
+      )
+      .optional()
+      .meta({ description: 'For bad input: what is wrong with which field.' }),
+    instance: z.string().optional().meta({
+      description:
+        'urn:taskdeck:request:<id>: the X-Request-Id of the answer and the requestId of its log lines.',
+    }),
+  })
+  .meta({ id: 'Problem', description: 'RFC 9457 problem details.' });
+export type ProblemBody = z.infer<typeof problemSchema>;
 
 // A URN rather than a URL: no documentation host to keep alive, still a stable identifier.
 export const PROBLEM_TYPE_BASE = 'urn:taskdeck:problem:';
