@@ -42,6 +42,11 @@ export const AUDIT_ACTIONS = [
   'user.unban',
   'api_key.revoke_all',
   'invitation.create',
+  'webhook.create',
+  'webhook.update',
+  'webhook.delete',
+  'webhook.rotate_secret',
+  'webhook.redeliver',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -3,6 +3,7 @@ import { getLogger } from '@/lib/logger';
 import { rejectAfter } from '@/lib/time-limit';
 import { getRedis } from '@/server/infra/clients';
 import { watchRedisHealth } from '@/server/infra/redis-health';
+import { relayWebhookEvents } from '@/server/webhooks/webhook-relay';
 import { relayOutbox } from './outbox-relay';
 import { reconcileTasks } from './reconciler';
 
@@ -52,13 +53,16 @@ function repeat(name: string, intervalMs: number, pass: () => Promise<unknown>) 
   };
 }
 
-/** Starts the outbox relay and the reconciler; returns their stop. */
+/** Starts the outbox relay, the webhook event relay and the reconciler; returns their stop. */
 export function startDurabilityLoops(): () => void {
   const env = getEnv();
   watchRedisHealth();
   const relay = repeat('outbox relay', env.OUTBOX_RELAY_INTERVAL_MS, relayOutbox);
   const reconciler = repeat('reconciler', env.RECONCILE_INTERVAL_MS, reconcileTasks);
+  // Webhook events are Postgres only until their delivery tasks exist: no need to wait for Redis.
+  const webhooks = repeat('webhook relay', env.OUTBOX_RELAY_INTERVAL_MS, relayWebhookEvents);
   relay.soon(env.OUTBOX_RELAY_INTERVAL_MS);
+  webhooks.soon(env.OUTBOX_RELAY_INTERVAL_MS);
   reconciler.soon(Math.min(AFTER_RECONNECT_MS, env.RECONCILE_INTERVAL_MS));
   let wasDown = false;
   const redis = getRedis();
@@ -76,6 +80,7 @@ export function startDurabilityLoops(): () => void {
   return () => {
     relay.stop();
     reconciler.stop();
+    webhooks.stop();
     redis.off('close', onDown);
     redis.off('ready', onReady);
   };
