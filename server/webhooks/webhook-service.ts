@@ -113,8 +113,9 @@ export async function updateWebhookEndpoint(
   context: AuditContext,
 ): Promise<WebhookEndpointView> {
   const endpoint = await findOwnEndpoint(user, id);
-  const scope = changes.scope ?? endpoint.scope;
-  checkScope(user, scope, changes.events ?? endpoint.events);
+  if (changes.scope !== undefined || changes.events !== undefined) {
+    checkScope(user, changes.scope ?? endpoint.scope, changes.events ?? endpoint.events);
+  }
   if (changes.url !== undefined && changes.url !== endpoint.url) await checkUrl(user, changes.url);
   const updated = await getPrisma().webhookEndpoint.update({
     where: { id: endpoint.id },
