@@ -37,11 +37,17 @@ let alice: TestUser;
 let bob: TestUser;
 let admin: TestUser;
 
-async function addEndpoint(user: TestUser, path: string, options: { scope?: 'own' | 'all' } = {}) {
+async function addEndpoint(
+  user: TestUser,
+  path: string,
+  options: { scope?: 'own' | 'all'; host?: string } = {},
+) {
+  const url = new URL(receiver.url(path));
+  if (options.host) url.hostname = options.host;
   const endpoint = await createWebhookEndpoint(
     user.principal,
     {
-      url: receiver.url(path),
+      url: url.toString(),
       events: ['task.succeeded', 'task.failed', 'task.cancelled'],
       scope: options.scope ?? 'own',
       enabled: true,
@@ -304,9 +310,24 @@ describe('private targets (SSRF)', () => {
     }
   });
 
-  it('are refused at delivery time too, when the target turned private after registration', async () => {
+  it('are reached by name through the checked lookup when allowed', async () => {
+    const path = `/by-name-${randomUUID()}`;
+    const endpoint = await addEndpoint(alice, path, { host: 'localhost' });
+    const task = await finishedTask(alice);
+    const delivery = await deliveryOf(endpoint.id, task.id);
+    expect(await deliveryTaskEnd(delivery.id)).toMatchObject({ status: 'succeeded' });
+    expect(receiver.at(path)[0]?.verifyError).toBeNull();
+  });
+
+  it('are refused at delivery time too, when the name turned private after registration', async () => {
     const path = `/turned-private-${randomUUID()}`;
-    const endpoint = await addEndpoint(alice, path);
+    // A name, so the refusal comes from the connection's own lookup, as after a DNS change.
+    const endpoint = await addEndpoint(alice, path, { host: 'localhost' });
+    // https, so the URL's form passes and only where the name points is left to refuse.
+    await getPrisma().webhookEndpoint.update({
+      where: { id: endpoint.id },
+      data: { url: endpoint.url.replace(/^http:/, 'https:') },
+    });
     const task = await finishedTask(alice);
     allowPrivateTargets(false);
     try {
@@ -314,6 +335,7 @@ describe('private targets (SSRF)', () => {
       const end = await deliveryTaskEnd(delivery.id);
       expect(end).toMatchObject({ status: 'failed', attempt: 1 });
       expect(end.error).toMatchObject({ code: 'webhook_target_refused' });
+      expect(end.error?.message).toMatch(/^localhost resolves to (127\.0\.0\.1|::1)/);
       expect(receiver.at(path)).toEqual([]);
     } finally {
       allowPrivateTargets(true);
