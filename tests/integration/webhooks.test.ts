@@ -11,6 +11,7 @@ import { createTask } from '@/server/tasks/task-submission';
 import { redeliverWebhook } from '@/server/webhooks/webhook-deliveries';
 import { publishWebhookEvent } from '@/server/webhooks/webhook-publish';
 import { relayWebhookEvents } from '@/server/webhooks/webhook-relay';
+import { purgeExpiredWebhookDeliveries } from '@/server/webhooks/webhook-retention';
 import { createWebhookEndpoint } from '@/server/webhooks/webhook-service';
 import { startTaskWorker, type RunningTaskWorker } from '@/worker/task-worker';
 import { BusRecorder, isTerminal } from '../support/bus-recorder';
@@ -271,6 +272,31 @@ describe('fan-out', () => {
     expect(await deliveryTaskEnd(deliveries[0]!.id)).toMatchObject({ status: 'succeeded' });
     const [received] = receiver.at(new URL(endpoint.url).pathname);
     expect(received?.verified).toMatchObject({ type: 'alert.firing', data: { value: 42 } });
+  });
+});
+
+describe('retention', () => {
+  it('removes deliveries made before the cutoff and keeps the rest', async () => {
+    const endpoint = await addEndpoint(alice, `/retention-${randomUUID()}`);
+    const make = (createdAt: Date) =>
+      getPrisma().webhookDelivery.create({
+        data: {
+          id: randomUUID(),
+          endpointId: endpoint.id,
+          messageId: `msg_${randomUUID()}`,
+          eventType: 'task.succeeded',
+          body: '{}',
+          createdAt,
+        },
+      });
+    const old = await make(new Date(Date.now() - 40 * 86_400_000));
+    const recent = await make(new Date());
+    const cutoff = new Date(Date.now() - 30 * 86_400_000);
+    expect(await purgeExpiredWebhookDeliveries(cutoff)).toBeGreaterThanOrEqual(1);
+    const left = await getPrisma().webhookDelivery.findMany({
+      where: { id: { in: [old.id, recent.id] } },
+    });
+    expect(left.map((row) => row.id)).toEqual([recent.id]);
   });
 });
 

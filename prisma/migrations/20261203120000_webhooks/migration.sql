@@ -70,6 +70,9 @@ CREATE INDEX "webhook_deliveries_endpoint_created_idx" ON "webhook_deliveries"("
 -- CreateIndex
 CREATE INDEX "webhook_deliveries_task_idx" ON "webhook_deliveries"("task_id");
 
+-- CreateIndex
+CREATE INDEX "webhook_deliveries_created_idx" ON "webhook_deliveries"("created_at");
+
 -- AddForeignKey
 ALTER TABLE "webhook_endpoints" ADD CONSTRAINT "webhook_endpoints_owner_id_fkey" FOREIGN KEY ("owner_id") REFERENCES "users"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
