@@ -65,7 +65,11 @@ export interface TaskOwnerNotice {
   banned: boolean;
 }
 
-export type TransitionedTask = Task & { owner: TaskOwnerNotice | null };
+export type TransitionedTask = Task & {
+  owner: TaskOwnerNotice | null;
+  /** Whether the change recorded a webhook event (someone listens to this task's end). */
+  webhookEvent?: boolean;
+};
 
 const COLUMN_OF: Record<Exclude<keyof TaskChange, 'attempts'>, string> = {
   maxAttempts: 'max_attempts',
@@ -141,7 +145,7 @@ function toTransitioned(row: RawRow): TransitionedTask {
           banned: row.owner_banned === true,
         }
       : null;
-  return { ...toTaskModel(row), owner };
+  return { ...toTaskModel(row), owner, webhookEvent: row.webhook_event === true };
 }
 
 // Each column: the change's value when its key is present, else the row's own.
@@ -212,6 +216,7 @@ const STATEMENT = `
       AND EXISTS (SELECT 1 FROM webhook_endpoints e
         WHERE e.enabled AND ('task.' || upd.status::text) = ANY(e.events)
           AND (e.scope = 'all' OR e.owner_id = upd.owner_id))
+    RETURNING task_id
   ), files AS (
     INSERT INTO task_files (id, task_id, role, kind, name, storage_key, content_type, size, meta)
     SELECT f.id, upd.id, 'output', f.kind, f.name, f.storage_key, f.content_type, f.size, f.meta
@@ -228,7 +233,8 @@ const STATEMENT = `
     ON CONFLICT (id) DO NOTHING
   )
   SELECT upd.*, u.email AS owner_email, u.notify_on_completion AS owner_notify,
-    u.banned AS owner_banned
+    u.banned AS owner_banned,
+    EXISTS (SELECT 1 FROM hooks h WHERE h.task_id = upd.id) AS webhook_event
   FROM upd LEFT JOIN users u ON u.id = upd.owner_id`;
 
 const runTransitions = definePreparedStatement<RawRow>('transition', STATEMENT);

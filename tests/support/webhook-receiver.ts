@@ -8,6 +8,8 @@ import { Webhook } from 'standardwebhooks';
 
 export interface ReceivedWebhook {
   path: string;
+  /** Date.now() when the whole body had arrived. */
+  at: number;
   id: string;
   timestamp: string;
   signature: string;
@@ -71,6 +73,7 @@ export class WebhookReceiver {
       }
       this.received.push({
         path,
+        at: Date.now(),
         id: headers['webhook-id'],
         timestamp: headers['webhook-timestamp'],
         signature: headers['webhook-signature'],
