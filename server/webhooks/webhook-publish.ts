@@ -2,6 +2,7 @@ import { uuid7 } from '@/lib/uuid7';
 import type { Prisma } from '@/lib/generated/prisma/client';
 import type { WebhookEventType } from '@/lib/webhooks/webhook-events';
 import { getPrisma } from '@/server/infra/clients';
+import { noteWebhookEventRecorded } from './webhook-nudge';
 
 // How any server code sends a webhook event: it records the event (in the caller's transaction
 // when given one, so the event commits with the change it tells of, or not at all), and the
@@ -40,5 +41,7 @@ export async function publishWebhookEvent(
     VALUES (${id}::uuid, ${event.type}, ${event.ownerId ?? null}, ${event.taskId ?? null}::uuid,
       ${JSON.stringify(event.data)}::jsonb, ${event.occurredAt ?? new Date()})
     ON CONFLICT (id) DO NOTHING`;
+  // Inside the caller's transaction it is not committed yet: the relay's next turn takes it.
+  if (!tx && inserted > 0) noteWebhookEventRecorded();
   return { id, recorded: inserted > 0 };
 }
