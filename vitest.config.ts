@@ -29,6 +29,8 @@ function serviceEnv(tier: string): Record<string, string> {
     STORAGE_DIR: path.join(root, `.data/${name}-storage`),
     LOG_LEVEL: 'silent',
     WORKER_HEARTBEAT_MS: '1000',
+    // The e2e web process evaluates alert rules this often; integration tests call the pass.
+    ALERT_EVALUATE_MS: '500',
     // The e2e app runs in production mode, which requires a secret; tests sign cookies with it too.
     AUTH_SECRET: `taskdeck-${name}-secret-0123456789abcdef0123456789`,
     // /metrics is on in every tier's processes; tests scrape with this token.

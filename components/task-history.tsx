@@ -5,10 +5,7 @@ import { loadTaskHistory } from '@/server/tasks/task-actions';
 import { ActionError } from './action-error';
 import { useAction } from './hooks/use-action';
 import type { TaskTransitionView } from '@/lib/tasks/task-view';
-
-function formatClock(iso: string): string {
-  return new Date(iso).toLocaleTimeString(undefined, { hour12: false });
-}
+import { LocalTime } from './time/local-time';
 
 /**
  * The task's timeline (every status change), loaded when opened and again whenever the task
@@ -50,9 +47,7 @@ export function TaskHistory({ taskId, revision }: { taskId: string; revision: nu
               data-to={entry.to}
               className="grid grid-cols-[5rem_11rem_5rem_1fr] gap-2"
             >
-              <time dateTime={entry.at} title={entry.at} className="font-mono text-slate-500">
-                {formatClock(entry.at)}
-              </time>
+              <LocalTime iso={entry.at} timeOnly className="font-mono text-slate-500" />
               <span>
                 {entry.from ?? 'new'} → <span className="font-medium">{entry.to}</span>
               </span>

@@ -7,10 +7,9 @@ import { TaskHistory } from './task-history';
 import { PRIORITY_TAG_STYLES } from './task-labels';
 import { hasTiming } from '@/lib/tasks/describe-timing';
 import { TaskTiming } from './task-timing';
-
-function formatTime(iso: string): string {
-  return new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
-}
+import { shortTaskId } from '@/lib/tasks/short-task-id';
+import { formatRunDuration } from '@/lib/time/format-time';
+import { RelativeTime } from './time/local-time';
 
 /** The last error while a retry is pending, the final one once failed; otherwise the progress line. */
 function TaskMessage({ task }: { task: TaskView }) {
@@ -26,6 +25,12 @@ function TaskMessage({ task }: { task: TaskView }) {
       )}
     </span>
   );
+}
+
+/** How long a finished task ran, on its row; nothing while it runs or if it never started. */
+function RunTime({ task }: { task: TaskView }) {
+  const ran = task.finishedAt ? formatRunDuration(task.startedAt, task.finishedAt) : null;
+  return ran ? <span data-testid="task-run-time"> · ran {ran}</span> : null;
 }
 
 export function TaskRow({
@@ -58,9 +63,14 @@ export function TaskRow({
               {task.priority} priority
             </span>
           ) : null}
-          <div className="font-mono text-xs text-slate-400" title={task.id}>
-            {task.id.slice(0, 8)} · {formatTime(task.createdAt)}
+          <div className="text-xs text-slate-500">
+            <span className="font-mono" title={task.id} data-testid="task-short-id">
+              {shortTaskId(task.id)}
+            </span>
+            {' · '}
+            <RelativeTime iso={task.createdAt} />
             {task.attempts > 1 ? ` · attempt ${task.attempts} of ${task.maxAttempts}` : ''}
+            <RunTime task={task} />
           </div>
           {owner ? (
             <div data-testid="task-owner" className="text-xs text-slate-500">

@@ -92,6 +92,8 @@ const envSchema = z.object({
    */
   RECONCILE_INTERVAL_MS: z.coerce.number().int().min(1_000).max(30_000).default(15_000),
   OUTBOX_RELAY_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(2_000),
+  /** How often one web process at a time checks the admins' alert rules (server/alerts/). */
+  ALERT_EVALUATE_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
   /** smtp://user:pass@host:port (or smtps://). Unset: emails are written to storage instead. */
   SMTP_URL: z.url().optional(),
   EMAIL_FROM: z.string().min(3).default('Taskdeck <taskdeck@localhost>'),
@@ -129,6 +131,19 @@ const envSchema = z.object({
   /** Webhook endpoints one user may have. */
   WEBHOOK_MAX_ENDPOINTS: z.coerce.number().int().min(1).max(1_000).default(20),
   API_ADMISSION_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(1_000),
+  /** Server-Sent Events (GET /api/v1/tasks/{id}/events, /api/v1/events): a `: ping` comment this often. */
+  SSE_HEARTBEAT_MS: z.coerce.number().int().min(20).max(300_000).default(15_000),
+  /** Open event streams per user and web process; past it 429. */
+  SSE_MAX_STREAMS_PER_USER: z.coerce.number().int().min(1).max(10_000).default(8),
+  /** Bytes an event stream may hold for a client that does not read; past it the stream ends. */
+  SSE_BUFFER_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1_024)
+    .max(64 * 1024 * 1024)
+    .default(1024 * 1024),
+  /** Task snapshots a reconnect to /api/v1/events replays at most; past it a stream.reset. */
+  SSE_REPLAY_MAX_TASKS: z.coerce.number().int().min(1).max(10_000).default(500),
 });
 
 export type Env = z.infer<typeof envSchema>;

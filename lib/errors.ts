@@ -155,6 +155,18 @@ export class UnsupportedMediaTypeError extends AppError {
   }
 }
 
+/** Past the number of event streams one user may hold open at once. */
+export class TooManyStreamsError extends AppError {
+  readonly status = 429;
+  readonly code = 'too_many_streams';
+  readonly title = 'Too many open streams';
+  readonly retryAfterSeconds = 5;
+  constructor(limit: number) {
+    super(`At most ${limit} event streams may be open at once. Close one first.`);
+    this.name = 'TooManyStreamsError';
+  }
+}
+
 /**
  * A failure a task's processor cannot get past by trying again (a broken file, an image too
  * large): the attempt fails without retry, and the user reads its message.

@@ -30,6 +30,9 @@ echo "== static checks"
 run_check typecheck npx --no-install tsc --noEmit -p .
 run_check lint npx --no-install eslint . --max-warnings 0
 run_check format npx --no-install prettier --check .
+# The OpenAPI document as GET /api/v1/openapi.json serves it, linted with redocly.yaml's rules.
+run_check openapi bash -c "npx --no-install tsx scripts/write-openapi.ts $results/openapi.json \
+  && npx --no-install redocly lint $results/openapi.json"
 
 echo "== production build (for the end-to-end and chaos tiers)"
 run_check build env NEXT_TELEMETRY_DISABLED=1 npm run --silent build

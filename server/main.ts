@@ -3,6 +3,7 @@ import next from 'next';
 import { getEnv } from '@/lib/env';
 import { getLogger } from '@/lib/logger';
 import { CLIENT_IP_HEADER } from '@/server/auth/principal';
+import { startAlertLoop } from '@/server/alerts/alert-loop';
 import { startDurabilityLoops } from '@/server/durability/durability-loop';
 import { serveDirectEndpoint } from '@/server/http/direct-endpoints';
 import { answerClientError, guardRequest, prepareForNext } from '@/server/http/edge-guard';
@@ -47,6 +48,8 @@ async function main(): Promise<void> {
   const stopScheduleSync = startScheduleSync(env.SCHEDULE_SYNC_INTERVAL_MS);
   // No accepted task is lost between Postgres and Redis (server/durability/).
   const stopDurability = startDurabilityLoops();
+  // Admins' alert rules, one web process at a time (server/alerts/).
+  const stopAlerts = startAlertLoop();
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -67,6 +70,7 @@ async function main(): Promise<void> {
     const forceExit = setTimeout(() => process.exit(1), env.SHUTDOWN_TIMEOUT_MS).unref();
     stopScheduleSync();
     stopDurability();
+    stopAlerts();
     await realtime.close(); // closes the sockets and the HTTP server
     await app.close();
     await closeClients();

@@ -9,6 +9,7 @@ const ADMIN_LINKS: NavLink[] = [
   { href: '/admin/tasks', label: 'All tasks' },
   { href: '/admin/run', label: 'Run a task' },
   { href: '/admin/schedules', label: 'Schedules' },
+  { href: '/admin/alerts', label: 'Alerts' },
   { href: '/admin/queues', label: 'Queues' },
   { href: '/admin/dead-letters', label: 'Dead letters' },
   { href: '/admin/users', label: 'Users' },

@@ -19,7 +19,7 @@ export default async function AdminOverviewPage() {
   return (
     <div>
       <PageHeading title="Overview">
-        Queues, throughput, run times and workers across every process, updated live. Times are UTC.
+        Queues, throughput, run times and workers across every process, updated live.
       </PageHeading>
       <AdminOverviewView initial={overview} />
     </div>

@@ -14,6 +14,7 @@ import { TaskHistory } from '../task-history';
 import { TaskTiming } from '../task-timing';
 import { useNow } from '../use-now';
 import { ConnectionStatus } from '../connection-status';
+import { LocalTime } from '../time/local-time';
 import { InputFiles, OutputFiles } from './task-files-section';
 import { TaskLogView } from './task-log-view';
 import { useLiveTask } from './use-live-task';
@@ -30,20 +31,15 @@ function Section({ title, children }: { title: string; children: ReactNode }) {
   );
 }
 
-/** UTC, so the server's render and the browser's agree. */
-function formatTime(iso: string | null): string {
-  return iso ? `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC` : '—';
-}
-
 function Timings({ task }: { task: TaskView }) {
   const running = task.status === 'running' || task.status === 'cancelling';
   const now = useNow();
   const end = task.finishedAt ? Date.parse(task.finishedAt) : running ? now : null;
   const duration = task.startedAt && end !== null ? end - Date.parse(task.startedAt) : null;
-  const rows: Array<[string, string]> = [
-    ['Created', formatTime(task.createdAt)],
-    ['Started', formatTime(task.startedAt)],
-    ['Finished', formatTime(task.finishedAt)],
+  const rows: Array<[string, ReactNode]> = [
+    ['Created', <LocalTime key="created" iso={task.createdAt} />],
+    ['Started', <LocalTime key="started" iso={task.startedAt} />],
+    ['Finished', <LocalTime key="finished" iso={task.finishedAt} />],
     ['Run time', duration === null ? '—' : formatDuration(Math.max(0, duration))],
     ['Attempts', `${task.attempts} of ${task.maxAttempts}`],
     ['Queue', task.queue],

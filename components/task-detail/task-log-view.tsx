@@ -2,16 +2,13 @@
 
 import { useEffect, useRef } from 'react';
 import type { TaskLogLine } from '@/lib/realtime/events';
+import { LocalTime } from '../time/local-time';
 
 const LEVEL_STYLES: Record<TaskLogLine['level'], string> = {
   info: 'text-slate-100',
   warn: 'text-amber-300',
   error: 'text-red-300',
 };
-
-function formatClock(iso: string): string {
-  return new Date(iso).toLocaleTimeString(undefined, { hour12: false });
-}
 
 /** The processor's lines as they arrive; keeps the newest in view unless the user scrolled up. */
 export function TaskLogView({ lines }: { lines: TaskLogLine[] }) {
@@ -37,7 +34,7 @@ export function TaskLogView({ lines }: { lines: TaskLogLine[] }) {
     >
       {lines.map((line) => (
         <li key={line.id} data-level={line.level} className="whitespace-pre-wrap">
-          <span className="text-slate-400">{formatClock(line.at)} </span>
+          <LocalTime iso={line.at} timeOnly className="text-slate-400" />{' '}
           <span className="text-slate-400">#{line.attempt} </span>
           <span className={LEVEL_STYLES[line.level]}>{line.message}</span>
         </li>

@@ -4,7 +4,7 @@ import type { WebhookDeliveryView } from '@/lib/webhooks/webhook-view';
 import { redeliverWebhook } from '@/server/webhooks/webhook-actions';
 import { ActionError } from '@/components/action-error';
 import { DataTable } from '@/components/data-table';
-import { formatUtc } from '@/components/format';
+import { LocalTime } from '@/components/time/local-time';
 import { useAction } from '@/components/hooks/use-action';
 
 const STATUS_STYLES: Record<WebhookDeliveryView['status'], string> = {
@@ -84,7 +84,7 @@ export function WebhookDeliveriesTable({ deliveries }: { deliveries: WebhookDeli
             {delivery.attempts}
           </td>
           <td className="whitespace-nowrap px-3 py-2 text-slate-600">
-            {formatUtc(delivery.lastAttemptAt)}
+            {delivery.lastAttemptAt ? <LocalTime iso={delivery.lastAttemptAt} /> : '—'}
           </td>
           <td className="px-3 py-2 text-right">
             <RedeliverButton delivery={delivery} />

@@ -1,5 +1,6 @@
 // The admin overview snapshot: computed by each web node, pushed over Socket.IO and rendered
 // by the browser, so it holds plain JSON only.
+import type { FiringAlertView } from '@/lib/alerts/alert-view';
 
 /** A task a worker process is running right now, as its heartbeat announces it. */
 export interface CurrentJob {
@@ -74,4 +75,6 @@ export interface AdminOverview {
   /** Run times of the tasks that succeeded in the day window, per type. */
   durations: DurationStat[];
   workers: WorkerView[];
+  /** Alert rules firing now, oldest first (server/alerts/). */
+  alerts: FiringAlertView[];
 }

@@ -1,5 +1,6 @@
 // The realtime contract: event names and payloads shared by the worker (publisher),
 // the Socket.IO server (relay) and the browser (consumer).
+import { z } from 'zod';
 import type { AdminOverview } from '@/lib/admin/admin-overview';
 import type { TaskErrorView, TaskPriority, TaskStatus, TaskView } from '@/lib/tasks/task-view';
 
@@ -30,14 +31,17 @@ export interface TaskUpdate {
 }
 
 /** One line a task's processor logged for its users. */
-export interface TaskLogLine {
-  id: string;
-  taskId: string;
-  attempt: number;
-  level: 'info' | 'warn' | 'error';
-  message: string;
-  at: string;
-}
+export const taskLogLineSchema = z
+  .object({
+    id: z.string().meta({ format: 'uuid' }),
+    taskId: z.string().meta({ format: 'uuid' }),
+    attempt: z.number().int(),
+    level: z.enum(['info', 'warn', 'error']),
+    message: z.string(),
+    at: z.string().meta({ format: 'date-time' }),
+  })
+  .meta({ id: 'TaskLogLine' });
+export type TaskLogLine = z.infer<typeof taskLogLineSchema>;
 
 export const SERVER_EVENTS = {
   taskCreated: 'task.created',
@@ -73,7 +77,7 @@ export interface ServerToClientEvents {
   'task.updated': (update: TaskUpdate) => void;
   /** Only to sockets that subscribed to the task (its page), not to whole dashboards. */
   'task.log': (line: TaskLogLine) => void;
-  /** Every few seconds, to admins' sockets that subscribed to the overview. */
+  /** Every few seconds, to admins' sockets that subscribed to the overview; with the firing alerts. */
   'admin.overview': (overview: AdminOverview) => void;
 }
 

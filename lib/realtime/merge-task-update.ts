@@ -6,7 +6,13 @@ import type { TaskView } from '@/lib/tasks/task-view';
 // seq within it. A change older than what we show is dropped, and within one attempt
 // progress only moves forward.
 
-function compareOrder(revisionA: number, seqA: number, revisionB: number, seqB: number): number {
+/** Orders two changes of one task: negative when A is older. The SSE streams order by it too. */
+export function compareOrder(
+  revisionA: number,
+  seqA: number,
+  revisionB: number,
+  seqB: number,
+): number {
   return revisionA - revisionB || seqA - seqB;
 }
 

@@ -1,17 +1,11 @@
+import { DATE_TIME } from '@/lib/time/format-time';
+
 /** "Mon, 23 Nov 2026, 03:00:00", read in the schedule's own time zone. */
 export function formatRunTime(iso: string | Date, timeZone: string): string {
   const date = typeof iso === 'string' ? new Date(iso) : iso;
-  return new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    weekday: 'short',
-    day: 'numeric',
-    month: 'short',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-  }).format(date);
+  return new Intl.DateTimeFormat('en-GB', { ...DATE_TIME, timeZone, weekday: 'short' }).format(
+    date,
+  );
 }
 
 /** "in 3 h 20 min", "in 5 s", "now". */

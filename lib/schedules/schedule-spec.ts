@@ -64,3 +64,14 @@ export const scheduleInputSchema = z
 
 export type ScheduleInput = z.input<typeof scheduleInputSchema>;
 export type ParsedScheduleInput = z.output<typeof scheduleInputSchema>;
+
+/** PATCH: any of the fields above, laid over the schedule's; the result is checked whole. */
+export const scheduleChangesSchema = scheduleInputSchema.partial();
+
+/** GET /api/v1/schedules/{id}/runs: one keyset page. */
+export const scheduleRunsQuerySchema = z
+  .object({
+    cursor: z.string().min(1).max(200).optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(25),
+  })
+  .strict();

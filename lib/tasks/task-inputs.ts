@@ -87,16 +87,23 @@ const createdBoundSchema = z.iso
  */
 export const listTasksQuerySchema = z
   .object({
-    status: z.preprocess(blankAsAbsent, statusListSchema.optional()),
-    type: optionalText(100),
-    owner: optionalText(320),
+    // The descriptions are the OpenAPI document's (server/http/openapi-document.ts).
+    status: z.preprocess(blankAsAbsent, statusListSchema.optional()).meta({
+      description: `One status or several, comma-separated: ${TASK_STATUSES.join(', ')}.`,
+    }),
+    type: optionalText(100).meta({ description: 'A task type, e.g. report.generate.' }),
+    owner: optionalText(320).meta({ description: "Admins: a user's id or exact email." }),
     queue: optionalText(100),
-    /** Created at or after this time. */
-    from: z.preprocess(blankAsAbsent, createdBoundSchema.optional()),
-    /** Created before this time. */
-    to: z.preprocess(blankAsAbsent, createdBoundSchema.optional()),
-    q: optionalText(200),
-    cursor: optionalText(200),
+    from: z
+      .preprocess(blankAsAbsent, createdBoundSchema.optional())
+      .meta({ description: 'Created at or after this time (ISO 8601; no offset means UTC).' }),
+    to: z
+      .preprocess(blankAsAbsent, createdBoundSchema.optional())
+      .meta({ description: 'Created before this time.' }),
+    q: optionalText(200).meta({
+      description: 'A task id, or at least 3 characters to find in the payload.',
+    }),
+    cursor: optionalText(200).meta({ description: "The previous page's nextCursor." }),
     limit: z.coerce.number().int().min(1).max(100).default(25),
   })
   .strict()

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 // The shape of a task outside the server: REST bodies, socket events and React props.
 // Safe to import from the browser.
 
@@ -23,65 +25,100 @@ export const TERMINAL_STATUSES: ReadonlySet<TaskStatus> = new Set([
 export const TASK_PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
 export type TaskPriority = (typeof TASK_PRIORITIES)[number];
 
-export interface TaskErrorView {
-  code: string;
-  message: string;
-  /** What caused it, when the error says (an Error's `cause`). */
-  cause?: string;
-}
-
-export interface TaskView {
-  id: string;
-  type: string;
-  /** What a task of its type is called (the type's own label); the type's name if unknown. */
-  label: string;
-  /** One line about what its payload asks for, from its type; null when there is none. */
-  summary: string | null;
-  queue: string;
-  status: TaskStatus;
-  priority: TaskPriority;
-  progress: number;
-  progressMessage: string | null;
-  payload: unknown;
-  result: unknown;
-  error: TaskErrorView | null;
-  /** Attempts started so far (the current one included). */
-  attempts: number;
-  maxAttempts: number;
-  /** Counts status changes; with seq it orders every change (lib/realtime/merge-task-update.ts). */
-  revision: number;
-  /** Orders progress reports within one revision. */
-  seq: number;
-  ownerId: string | null;
-  createdAt: string;
-  /** While delayed: when the task becomes due. */
-  runAt: string | null;
-  /** While retrying: when the next attempt starts. */
-  retryAt: string | null;
-  cancelRequestedAt: string | null;
-  startedAt: string | null;
-  finishedAt: string | null;
-  /** Where the task's output file can be downloaded, once there is one. */
-  resultUrl: string | null;
-  /** The schedule that started it, if one did. */
-  scheduleId: string | null;
-  scheduleTrigger: ScheduleTrigger | null;
-}
-
-/** One entry of a task's timeline: a status change. */
-export interface TaskTransitionView {
-  revision: number;
-  attempt: number;
-  from: TaskStatus | null;
-  to: TaskStatus;
-  reason: string | null;
-  actorId: string | null;
-  at: string;
-}
-
 /** How a schedule started a task: its time came, an admin ran it now, or a missed run caught up. */
 export const SCHEDULE_TRIGGERS = ['schedule', 'run_now', 'catch_up'] as const;
 export type ScheduleTrigger = (typeof SCHEDULE_TRIGGERS)[number];
+
+export const taskErrorViewSchema = z
+  .object({
+    code: z.string(),
+    message: z.string(),
+    cause: z
+      .string()
+      .optional()
+      .meta({ description: "What caused it, when the error says (an Error's `cause`)." }),
+  })
+  .meta({ id: 'TaskError' });
+export type TaskErrorView = z.infer<typeof taskErrorViewSchema>;
+
+/** An ISO 8601 time as the API writes it (Date#toISOString). */
+export const isoTimeSchema = z.string().meta({ format: 'date-time' });
+const isoTime = isoTimeSchema;
+const nullableTime = (description: string) => isoTime.nullable().meta({ description });
+
+// The view is a schema so the OpenAPI document (server/http/openapi-document.ts) describes
+// exactly what the code returns: the type below is inferred from it.
+export const taskViewSchema = z
+  .object({
+    id: z.string().meta({ format: 'uuid' }),
+    type: z.string(),
+    label: z.string().meta({
+      description:
+        "What a task of its type is called (the type's own label); the type's name if unknown.",
+    }),
+    summary: z.string().nullable().meta({
+      description:
+        'One line about what its payload asks for, from its type; null when there is none.',
+    }),
+    queue: z.string(),
+    status: z.enum(TASK_STATUSES),
+    priority: z.enum(TASK_PRIORITIES),
+    progress: z.number().meta({ description: '0..100' }),
+    progressMessage: z.string().nullable(),
+    payload: z.unknown(),
+    result: z.unknown(),
+    error: taskErrorViewSchema.nullable(),
+    attempts: z
+      .number()
+      .int()
+      .meta({ description: 'Attempts started so far (the current one included).' }),
+    maxAttempts: z.number().int(),
+    revision: z.number().int().meta({
+      description:
+        'Counts status changes; with seq it orders every change (lib/realtime/merge-task-update.ts).',
+    }),
+    seq: z.number().int().meta({ description: 'Orders progress reports within one revision.' }),
+    ownerId: z.string().nullable(),
+    createdAt: isoTime,
+    runAt: nullableTime('While delayed: when the task becomes due.'),
+    retryAt: nullableTime('While retrying: when the next attempt starts.'),
+    cancelRequestedAt: isoTime.nullable(),
+    startedAt: isoTime.nullable(),
+    finishedAt: isoTime.nullable(),
+    resultUrl: z.string().nullable().meta({
+      description: "Where the task's output file can be downloaded, once there is one.",
+    }),
+    scheduleId: z
+      .string()
+      .nullable()
+      .meta({ description: 'The schedule that started it, if one did.' }),
+    scheduleTrigger: z.enum(SCHEDULE_TRIGGERS).nullable(),
+  })
+  .meta({ id: 'Task' });
+export type TaskView = z.infer<typeof taskViewSchema>;
+
+/** One page of a keyset-paged task list, newest first; `nextCursor` fetches the next. */
+export const taskPageSchema = z
+  .object({
+    data: z.array(taskViewSchema),
+    nextCursor: z.string().nullable().meta({ description: 'null on the last page.' }),
+  })
+  .meta({ id: 'TaskPage' });
+export type TaskPage = z.infer<typeof taskPageSchema>;
+
+/** One entry of a task's timeline: a status change. */
+export const taskTransitionViewSchema = z
+  .object({
+    revision: z.number().int(),
+    attempt: z.number().int(),
+    from: z.enum(TASK_STATUSES).nullable(),
+    to: z.enum(TASK_STATUSES),
+    reason: z.string().nullable(),
+    actorId: z.string().nullable(),
+    at: isoTime,
+  })
+  .meta({ id: 'TaskTransition' });
+export type TaskTransitionView = z.infer<typeof taskTransitionViewSchema>;
 
 export function isTerminalStatus(status: TaskStatus): boolean {
   return TERMINAL_STATUSES.has(status);

@@ -1,6 +1,7 @@
 import type { AdminOverview, OverviewQueue } from '@/lib/admin/admin-overview';
 import { planWindow, refreshRecentBuckets } from '@/lib/admin/throughput';
 import { getEnv } from '@/lib/env';
+import { listFiringAlerts } from '@/server/alerts/alert-rule-service';
 import { requireAdmin, type Principal } from '@/server/auth/principal';
 import { listQueues } from '@/server/queues/queue-service';
 import { listLiveWorkers } from '@/server/workers/worker-presence';
@@ -50,11 +51,12 @@ export async function getAdminOverview(principal: Principal): Promise<AdminOverv
   requireAdmin(principal);
   const env = getEnv();
   const now = new Date();
-  const [queues, workers, hour, day] = await Promise.all([
+  const [queues, workers, hour, day, alerts] = await Promise.all([
     listQueues(principal),
     listLiveWorkers(env.WORKER_HEARTBEAT_MS),
     readThroughput(now, HOUR_WINDOW),
     readDayStatsCached(now),
+    listFiringAlerts(principal),
   ]);
   return {
     generatedAt: now.toISOString(),
@@ -74,5 +76,6 @@ export async function getAdminOverview(principal: Principal): Promise<AdminOverv
         currentJobs: [...worker.currentJobs].sort((a, b) => a.startedAt.localeCompare(b.startedAt)),
       }))
       .sort((a, b) => a.hostname.localeCompare(b.hostname) || a.pid - b.pid),
+    alerts,
   };
 }

@@ -57,6 +57,34 @@ export async function readThroughput(now: Date, spec: WindowSpec): Promise<Throu
   return buildWindow(plan, spec.bucketMs, buckets);
 }
 
+/**
+ * Tasks of the given types that succeeded or failed in [from, to), per type: what the alert
+ * rules' failure rates are computed from, by the same definition as the throughput window's
+ * (failed / (succeeded + failed)), in the same range scan of tasks_finished_idx.
+ */
+export async function readFinishedByType(
+  from: Date,
+  to: Date,
+  types: readonly string[],
+): Promise<Map<string, FinishedCounts>> {
+  if (types.length === 0) return new Map();
+  const rows = await getPrisma().$queryRaw<Array<RawBucket & { type: string }>>`
+    SELECT type,
+           COUNT(*) FILTER (WHERE status = 'succeeded')::int AS succeeded,
+           COUNT(*) FILTER (WHERE status = 'failed')::int AS failed,
+           0 AS cancelled
+    FROM tasks
+    WHERE finished_at >= ${from}::timestamptz AND finished_at < ${to}::timestamptz
+      AND status IN ('succeeded', 'failed') AND type = ANY(${[...types]}::text[])
+    GROUP BY type`;
+  return new Map(
+    rows.map((row) => [
+      row.type,
+      { succeeded: row.succeeded, failed: row.failed, cancelled: row.cancelled },
+    ]),
+  );
+}
+
 interface RawDuration {
   type: string;
   count: number;

@@ -47,6 +47,11 @@ export const AUDIT_ACTIONS = [
   'webhook.delete',
   'webhook.rotate_secret',
   'webhook.redeliver',
+  'alert_rule.create',
+  'alert_rule.update',
+  'alert_rule.enable',
+  'alert_rule.disable',
+  'alert_rule.delete',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

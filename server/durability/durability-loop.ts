@@ -1,8 +1,8 @@
 import { getEnv } from '@/lib/env';
 import { getLogger } from '@/lib/logger';
-import { rejectAfter } from '@/lib/time-limit';
 import { getRedis } from '@/server/infra/clients';
 import { watchRedisHealth } from '@/server/infra/redis-health';
+import { repeatPass } from '@/server/infra/repeat-pass';
 import { onWebhookEventRecorded } from '@/server/webhooks/webhook-nudge';
 import { relayWebhookEvents } from '@/server/webhooks/webhook-relay';
 import { relayOutbox } from './outbox-relay';
@@ -10,49 +10,12 @@ import { reconcileTasks } from './reconciler';
 
 // Every web and worker process runs both loops: the relay claims its own entries, the
 // reconciler runs in one process at a time. Neither stops the process when a pass fails
-// (Postgres or Redis down); the next pass tries again.
+// (Postgres or Redis down); the next pass tries again (server/infra/repeat-pass.ts). A late
+// pass changes nothing twice: the relay's leases and the reconciler's guarded transitions see
+// to that.
 
 /** After Redis comes back, the reconciler looks soon rather than at its next turn. */
 const AFTER_RECONNECT_MS = 2_000;
-
-/**
- * A pass that hangs (a Redis call waiting for a connection that never comes) must not stop
- * the loop: past this the next pass may start. A late one changes nothing twice: the relay's
- * leases and the reconciler's guarded transitions see to that.
- */
-const PASS_TIMEOUT_MS = 2 * 60_000;
-
-function repeat(name: string, intervalMs: number, pass: () => Promise<unknown>) {
-  let running = false;
-  let timer: NodeJS.Timeout | null = null;
-  let stopped = false;
-  const run = async () => {
-    if (running || stopped) return;
-    running = true;
-    try {
-      await rejectAfter(pass(), PASS_TIMEOUT_MS, `the ${name} pass timed out`);
-    } catch (error) {
-      getLogger().warn({ err: error }, `${name} pass failed; trying again later`);
-    } finally {
-      running = false;
-    }
-  };
-  const schedule = (ms: number) => {
-    if (stopped) return;
-    if (timer) clearTimeout(timer);
-    timer = setTimeout(() => {
-      void run().finally(() => schedule(intervalMs));
-    }, ms);
-    timer.unref();
-  };
-  return {
-    soon: (ms: number) => schedule(ms),
-    stop: () => {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-    },
-  };
-}
 
 /** Events recorded within this long share one quick fan-out pass. */
 const FAN_OUT_DEBOUNCE_MS = 10;
@@ -98,10 +61,10 @@ function quickFanOut(): { nudge: () => void; stop: () => void } {
 export function startDurabilityLoops(): () => void {
   const env = getEnv();
   watchRedisHealth();
-  const relay = repeat('outbox relay', env.OUTBOX_RELAY_INTERVAL_MS, relayOutbox);
-  const reconciler = repeat('reconciler', env.RECONCILE_INTERVAL_MS, reconcileTasks);
+  const relay = repeatPass('outbox relay', env.OUTBOX_RELAY_INTERVAL_MS, relayOutbox);
+  const reconciler = repeatPass('reconciler', env.RECONCILE_INTERVAL_MS, reconcileTasks);
   // Webhook events are Postgres only until their delivery tasks exist: no need to wait for Redis.
-  const webhooks = repeat('webhook relay', env.OUTBOX_RELAY_INTERVAL_MS, relayWebhookEvents);
+  const webhooks = repeatPass('webhook relay', env.OUTBOX_RELAY_INTERVAL_MS, relayWebhookEvents);
   const quick = quickFanOut();
   onWebhookEventRecorded(quick.nudge);
   relay.soon(env.OUTBOX_RELAY_INTERVAL_MS);

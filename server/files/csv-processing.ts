@@ -77,6 +77,7 @@ export async function processCsvFile(options: CsvProcessingInput): Promise<TaskO
       name: deriveOutputName(displayName, 'cleaned', 'csv'),
       contentType: 'text/csv; charset=utf-8',
       size: cleaned.size,
+      sha256: cleaned.sha256,
       kind: 'cleaned-csv',
     },
     {
@@ -84,6 +85,7 @@ export async function processCsvFile(options: CsvProcessingInput): Promise<TaskO
       name: deriveOutputName(displayName, 'summary', 'json'),
       contentType: 'application/json',
       size: summaryFile.size,
+      sha256: summaryFile.sha256,
       kind: 'csv-summary',
     },
   ];

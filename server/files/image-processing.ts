@@ -229,6 +229,7 @@ export async function processImage(
         name: output.name,
         contentType: output.contentType,
         size: stored.size,
+        sha256: stored.sha256,
         kind: output.kind,
         meta: output.size ? { width, height, size: output.size } : { width, height },
       });

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { getEnv } from '@/lib/env';
 import { ValidationError } from '@/lib/errors';
 import { toDisplayName } from '@/lib/files/safe-name';
@@ -28,16 +27,14 @@ export function uploadKeyFor(taskId: string): string {
   return `${taskStoragePrefix(taskId)}/input/original`;
 }
 
-/** Streams one file to storage, hashing it and keeping its first bytes to sniff its type. */
+/** Streams one file to storage (which hashes it), keeping its first bytes to sniff its type. */
 async function storeUpload(file: MultipartFile, maxBytes: number): Promise<StoredUpload> {
   const taskId = uuid7();
   const key = uploadKeyFor(taskId);
-  const hash = createHash('sha256');
   const head: Buffer[] = [];
   let headBytes = 0;
   async function* body(): AsyncGenerator<Uint8Array> {
     for await (const chunk of file.stream as AsyncIterable<Buffer>) {
-      hash.update(chunk);
       if (headBytes < SNIFF_BYTES) {
         head.push(chunk.subarray(0, SNIFF_BYTES - headBytes));
         headBytes += Math.min(chunk.length, SNIFF_BYTES - headBytes);
@@ -52,7 +49,7 @@ async function storeUpload(file: MultipartFile, maxBytes: number): Promise<Store
     name: toDisplayName(file.filename),
     declaredType: file.declaredType,
     size: stored.size,
-    sha256: hash.digest('hex'),
+    sha256: stored.sha256,
     sniffed: sniffType(Buffer.concat(head), { complete: stored.size <= SNIFF_BYTES }),
   };
 }

@@ -1,37 +1,55 @@
+import { z } from 'zod';
 import { getEnv } from '@/lib/env';
 import { rejectAfter } from '@/lib/time-limit';
-import {
-  readOutboxBacklog,
-  readReconcilerStatus,
-  type DurabilityStatus,
-} from '@/server/durability/durability-status';
+import { readOutboxBacklog, readReconcilerStatus } from '@/server/durability/durability-status';
 import { getPrisma, getRedis } from '@/server/infra/clients';
 import { listLiveWorkers } from '@/server/workers/worker-presence';
 import { durabilityWarnings } from './durability-warnings';
-import {
-  persistenceWarnings,
-  readRedisPersistence,
-  type RedisPersistence,
-} from './redis-persistence';
+import { persistenceWarnings, readRedisPersistence } from './redis-persistence';
 
-export interface DependencyCheck {
-  ok: boolean;
-  latencyMs: number;
-  error?: string;
-}
+const dependencyCheckSchema = z.object({
+  ok: z.boolean(),
+  latencyMs: z.number(),
+  error: z.string().optional(),
+});
+export type DependencyCheck = z.infer<typeof dependencyCheckSchema>;
 
-export interface HealthReport {
-  status: 'ok' | 'degraded' | 'down';
-  postgres: DependencyCheck;
-  redis: DependencyCheck & { persistence: RedisPersistence | null };
-  workers: { count: number; queues: string[] };
-  /** Jobs recorded in Postgres but not yet added to Redis; null while Postgres is down. */
-  outbox: DurabilityStatus['outbox'] | null;
-  /** The reconciler's last pass; null while Redis is down. */
-  reconciler: DurabilityStatus['reconciler'] | null;
-  /** What an operator should look at. Warnings never make a healthy status 'down'. */
-  warnings: string[];
-}
+export const healthReportSchema = z
+  .object({
+    status: z.enum(['ok', 'degraded', 'down']),
+    postgres: dependencyCheckSchema,
+    redis: dependencyCheckSchema.extend({
+      persistence: z
+        .object({
+          aof: z.union([z.boolean(), z.literal('unknown')]),
+          rdb: z.union([z.boolean(), z.literal('unknown')]),
+          maxmemoryPolicy: z.string(),
+          source: z.enum(['config', 'info', 'unknown']),
+        })
+        .nullable(),
+    }),
+    workers: z.object({ count: z.number().int(), queues: z.array(z.string()) }),
+    outbox: z
+      .object({ backlog: z.number().int(), oldestAgeMs: z.number().nullable() })
+      .nullable()
+      .meta({
+        description:
+          'Jobs recorded in Postgres but not yet added to Redis; null while Postgres is down.',
+      }),
+    reconciler: z
+      .object({
+        // The reconciler's own record of its pass (server/durability), shown as it wrote it.
+        lastRun: z.unknown(),
+        lastRepairAt: z.string().nullable(),
+      })
+      .nullable()
+      .meta({ description: "The reconciler's last pass; null while Redis is down." }),
+    warnings: z.array(z.string()).meta({
+      description: "What an operator should look at. Warnings never make a healthy status 'down'.",
+    }),
+  })
+  .meta({ id: 'Health' });
+export type HealthReport = z.infer<typeof healthReportSchema>;
 
 const CHECK_TIMEOUT_MS = 2_000;
 

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { isAppError, type FieldError } from '@/lib/errors';
 import { getLogger } from '@/lib/logger';
 import { replaceOutage } from '@/server/infra/infra-errors';
@@ -5,14 +6,27 @@ import { replaceInputRefusal } from '@/server/infra/input-errors';
 
 // RFC 9457 problem details for every REST error.
 
-export interface ProblemBody {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  code: string;
-  errors?: FieldError[];
-}
+export const problemSchema = z
+  .object({
+    type: z.string().meta({ description: 'urn:taskdeck:problem:<code>' }),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    code: z.string(),
+    errors: z
+      .array(
+        z.object({
+          path: z
+            .string()
+            .meta({ description: "Dotted path of the field, '' for the whole input." }),
+          message: z.string(),
+        }),
+      )
+      .optional()
+      .meta({ description: 'For bad input: what is wrong with which field.' }),
+  })
+  .meta({ id: 'Problem', description: 'RFC 9457 problem details.' });
+export type ProblemBody = z.infer<typeof problemSchema>;
 
 // A URN rather than a URL: no documentation host to keep alive, still a stable identifier.
 const PROBLEM_TYPE_BASE = 'urn:taskdeck:problem:';

@@ -3,7 +3,10 @@
 // empty, without Allow). tests/unit/rest-routes.test.ts keeps this in step with app/api/v1.
 
 export const REST_ROUTES: ReadonlyArray<{ path: string; methods: readonly string[] }> = [
+  { path: '/api/v1/alerts', methods: ['GET'] },
+  { path: '/api/v1/events', methods: ['GET'] },
   { path: '/api/v1/files', methods: ['POST'] },
+  { path: '/api/v1/openapi.json', methods: ['GET'] },
   { path: '/api/v1/queues', methods: ['GET'] },
   { path: '/api/v1/queues/[name]/pause', methods: ['POST'] },
   { path: '/api/v1/queues/[name]/resume', methods: ['POST'] },
@@ -15,6 +18,7 @@ export const REST_ROUTES: ReadonlyArray<{ path: string; methods: readonly string
   { path: '/api/v1/tasks/bulk', methods: ['POST'] },
   { path: '/api/v1/tasks/[id]', methods: ['GET'] },
   { path: '/api/v1/tasks/[id]/cancel', methods: ['POST'] },
+  { path: '/api/v1/tasks/[id]/events', methods: ['GET'] },
   { path: '/api/v1/tasks/[id]/files', methods: ['GET'] },
   { path: '/api/v1/tasks/[id]/files/[fileId]', methods: ['GET'] },
   { path: '/api/v1/tasks/[id]/logs', methods: ['GET'] },

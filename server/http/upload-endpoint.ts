@@ -9,6 +9,7 @@ import { withAdmission } from './admission';
 import { readMultipartFiles } from './multipart';
 import { toWebHeaders } from './node-headers';
 import { errorToProblem } from './problem';
+import { jsonBody, uploadResultSchema } from './api-schemas';
 
 /**
  * POST /api/v1/files is served by the web process itself, in front of Next. Next hands route
@@ -38,7 +39,7 @@ export const handleUpload = withAdmission(
         { maxBytes: env.UPLOAD_MAX_BYTES, maxFiles: env.UPLOAD_MAX_FILES },
       );
       const tasks = await uploadFiles(principal, files);
-      return Response.json({ tasks }, { status: 201 });
+      return jsonBody(uploadResultSchema, { tasks }, { status: 201 });
     } catch (error) {
       return errorToProblem(error, { method: 'POST', url: UPLOAD_PATH });
     }

@@ -74,8 +74,11 @@ async function readQueue(name: string, now: number): Promise<Omit<QueueFigures, 
   };
 }
 
-export async function readQueueFigures(names: readonly string[]): Promise<QueueFigures[]> {
-  const now = Date.now();
+/** `now` (ms) is what the oldest job's age is measured to: the alert tests pass a clock. */
+export async function readQueueFigures(
+  names: readonly string[],
+  now: number = Date.now(),
+): Promise<QueueFigures[]> {
   const [queues, workers] = await Promise.all([
     Promise.all(names.map((name) => readQueue(name, now))),
     listLiveWorkers(getEnv().WORKER_HEARTBEAT_MS),

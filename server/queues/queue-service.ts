@@ -1,23 +1,30 @@
+import { z } from 'zod';
 import { NotFoundError } from '@/lib/errors';
 import { requireAdmin, type Principal } from '@/server/auth/principal';
 import { recordAudit, type AuditContext } from '@/server/audit/audit-service';
 import { getQueue } from '@/server/queues/queue-clients';
 import { findQueueConfig, listQueueConfigs, type QueueConfig } from '@/server/queues/queue-config';
 
-export interface QueueView {
-  name: string;
-  description: string;
-  paused: boolean;
-  concurrency: number;
-  rateLimit: QueueConfig['rateLimit'] | null;
-  counts: {
-    waiting: number;
-    active: number;
-    delayed: number;
-    failed: number;
-    completed: number;
-  };
-}
+export const queueViewSchema = z
+  .object({
+    name: z.string(),
+    description: z.string(),
+    paused: z.boolean(),
+    concurrency: z.number().int(),
+    rateLimit: z
+      .object({ max: z.number().int(), durationMs: z.number().int() })
+      .nullable()
+      .meta({ description: 'At most `max` jobs started per `durationMs`, across all workers.' }),
+    counts: z.object({
+      waiting: z.number().int(),
+      active: z.number().int(),
+      delayed: z.number().int(),
+      failed: z.number().int(),
+      completed: z.number().int(),
+    }),
+  })
+  .meta({ id: 'Queue' });
+export type QueueView = z.infer<typeof queueViewSchema>;
 
 async function describeQueue(config: QueueConfig): Promise<QueueView> {
   const queue = getQueue(config.name);

@@ -1,7 +1,7 @@
 import { isAppError, NotFoundError, ValidationError } from '@/lib/errors';
 import { getLogger } from '@/lib/logger';
 import { MISSED_AFTER_MS } from '@/lib/schedules/schedule-spec';
-import type { ScheduleTrigger, TaskView } from '@/lib/tasks/task-view';
+import type { ScheduleTrigger, TaskPage, TaskView } from '@/lib/tasks/task-view';
 import { uuid7, uuid7From } from '@/lib/uuid7';
 import type { Schedule } from '@/lib/generated/prisma/client';
 import { requireAdmin, type Principal } from '@/server/auth/principal';
@@ -125,10 +125,7 @@ export async function runScheduleNow(
   return outcome.task;
 }
 
-export interface ScheduleRunsPage {
-  data: TaskView[];
-  nextCursor: string | null;
-}
+export type ScheduleRunsPage = TaskPage;
 
 /** The schedule's runs, newest first (tasks_schedule_created_idx). */
 export async function listScheduleRuns(

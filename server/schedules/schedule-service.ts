@@ -19,7 +19,7 @@ import { syncSchedule } from './schedule-sync';
 
 /** Schedules run any type an admin may submit; internal types are made by Taskdeck itself. */
 function checkTaskType(input: ParsedScheduleInput): void {
-  const type = resolveType(input.taskType);
+  const type = resolveType(input.taskType, 'taskType');
   if (type.access === 'internal') {
     throw new ValidationError(`Tasks of type ${type.name} cannot be scheduled.`, [
       { path: 'taskType', message: DEFAULT_ORIGIN.submitHint },

@@ -3,7 +3,7 @@ import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { NotFoundError, PayloadTooLargeError } from '@/lib/errors';
 import type { Storage, StoredObject } from './storage';
 
@@ -18,6 +18,16 @@ function limitBytes(maxBytes: number): Transform {
       total += chunk.length;
       if (total > maxBytes) callback(new PayloadTooLargeError(maxBytes));
       else callback(null, chunk);
+    },
+  });
+}
+
+/** Hashes bytes on their way to disk, so the digest is of exactly what was stored. */
+function hashBytes(hash: ReturnType<typeof createHash>): Transform {
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      hash.update(chunk);
+      callback(null, chunk);
     },
   });
 }
@@ -48,17 +58,21 @@ export function createLocalStorage(rootDir: string): Storage {
       await mkdir(path.dirname(target), { recursive: true });
       // Write beside the target and rename, so readers never see half a file.
       const temp = `${target}.${randomUUID()}${PARTIAL_SUFFIX}`;
+      const hash = createHash('sha256');
       try {
         const sink = createWriteStream(temp, { flags: 'wx' });
-        if (options.maxBytes === undefined) await pipeline(Readable.from(body), sink);
-        else await pipeline(Readable.from(body), limitBytes(options.maxBytes), sink);
+        if (options.maxBytes === undefined)
+          await pipeline(Readable.from(body), hashBytes(hash), sink);
+        else {
+          await pipeline(Readable.from(body), limitBytes(options.maxBytes), hashBytes(hash), sink);
+        }
         await rename(temp, target);
       } catch (error) {
         await rm(temp, { force: true });
         throw error;
       }
       const { size } = await stat(target);
-      return { key, size };
+      return { key, size, sha256: hash.digest('hex') };
     },
 
     async read(key) {

@@ -5,6 +5,8 @@ import { createLocalStorage } from './local-storage';
 export interface StoredObject {
   key: string;
   size: number;
+  /** Hex SHA-256 of the bytes written, computed on their way to disk. */
+  sha256: string;
 }
 
 export interface WriteOptions {

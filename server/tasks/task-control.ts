@@ -1,8 +1,9 @@
+import { z } from 'zod';
 import { ConflictError, NotFoundError, ServiceUnavailableError } from '@/lib/errors';
 import { getEnv } from '@/lib/env';
 import { getLogger } from '@/lib/logger';
 import type { BulkTaskAction } from '@/lib/tasks/task-inputs';
-import { isRetryable, type TaskView } from '@/lib/tasks/task-view';
+import { isRetryable, TASK_STATUSES, type TaskView } from '@/lib/tasks/task-view';
 import type { Task } from '@/lib/generated/prisma/client';
 import { canSeeTask, requireAdmin, requireUser, type Principal } from '@/server/auth/principal';
 import { recordAudit, type AuditContext } from '@/server/audit/audit-service';
@@ -181,20 +182,25 @@ export function retryTask(principal: Principal, id: string, context: AuditContex
   return runTaskAction('retry', principal, id, context);
 }
 
-export interface BulkOutcome {
-  id: string;
-  ok: boolean;
-  /** After the action; for a deleted task, the status it had. */
-  status?: TaskView['status'];
-  /** Why this one was not done. */
-  error?: string;
-}
-
-export interface BulkResult {
-  results: BulkOutcome[];
-  succeeded: number;
-  failed: number;
-}
+export const bulkResultSchema = z
+  .object({
+    results: z.array(
+      z.object({
+        id: z.string(),
+        ok: z.boolean(),
+        status: z
+          .enum(TASK_STATUSES)
+          .optional()
+          .meta({ description: 'After the action; for a deleted task, the status it had.' }),
+        error: z.string().optional().meta({ description: 'Why this one was not done.' }),
+      }),
+    ),
+    succeeded: z.number().int(),
+    failed: z.number().int(),
+  })
+  .meta({ id: 'BulkResult' });
+export type BulkResult = z.infer<typeof bulkResultSchema>;
+export type BulkOutcome = BulkResult['results'][number];
 
 /** Admins: cancel, retry or delete many tasks; each one succeeds or fails on its own. */
 export async function runBulkTaskAction(

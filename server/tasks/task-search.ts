@@ -1,7 +1,7 @@
 import { getEnv } from '@/lib/env';
 import { ForbiddenError, SearchTooBroadError, ValidationError } from '@/lib/errors';
 import { readCreatedBound, taskIdSchema, type ListTasksQuery } from '@/lib/tasks/task-inputs';
-import type { TaskStatus, TaskView } from '@/lib/tasks/task-view';
+import type { TaskPage, TaskStatus } from '@/lib/tasks/task-view';
 import { Prisma } from '@/lib/generated/prisma/client';
 import {
   requireAdmin,
@@ -29,10 +29,7 @@ import { taskViewColumns, taskViewFields, toTaskViews, type TaskListRow } from '
 /** The trigram index only serves patterns with at least one whole trigram. */
 export const MIN_PAYLOAD_SEARCH_LENGTH = 3;
 
-export interface TaskPage {
-  data: TaskView[];
-  nextCursor: string | null;
-}
+export type { TaskPage };
 
 export interface AdminTaskPage extends TaskPage {
   ownerEmails: Record<string, string>;

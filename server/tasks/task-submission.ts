@@ -35,14 +35,20 @@ export interface SubmittedTask {
   replayed: boolean;
 }
 
-export function resolveType(name: string): TaskType {
+/**
+ * The type of that name, or a field error on `field` (the name the caller's body gave it:
+ * `type` in a submit, `taskType` in a schedule) listing the types one can ask for: internal
+ * types are made by Taskdeck itself, so naming them would only invite a second refusal.
+ */
+export function resolveType(name: string, field = 'type'): TaskType {
   const type = findTaskType(name);
   if (type) return type;
   const known = listTaskTypes()
+    .filter((t) => (t.access ?? 'user') !== 'internal')
     .map((t) => t.name)
     .join(', ');
   throw new ValidationError(`Unknown task type "${name}".`, [
-    { path: 'type', message: `Unknown task type. Known types: ${known}.` },
+    { path: field, message: `Unknown task type. Known types: ${known}.` },
   ]);
 }
 

@@ -30,6 +30,8 @@ export interface TaskFileOutput {
   name: string;
   contentType: string;
   size: number;
+  /** Hex SHA-256 of the stored bytes, as storage.write returned it. */
+  sha256: string;
   /** What it is, for previews: cleaned-csv, csv-summary, thumbnail, clean-image, report, email… */
   kind: string;
   /** Facts a preview needs, e.g. { width, height } of a thumbnail. Must be JSON. */

@@ -40,6 +40,7 @@ export interface OutputFileRow {
   key: string;
   contentType: string;
   size: number;
+  sha256: string;
   meta?: Record<string, unknown>;
 }
 
@@ -122,6 +123,7 @@ function toRequestRow(row: TransitionRow, n: number) {
       storage_key: file.key,
       content_type: file.contentType,
       size: file.size,
+      sha256: file.sha256,
       meta: file.meta ?? null,
     })),
     logs: (row.logLines ?? []).map((line) => ({
@@ -218,11 +220,13 @@ const STATEMENT = `
           AND (e.scope = 'all' OR e.owner_id = upd.owner_id))
     RETURNING task_id
   ), files AS (
-    INSERT INTO task_files (id, task_id, role, kind, name, storage_key, content_type, size, meta)
-    SELECT f.id, upd.id, 'output', f.kind, f.name, f.storage_key, f.content_type, f.size, f.meta
+    INSERT INTO task_files (id, task_id, role, kind, name, storage_key, content_type, size,
+      sha256, meta)
+    SELECT f.id, upd.id, 'output', f.kind, f.name, f.storage_key, f.content_type, f.size,
+      f.sha256, f.meta
     FROM upd JOIN r ON r.n = upd.request_n,
       jsonb_to_recordset(r.files) AS f(id uuid, kind text, name text, storage_key text,
-        content_type text, size bigint, meta jsonb)
+        content_type text, size bigint, sha256 text, meta jsonb)
   ), logs AS (
     -- The attempt's last log lines are kept whether or not the change applies.
     INSERT INTO task_logs (id, task_id, attempt, level, message, at)

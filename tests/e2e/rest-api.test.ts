@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import type { TaskView } from '@/lib/tasks/task-view';
 import { createTestApiKey, createTestUser } from '../support/users';
@@ -209,9 +209,17 @@ describe('GET /api/v1/tasks/{id}/result', () => {
     expect(file.headers.get('content-disposition')).toContain(
       'filename="activity-2020-03-01-to-2020-03-02.csv"',
     );
-    expect((await file.text()).split('\r\n')[0]).toBe(
+    const bytes = Buffer.from(await file.arrayBuffer());
+    expect(bytes.toString('utf8').split('\r\n')[0]).toBe(
       'date,type,status,count,avg_duration_ms,p50_duration_ms,p95_duration_ms,max_duration_ms',
     );
+    // The listed digest is of the bytes stored, so a download can be checked against it.
+    const listed = (await api(`/api/v1/tasks/${report.id}/files`)).body as {
+      files: Array<{ role: string; sha256: string | null; size: number }>;
+    };
+    const output = listed.files.find((entry) => entry.role === 'output');
+    expect(output?.size).toBe(bytes.length);
+    expect(output?.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
   });
 });
 

@@ -5,6 +5,7 @@ import { uuid7From } from '@/lib/uuid7';
 import { NO_AUDIT_CONTEXT } from '@/server/audit/audit-service';
 import { closeClients, getPrisma } from '@/server/infra/clients';
 import { getQueue } from '@/server/queues/queue-clients';
+import { listTaskTypes } from '@/server/tasks/registry';
 import { SCHEDULES_QUEUE } from '@/server/schedules/schedule-queue';
 import {
   fireScheduledRun,
@@ -223,6 +224,20 @@ describe('schedule CRUD', () => {
       createSchedule(admin.principal, nightly({ taskType: 'email.send' }), NO_AUDIT_CONTEXT),
     );
     expect(internal.fieldErrors.map((e) => e.path)).toEqual(['taskType']);
+    const unknown = await catchValidation(
+      createSchedule(admin.principal, nightly({ taskType: 'report.explode' }), NO_AUDIT_CONTEXT),
+    );
+    expect(unknown.fieldErrors.map((e) => e.path)).toEqual(['taskType']);
+    // Only the types a schedule can run are offered: internal ones would be refused next.
+    const offered = /Known types: (.*)\.$/.exec(unknown.fieldErrors[0]!.message)?.[1]?.split(', ');
+    expect(offered?.sort()).toEqual(
+      listTaskTypes()
+        .filter((type) => type.access !== 'internal')
+        .map((type) => type.name)
+        .sort(),
+    );
+    expect(offered).not.toContain('email.send');
+    expect(offered).not.toContain('file.process');
     const first = await createSchedule(admin.principal, nightly(), NO_AUDIT_CONTEXT);
     await expect(
       createSchedule(admin.principal, nightly({ name: first.name }), NO_AUDIT_CONTEXT),

@@ -7,6 +7,7 @@ import { getPrisma } from '@/server/infra/clients';
 import type { TaskView } from '@/lib/tasks/task-view';
 import { NO_AUDIT_CONTEXT } from '@/server/audit/audit-service';
 import { encodeKeysetCursor } from '@/server/db/keyset-cursor';
+import { createAlertRule } from '@/server/alerts/alert-rule-service';
 import { createSchedule } from '@/server/schedules/schedule-service';
 import { cancelTask } from '@/server/tasks/task-control';
 import { createTask } from '@/server/tasks/task-submission';
@@ -149,6 +150,16 @@ async function createAlicesDelivery(f: MatrixFixture): Promise<string> {
 /** What a new endpoint in the matrix is: off, so it never receives anything. */
 const MATRIX_WEBHOOK = { url: MATRIX_WEBHOOK_URL, events: ['task.failed'], enabled: false };
 
+/** A disabled alert rule (it never fires during the test), made by the admin for each caller. */
+async function createDisabledAlertRule(f: MatrixFixture): Promise<string> {
+  const rule = await createAlertRule(
+    f.admin.principal,
+    { name: `Matrix ${randomUUID()}`, kind: 'no_worker', queue: 'maintenance', enabled: false },
+    NO_AUDIT_CONTEXT,
+  );
+  return rule.id;
+}
+
 // REST: status per caller. Allowed = 2xx; someone else's task = 404 (ids leak nothing).
 const OWNER_ONLY = (ok: number): Expected => ({
   anonymous: 401,
@@ -196,6 +207,13 @@ const METRICS_TOKEN_ONLY = EVERY_CALLER(401);
 
 export const ROUTES: RouteCase[] = [
   { route: 'api/health/route.ts', method: 'GET', url: () => '/api/health', expected: PUBLIC },
+  // The contract, not anyone's data: readable before a client holds a key.
+  {
+    route: 'api/v1/openapi.json/route.ts',
+    method: 'GET',
+    url: () => '/api/v1/openapi.json',
+    expected: PUBLIC,
+  },
   {
     route: 'api/v1/tasks/route.ts',
     method: 'POST',
@@ -233,6 +251,26 @@ export const ROUTES: RouteCase[] = [
     method: 'GET',
     url: (f) => `/api/v1/tasks/${f.alicesReport.id}/transitions`,
     expected: OWNER_ONLY(200),
+  },
+  // Event streams: the matrix reads the status and closes the stream.
+  {
+    route: 'api/v1/tasks/[id]/events/route.ts',
+    method: 'GET',
+    url: (f) => `/api/v1/tasks/${f.alicesReport.id}/events`,
+    expected: OWNER_ONLY(200),
+  },
+  {
+    route: 'api/v1/tasks/[id]/events/route.ts',
+    method: 'GET',
+    prepare: createWaitingTask,
+    url: (_f, id) => `/api/v1/tasks/${id}/events`,
+    expected: OWNER_ONLY(200),
+  },
+  {
+    route: 'api/v1/events/route.ts',
+    method: 'GET',
+    url: () => '/api/v1/events',
+    expected: ANY_USER(200),
   },
   {
     route: 'api/v1/tasks/[id]/files/route.ts',
@@ -303,6 +341,12 @@ export const ROUTES: RouteCase[] = [
     route: 'api/v1/queues/route.ts',
     method: 'GET',
     url: () => '/api/v1/queues',
+    expected: ADMIN_ONLY(200),
+  },
+  {
+    route: 'api/v1/alerts/route.ts',
+    method: 'GET',
+    url: () => '/api/v1/alerts',
     expected: ADMIN_ONLY(200),
   },
   // Pause, then resume at once: the matrix creates no report meanwhile.
@@ -608,5 +652,30 @@ export const ACTIONS: Record<string, ActionCase> = {
     prepare: createAlicesDelivery,
     args: (_f, ids) => ids.split('/'),
     expected: { ...ACTION_OWNER_ONLY, admin: 404 },
+  },
+  createAlertRule: {
+    args: () => [
+      { name: `Matrix ${randomUUID()}`, kind: 'no_worker', queue: 'maintenance', enabled: false },
+    ],
+    expected: ACTION_ADMIN_ONLY,
+  },
+  updateAlertRule: {
+    prepare: createDisabledAlertRule,
+    args: (_f, id) => [
+      id,
+      { name: `Matrix ${randomUUID()}`, kind: 'no_worker', queue: 'files', enabled: false },
+    ],
+    expected: ACTION_ADMIN_ONLY,
+  },
+  setAlertRuleEnabled: {
+    // Disabled already: disabling again changes nothing, whoever is allowed to.
+    prepare: createDisabledAlertRule,
+    args: (_f, id) => [id, false],
+    expected: ACTION_ADMIN_ONLY,
+  },
+  deleteAlertRule: {
+    prepare: createDisabledAlertRule,
+    args: (_f, id) => [id],
+    expected: ACTION_ADMIN_ONLY,
   },
 };

@@ -33,9 +33,17 @@ export async function launchChromium(): Promise<Browser> {
 export async function openRecordedPage(
   browser: Browser,
   events: string[],
-  options: { signedIn?: { cookie: string; url: string }; acceptDownloads?: boolean } = {},
+  options: {
+    signedIn?: { cookie: string; url: string };
+    acceptDownloads?: boolean;
+    /** The reader's time zone (IANA name); the machine's otherwise. */
+    timezoneId?: string;
+  } = {},
 ): Promise<Page> {
-  const context = await browser.newContext({ acceptDownloads: options.acceptDownloads ?? false });
+  const context = await browser.newContext({
+    acceptDownloads: options.acceptDownloads ?? false,
+    ...(options.timezoneId ? { timezoneId: options.timezoneId } : {}),
+  });
   if (options.signedIn) {
     const [name, value] = options.signedIn.cookie.split('=', 2) as [string, string];
     await context.addCookies([{ name, value, url: options.signedIn.url }]);

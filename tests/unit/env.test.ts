@@ -107,10 +107,15 @@ describe('getEnv', () => {
       EMAIL_FROM: 'Taskdeck <taskdeck@localhost>',
       API_ADMISSION_LIMIT: 1_000,
       OUTBOX_RELAY_INTERVAL_MS: 2_000,
+      ALERT_EVALUATE_MS: 30_000,
       RECONCILE_INTERVAL_MS: 15_000,
       WEBHOOK_ALLOW_PRIVATE_TARGETS: false,
       WEBHOOK_TIMEOUT_MS: 10_000,
       WEBHOOK_MAX_ENDPOINTS: 20,
+      SSE_HEARTBEAT_MS: 15_000,
+      SSE_MAX_STREAMS_PER_USER: 8,
+      SSE_BUFFER_MAX_BYTES: 1024 ** 2,
+      SSE_REPLAY_MAX_TASKS: 500,
     });
   });
 

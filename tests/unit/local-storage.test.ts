@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -48,7 +49,12 @@ describe('createLocalStorage', () => {
     it('writes, reads, checks and deletes an object', async () => {
       const key = 'reports/task-1/activity.csv';
       const stored = await storage.write(key, chunks('date,count\r\n', '2026-01-01,3\r\n'));
-      expect(stored).toEqual({ key, size: 26 });
+      // The digest is of the bytes as written, across chunk boundaries.
+      expect(stored).toEqual({
+        key,
+        size: 26,
+        sha256: createHash('sha256').update('date,count\r\n2026-01-01,3\r\n').digest('hex'),
+      });
 
       expect(await storage.exists(key)).toBe(true);
       const { stream, size } = await storage.read(key);
@@ -79,7 +85,11 @@ describe('createLocalStorage', () => {
     });
 
     it('writes an empty object from an empty iterable', async () => {
-      expect(await storage.write('empty.txt', chunks())).toEqual({ key: 'empty.txt', size: 0 });
+      expect(await storage.write('empty.txt', chunks())).toEqual({
+        key: 'empty.txt',
+        size: 0,
+        sha256: createHash('sha256').digest('hex'),
+      });
       expect(await storage.exists('empty.txt')).toBe(true);
       expect((await readAll((await storage.read('empty.txt')).stream)).length).toBe(0);
     });
@@ -186,7 +196,7 @@ describe('createLocalStorage', () => {
 
     it('accepts keys made of letters, digits, dots, dashes and underscores', async () => {
       for (const key of ['a', 'A1', 'reports/0190-abc/activity-2026-01-01_to_2026-01-31.csv']) {
-        await expect(storage.write(key, chunks('ok'))).resolves.toEqual({ key, size: 2 });
+        await expect(storage.write(key, chunks('ok'))).resolves.toMatchObject({ key, size: 2 });
       }
     });
   });

@@ -19,6 +19,7 @@ import { DataTable } from '@/components/data-table';
 import { PageHeading } from '@/components/page-heading';
 import { isAppError } from '@/lib/errors';
 import { isAdmin } from '@/server/auth/principal';
+import { LocalTime } from '@/components/time/local-time';
 import {
   AUDIT_ACTIONS,
   listAuditEvents,
@@ -84,9 +85,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
 
   return (
     <div>
-      <PageHeading title="Audit log">
-        Security-relevant actions, newest first. Times are UTC.
-      </PageHeading>
+      <PageHeading title="Audit log">Security-relevant actions, newest first.</PageHeading>
 
       <FilterForm
         path={AUDIT_PATH}
@@ -136,10 +135,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             {events.map((event) => (
               <tr key={event.id} data-testid="audit-row" data-action={event.action}>
                 <td className="whitespace-nowrap px-3 py-2 font-mono text-xs text-slate-600">
-                  <time dateTime={event.createdAt} className="block">
-                    {event.createdAt.slice(0, 10)}
-                    <span className="block">{event.createdAt.slice(11, 19)}</span>
-                  </time>
+                  <LocalTime iso={event.createdAt} />
                 </td>
                 <td className="whitespace-nowrap px-3 py-2">{event.actorEmail ?? '—'}</td>
                 <td className="whitespace-nowrap px-3 py-2">

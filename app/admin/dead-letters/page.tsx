@@ -50,7 +50,7 @@ export default async function DeadLettersPage({
     <div>
       <PageHeading title="Dead letters">
         Tasks that failed after their last attempt, newest first, with their errors. Retry them once
-        the cause is fixed: each gets a fresh set of attempts, its history kept. Times are UTC.
+        the cause is fixed: each gets a fresh set of attempts, its history kept.
       </PageHeading>
       <div className="mb-3 flex justify-end">
         <RefreshButton />

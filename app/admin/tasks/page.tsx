@@ -89,7 +89,7 @@ export default async function AdminTasksPage({
     <div>
       <PageHeading title="All tasks">
         Every task of every user, newest first. Filter and search them, open one, or cancel, retry
-        or delete several at once. Times are UTC.
+        or delete several at once.
       </PageHeading>
       <TaskFilterForm params={params} types={types} queues={listQueueNames()} />
       {problem ? (

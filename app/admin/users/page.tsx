@@ -5,7 +5,7 @@ import { RoleSelect } from '@/components/admin/role-select';
 import { BanButton, RevokeKeysButton } from '@/components/admin/user-account-controls';
 import { getPagePrincipal } from '@/server/auth/page-principal';
 import { DataTable } from '@/components/data-table';
-import { formatUtc } from '@/components/format';
+import { LocalTime, RelativeTime } from '@/components/time/local-time';
 import { PageHeading } from '@/components/page-heading';
 import { isAdmin } from '@/server/auth/principal';
 import { listInvitations } from '@/server/auth/invitation-service';
@@ -35,7 +35,7 @@ export default async function UsersPage() {
     <div>
       <PageHeading title="Users">
         Everyone with an account. Admins see every task and the audit log; there is always at least
-        one admin. A banned user is signed out and their API keys stop working. Times are UTC.
+        one admin. A banned user is signed out and their API keys stop working.
       </PageHeading>
       <section className="mb-6 rounded-lg border border-slate-200 bg-white p-4">
         <p className="mb-3 text-sm text-slate-600" data-testid="signup-mode">
@@ -46,7 +46,8 @@ export default async function UsersPage() {
           <ul className="mt-3 space-y-1 text-sm text-slate-600" aria-label="Invitations">
             {invitations.map((invitation) => (
               <li key={invitation.id} data-testid="invitation">
-                {invitation.email}: {invitation.status}, until {formatUtc(invitation.expiresAt)}
+                {invitation.email}: {invitation.status}, until{' '}
+                <LocalTime iso={invitation.expiresAt} />
               </li>
             ))}
           </ul>
@@ -102,7 +103,7 @@ export default async function UsersPage() {
                 ) : null}
               </td>
               <td className="whitespace-nowrap px-4 py-3 text-slate-600">
-                {formatUtc(user.createdAt)}
+                <RelativeTime iso={user.createdAt} />
               </td>
             </tr>
           ))}

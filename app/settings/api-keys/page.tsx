@@ -6,7 +6,7 @@ import { CreateApiKeyForm } from '@/components/api-keys/create-api-key-form';
 import { RevokeApiKeyButton } from '@/components/api-keys/revoke-api-key-button';
 import { getPagePrincipal } from '@/server/auth/page-principal';
 import { DataTable } from '@/components/data-table';
-import { formatUtc } from '@/components/format';
+import { LocalTime, RelativeTime } from '@/components/time/local-time';
 import { PageHeading } from '@/components/page-heading';
 import { listApiKeys } from '@/server/auth/api-keys';
 
@@ -22,10 +22,13 @@ export default async function ApiKeysPage() {
     <div className="space-y-8">
       <PageHeading title="API keys">
         Call the REST API as yourself with <code className="font-mono">Authorization: Bearer</code>{' '}
-        and a key. A key can do what you can do, with your current role. Times are UTC. Email
-        settings:{' '}
+        and a key. A key can do what you can do, with your current role. Email settings:{' '}
         <Link href="/settings/notifications" className="text-blue-700 underline">
           Notifications
+        </Link>
+        . What the API offers:{' '}
+        <Link href="/api-reference" className="text-blue-700 underline">
+          API reference
         </Link>
         .
       </PageHeading>
@@ -69,13 +72,13 @@ export default async function ApiKeysPage() {
                   {key.prefix}…
                 </td>
                 <td className="whitespace-nowrap px-3 py-3 text-slate-600">
-                  {formatUtc(key.createdAt)}
+                  <RelativeTime iso={key.createdAt} />
                 </td>
                 <td className="whitespace-nowrap px-3 py-3 text-slate-600">
-                  {key.expiresAt ? formatUtc(key.expiresAt) : 'Never'}
+                  {key.expiresAt ? <LocalTime iso={key.expiresAt} /> : 'Never'}
                 </td>
                 <td className="whitespace-nowrap px-3 py-3 text-slate-600">
-                  {key.lastUsedAt ? formatUtc(key.lastUsedAt) : 'Never'}
+                  {key.lastUsedAt ? <RelativeTime iso={key.lastUsedAt} /> : 'Never'}
                 </td>
                 <td className="px-3 py-3">
                   <ApiKeyStatus status={key.status} />

@@ -35,7 +35,7 @@ export default async function WebhooksPage() {
         ) to your endpoints when your tasks end: verify the{' '}
         <code className="font-mono">webhook-signature</code> header with the endpoint&apos;s secret.
         Failed deliveries are retried with backoff under the same{' '}
-        <code className="font-mono">webhook-id</code>. Times are UTC. See also{' '}
+        <code className="font-mono">webhook-id</code>. See also{' '}
         <Link href="/settings/api-keys" className="text-blue-700 underline">
           API keys
         </Link>

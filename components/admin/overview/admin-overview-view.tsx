@@ -4,6 +4,7 @@ import type { ReactNode } from 'react';
 import type { AdminOverview } from '@/lib/admin/admin-overview';
 import { ConnectionIndicator } from './connection-indicator';
 import { DurationsTable } from './durations-table';
+import { FiringAlerts } from './firing-alerts';
 import { QueuesTable } from './queues-table';
 import { ThroughputSection } from './throughput-section';
 import { useAdminOverview } from './use-admin-overview';
@@ -33,6 +34,7 @@ export function AdminOverviewView({ initial }: { initial: AdminOverview }) {
           Live updates are off: {refused} The figures below are from when the page loaded.
         </p>
       ) : null}
+      <FiringAlerts alerts={overview.alerts} />
       <Section id="queues" title="Queues">
         <QueuesTable queues={overview.queues} />
       </Section>

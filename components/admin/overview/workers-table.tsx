@@ -7,14 +7,18 @@ import { useNow } from '@/components/use-now';
 import type { CurrentJob, WorkerView } from '@/lib/admin/admin-overview';
 import { describeQueueConcurrency, formatAgo } from '@/lib/admin/overview-format';
 import { formatDuration } from '@/lib/tasks/eta';
+import { shortTaskId } from '@/lib/tasks/short-task-id';
+import { formatLocalTime } from '@/lib/time/format-time';
+import { LocalTime } from '@/components/time/local-time';
 
-/** Time since an instant, ticking with the page's clock; the UTC time until the page is live. */
+/** Time since an instant, ticking with the page's clock; the time itself until the page is live. */
 function Since({ iso, suffix }: { iso: string; suffix: 'ago' | 'running' }) {
   const now = useNow();
-  if (now === null) return <span>{iso.slice(11, 19)} UTC</span>;
+  if (now === null) return <LocalTime iso={iso} timeOnly />;
   const elapsed = Math.max(0, now - Date.parse(iso));
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   return (
-    <span title={`${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`}>
+    <span title={formatLocalTime(iso, zone, { withZone: true })}>
       {suffix === 'ago' ? formatAgo(elapsed) : `${formatDuration(elapsed)}`}
     </span>
   );
@@ -29,9 +33,8 @@ function CurrentJobs({ jobs }: { jobs: CurrentJob[] }) {
           <Link href={`/tasks/${job.taskId}`} className="font-mono text-blue-700 hover:underline">
             {job.type}
           </Link>{' '}
-          {/* Ids are UUIDv7: their start is the creation time, their end tells tasks apart. */}
           <span className="text-xs text-slate-500" title={job.taskId}>
-            …{job.taskId.slice(-8)} · <Since iso={job.startedAt} suffix="running" />
+            {shortTaskId(job.taskId)} · <Since iso={job.startedAt} suffix="running" />
           </span>
         </li>
       ))}

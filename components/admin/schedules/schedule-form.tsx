@@ -14,10 +14,10 @@ import type { ScheduleView } from '@/lib/schedules/schedule-view';
 import { defaultPayloadOf } from '@/lib/schema-form/field-values';
 import type { TaskTypeForm } from '@/lib/tasks/task-type-form';
 import type { TaskPriority } from '@/lib/tasks/task-view';
-import { ActionError } from '../../action-error';
 import { useAction } from '../../hooks/use-action';
 import { PayloadEditor } from '../../schema-form/payload-editor';
-import { cardClass, inputClass, primaryButtonClass } from '../../styles';
+import { cardClass, inputClass } from '../../styles';
+import { FormFooter } from '../form-footer';
 import { PrioritySelect } from '../priority-select';
 import { RepeatFields, toRepeatDraft, toRepeatSpec, type RepeatDraft } from './repeat-fields';
 
@@ -204,22 +204,12 @@ export function ScheduleForm({
         Enabled (runs on its schedule; paused schedules can still be run by hand)
       </label>
 
-      <ActionError
+      <FormFooter
         message={message}
-        className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800"
+        pending={pending}
+        disabled={!type}
+        label={schedule ? 'Save changes' : 'Create schedule'}
       />
-      <div className="flex gap-3">
-        <button type="submit" disabled={pending || !type} className={primaryButtonClass}>
-          {pending ? 'Saving…' : schedule ? 'Save changes' : 'Create schedule'}
-        </button>
-        <button
-          type="button"
-          onClick={() => router.back()}
-          className="rounded-md border border-slate-300 px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-50"
-        >
-          Discard
-        </button>
-      </div>
     </form>
   );
 }

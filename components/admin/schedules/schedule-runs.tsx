@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { useCallback } from 'react';
 import { loadScheduleRuns } from '@/server/schedules/schedule-actions';
 import { formatDuration } from '@/lib/tasks/eta';
+import { shortTaskId } from '@/lib/tasks/short-task-id';
 import type { ScheduleTrigger, TaskView } from '@/lib/tasks/task-view';
 import { ActionError } from '../../action-error';
 import { ConnectionStatus } from '../../connection-status';
@@ -13,6 +14,7 @@ import { useCursorPaging } from '../../hooks/use-cursor-paging';
 import { StatusBadge } from '../../status-badge';
 import { useLiveTasks } from '../../use-live-tasks';
 import { useNow } from '../../use-now';
+import { RelativeTime } from '../../time/local-time';
 
 const TRIGGER_LABELS: Record<ScheduleTrigger, string> = {
   schedule: 'On schedule',
@@ -62,7 +64,7 @@ export function ScheduleRuns({
           {tasks.map((task) => (
             <tr key={task.id} data-testid="schedule-run" data-task-id={task.id}>
               <td className="whitespace-nowrap px-3 py-2 tabular-nums text-slate-700">
-                {task.createdAt.slice(0, 19).replace('T', ' ')} UTC
+                <RelativeTime iso={task.createdAt} />
               </td>
               <td data-testid="run-trigger" className="px-3 py-2 text-slate-600">
                 {task.scheduleTrigger ? TRIGGER_LABELS[task.scheduleTrigger] : '—'}
@@ -79,9 +81,11 @@ export function ScheduleRuns({
               <td className="px-3 py-2">
                 <Link
                   href={`/tasks/${task.id}`}
+                  title={task.id}
+                  aria-label={`Open task ${task.id}`}
                   className="font-mono text-xs text-blue-700 underline"
                 >
-                  {task.id.slice(0, 8)}
+                  {shortTaskId(task.id)}
                 </Link>
               </td>
             </tr>

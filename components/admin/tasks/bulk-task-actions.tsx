@@ -14,7 +14,7 @@ import {
   type BulkActionsView,
   type Outcome,
 } from './bulk-summary';
-import { shortTaskId } from './short-id';
+import { shortTaskId } from '@/lib/tasks/short-task-id';
 
 const cancelButtonClass =
   'rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-medium hover:bg-slate-50';

@@ -1,11 +1,11 @@
 import Link from 'next/link';
 import type { ReactNode } from 'react';
-import { formatDuration } from '@/lib/tasks/eta';
 import type { TaskView } from '@/lib/tasks/task-view';
-import { formatUtc } from '../../format';
 import { StatusBadge } from '../../status-badge';
 import { PRIORITY_LABELS, PRIORITY_TAG_STYLES } from '../../task-labels';
-import { shortTaskId } from './short-id';
+import { shortTaskId } from '@/lib/tasks/short-task-id';
+import { formatRunDuration } from '@/lib/time/format-time';
+import { RelativeTime } from '../../time/local-time';
 
 // The columns of the admin task table, for each view of it: all tasks, and the dead letters
 // (failed tasks, with their errors).
@@ -17,8 +17,7 @@ export interface TaskColumn {
 }
 
 function describeDuration(task: TaskView): string {
-  if (!task.startedAt || !task.finishedAt) return '—';
-  return formatDuration(Date.parse(task.finishedAt) - Date.parse(task.startedAt));
+  return formatRunDuration(task.startedAt, task.finishedAt) ?? '—';
 }
 
 function ownerOf(task: TaskView, ownerEmails: Record<string, string>): string {
@@ -78,8 +77,8 @@ const ALL_TASK_COLUMNS: TaskColumn[] = [
   },
   {
     header: 'Created',
-    className: 'whitespace-nowrap px-3 py-2 font-mono text-xs text-slate-600',
-    render: (task) => <time dateTime={task.createdAt}>{formatUtc(task.createdAt)}</time>,
+    className: 'whitespace-nowrap px-3 py-2 text-xs text-slate-600',
+    render: (task) => <RelativeTime iso={task.createdAt} />,
   },
   {
     header: 'Duration',
@@ -131,8 +130,8 @@ const DEAD_LETTER_COLUMNS: TaskColumn[] = [
   },
   {
     header: 'Finished',
-    className: 'whitespace-nowrap px-3 py-2 font-mono text-xs text-slate-600',
-    render: (task) => formatUtc(task.finishedAt),
+    className: 'whitespace-nowrap px-3 py-2 text-xs text-slate-600',
+    render: (task) => <RelativeTime iso={task.finishedAt} />,
   },
 ];
 

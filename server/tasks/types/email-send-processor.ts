@@ -70,6 +70,7 @@ export async function processTask(context: TaskContext<EmailPayload>): Promise<T
         name: 'message.eml',
         contentType: 'message/rfc822',
         size: stored.size,
+        sha256: stored.sha256,
         kind: 'email',
         meta: { to: payload.to, subject: payload.subject },
       },

@@ -58,6 +58,7 @@ export async function processTask({
         name,
         contentType: CONTENT_TYPES[payload.format],
         size: stored.size,
+        sha256: stored.sha256,
         kind: 'report',
         meta: { reportKind: payload.kind, format: payload.format, ...range },
       },

@@ -9,6 +9,7 @@ import { formatRunTime } from '@/lib/schedules/format-run-time';
 import { MISSED_RUN_LABELS, type MissedRunPolicy } from '@/lib/schedules/schedule-spec';
 import { listScheduleRuns } from '@/server/schedules/schedule-runs';
 import { loadScheduleForPage } from './load-schedule';
+import { LocalTime } from '@/components/time/local-time';
 
 export const dynamic = 'force-dynamic';
 
@@ -52,8 +53,8 @@ export default async function SchedulePage({ params }: { params: Promise<{ id: s
 
       {schedule.lastError ? (
         <p role="alert" className="rounded-md bg-red-50 px-4 py-3 text-sm text-red-800">
-          The last run could not be made ({schedule.lastErrorAt?.slice(0, 19).replace('T', ' ')}{' '}
-          UTC): {schedule.lastError} Edit the schedule to fix it.
+          The last run could not be made (<LocalTime iso={schedule.lastErrorAt} />
+          ): {schedule.lastError} Edit the schedule to fix it.
         </p>
       ) : null}
 
@@ -89,14 +90,12 @@ export default async function SchedulePage({ params }: { params: Promise<{ id: s
               {schedule.skippedRuns > 0 ? (
                 <p data-testid="skipped-runs" className="mt-1 text-xs text-amber-800">
                   {schedule.skippedRuns} run{schedule.skippedRuns === 1 ? '' : 's'} skipped, the
-                  last one due {schedule.lastSkippedAt?.slice(0, 19).replace('T', ' ')} UTC.
+                  last one due <LocalTime iso={schedule.lastSkippedAt} />.
                 </p>
               ) : null}
             </Detail>
             <Detail term="Last run">
-              {schedule.lastRunAt
-                ? `${schedule.lastRunAt.slice(0, 19).replace('T', ' ')} UTC`
-                : 'never'}
+              {schedule.lastRunAt ? <LocalTime iso={schedule.lastRunAt} /> : 'never'}
             </Detail>
           </dl>
         </section>

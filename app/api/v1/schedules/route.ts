@@ -3,12 +3,13 @@ import { auditContextOf } from '@/server/audit/audit-service';
 import { authenticateRequest } from '@/server/auth/authenticate-request';
 import { readJsonBody, withProblems } from '@/server/http/route';
 import { createSchedule, listSchedules } from '@/server/schedules/schedule-service';
+import { jsonBody, scheduleListSchema } from '@/server/http/api-schemas';
 
 export const dynamic = 'force-dynamic';
 
 export const GET = withProblems(async (request) => {
   const principal = await authenticateRequest(request.headers);
-  return Response.json({ data: await listSchedules(principal) });
+  return jsonBody(scheduleListSchema, { data: await listSchedules(principal) });
 });
 
 /** The body is checked whole by the service: lib/schedules/schedule-spec.ts. */

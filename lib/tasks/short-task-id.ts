@@ -1,0 +1,8 @@
+// Task ids are UUIDv7: the first 12 hex digits are the creation time, so tasks made within a
+// minute share their first 8 characters. The last 8 are random: those tell tasks apart at a
+// glance (the whole id is on hover and in the address).
+
+/** "9f3c01ab" for "0192…-…-…9f3c01ab". */
+export function shortTaskId(id: string): string {
+  return id.replaceAll('-', '').slice(-8);
+}

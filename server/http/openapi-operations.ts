@@ -1,0 +1,117 @@
+import { z } from 'zod';
+import type { ZodOpenApiOperationObject, ZodOpenApiResponsesObject } from 'zod-openapi';
+import { problemSchema } from './problem';
+
+// The pieces the OpenAPI document's operations are made of (openapi-document.ts): the
+// documented problem statuses, JSON and file responses, credentials.
+
+const PROBLEMS: Record<string, string> = {
+  '400': 'Invalid input: `errors` names each field.',
+  '401': 'No valid API key or session.',
+  '403': 'Not allowed: an admin route, or a cookie-signed write from another origin.',
+  '404': 'No such resource, or not yours.',
+  '409': 'The resource is not in a state that allows this.',
+  '413': 'The body is larger than allowed.',
+  '415': 'The body is not of an accepted media type.',
+  '422': 'Understood but refused: see `code`.',
+  '429': 'Too many failed keys or requests: wait for `Retry-After`.',
+  '503': 'PostgreSQL or Redis cannot be reached: retry after `Retry-After`.',
+};
+
+export type Status = keyof typeof PROBLEMS;
+
+export function problems(statuses: Status[]): ZodOpenApiResponsesObject {
+  return Object.fromEntries(
+    statuses.map((status) => [
+      status,
+      {
+        description: PROBLEMS[status]!,
+        content: { 'application/problem+json': { schema: problemSchema } },
+      },
+    ]),
+  );
+}
+
+export function json(
+  status: string,
+  description: string,
+  schema: z.ZodType,
+): ZodOpenApiResponsesObject {
+  return { [status]: { description, content: { 'application/json': { schema } } } };
+}
+
+/** A 201 whose `Location` names what it made. */
+export function created(description: string, schema: z.ZodType): ZodOpenApiResponsesObject {
+  return {
+    '201': {
+      description,
+      headers: z.object({ location: z.string().meta({ description: 'Its URL path.' }) }),
+      content: { 'application/json': { schema } },
+    },
+  };
+}
+
+/** Every authenticated route can answer these. */
+export const CALLER: Status[] = ['401', '429', '503'];
+/** A write: a JSON body, and the same-origin rule for cookie-signed calls. */
+export const WRITE: Status[] = ['400', '403', '413', '415'];
+
+export const idParam = (name: string, description: string) =>
+  z.object({ [name]: z.string().meta({ description }) });
+export const taskId = idParam('id', 'The task id (a UUID).');
+export const scheduleId = idParam('id', 'The schedule id (a UUID).');
+
+interface OperationSpec {
+  id: string;
+  tag: string;
+  summary: string;
+  description?: string;
+  path?: z.ZodObject;
+  query?: z.ZodObject;
+  header?: z.ZodObject;
+  body?: z.ZodType;
+  responses: ZodOpenApiResponsesObject;
+  errors: Status[];
+  /** Who may call it; public routes need no credentials. */
+  access?: 'user' | 'admin' | 'public' | 'metrics';
+}
+
+export function operation(spec: OperationSpec): ZodOpenApiOperationObject {
+  const access = spec.access ?? 'user';
+  const security: Array<Record<string, string[]>> =
+    access === 'public'
+      ? []
+      : access === 'metrics'
+        ? [{ metricsToken: [] }]
+        : [{ apiKey: [] }, { session: [] }];
+  const params = { path: spec.path, query: spec.query, header: spec.header };
+  return {
+    operationId: spec.id,
+    tags: [spec.tag],
+    summary: spec.summary,
+    description:
+      access === 'admin' ? `Admins only. ${spec.description ?? ''}`.trim() : spec.description,
+    security,
+    ...(params.path || params.query || params.header
+      ? {
+          requestParams: Object.fromEntries(Object.entries(params).filter(([, value]) => value)),
+        }
+      : {}),
+    ...(spec.body
+      ? { requestBody: { required: true, content: { 'application/json': { schema: spec.body } } } }
+      : {}),
+    responses: { ...spec.responses, ...problems(spec.errors) },
+  };
+}
+
+export const binary = (description: string) => ({
+  '200': {
+    description,
+    headers: z.object({
+      'content-disposition': z
+        .string()
+        .meta({ description: 'attachment (or inline) with the download name' }),
+    }),
+    content: { '*/*': { schema: z.string().meta({ format: 'binary' }) } },
+  },
+});

@@ -1,0 +1,161 @@
+import { z } from 'zod';
+import type { ZodOpenApiPathsObject } from 'zod-openapi';
+import {
+  bulkTaskActionSchema,
+  createTaskInputSchema,
+  idempotencyKeySchema,
+  listTasksQuerySchema,
+} from '@/lib/tasks/task-inputs';
+import { taskPageSchema, taskViewSchema } from '@/lib/tasks/task-view';
+import { bulkResultSchema } from '@/server/tasks/task-control';
+import {
+  taskFileListSchema,
+  taskLogListSchema,
+  transitionListSchema,
+  uploadResultSchema,
+} from './api-schemas';
+import { binary, CALLER, created, json, operation, taskId, WRITE } from './openapi-operations';
+import { UPLOAD_PATH } from './upload-endpoint';
+
+// The task and file operations of the OpenAPI document (openapi-document.ts).
+
+export const taskOperations: ZodOpenApiPathsObject = {
+  '/api/v1/tasks': {
+    post: operation({
+      id: 'createTask',
+      tag: 'Tasks',
+      summary: 'Submit a task',
+      description:
+        'A repeat with the same `Idempotency-Key` answers the first task, with `Idempotent-Replayed: true`.',
+      header: z.object({ 'idempotency-key': idempotencyKeySchema.optional() }),
+      body: createTaskInputSchema,
+      responses: created('The task as recorded.', taskViewSchema),
+      errors: [...WRITE, '422', ...CALLER],
+    }),
+    get: operation({
+      id: 'listTasks',
+      tag: 'Tasks',
+      summary: "List the caller's tasks (admins: everyone's), newest first",
+      query: listTasksQuerySchema,
+      responses: json('200', 'One page.', taskPageSchema),
+      errors: ['400', '422', ...CALLER],
+    }),
+  },
+  '/api/v1/tasks/bulk': {
+    post: operation({
+      id: 'runBulkTaskAction',
+      tag: 'Tasks',
+      summary: 'Cancel, retry or delete many tasks',
+      access: 'admin',
+      body: bulkTaskActionSchema,
+      responses: json('200', "Each task's outcome.", bulkResultSchema),
+      errors: [...WRITE, ...CALLER],
+    }),
+  },
+  '/api/v1/tasks/{id}': {
+    get: operation({
+      id: 'getTask',
+      tag: 'Tasks',
+      summary: 'One task',
+      path: taskId,
+      responses: json('200', 'The task.', taskViewSchema),
+      errors: ['404', ...CALLER],
+    }),
+  },
+  '/api/v1/tasks/{id}/cancel': {
+    post: operation({
+      id: 'cancelTask',
+      tag: 'Tasks',
+      summary: 'Cancel a task',
+      description: 'A running task becomes `cancelling` until its worker stops it.',
+      path: taskId,
+      responses: json('202', 'The task after the request.', taskViewSchema),
+      errors: ['403', '404', '409', ...CALLER],
+    }),
+  },
+  '/api/v1/tasks/{id}/retry': {
+    post: operation({
+      id: 'retryTask',
+      tag: 'Tasks',
+      summary: 'Run a failed or cancelled task again',
+      path: taskId,
+      responses: json('202', 'The task, queued again.', taskViewSchema),
+      errors: ['403', '404', '409', ...CALLER],
+    }),
+  },
+  '/api/v1/tasks/{id}/transitions': {
+    get: operation({
+      id: 'listTaskTransitions',
+      tag: 'Tasks',
+      summary: "The task's status changes",
+      path: taskId,
+      responses: json('200', 'Every status change, oldest first.', transitionListSchema),
+      errors: ['404', ...CALLER],
+    }),
+  },
+  '/api/v1/tasks/{id}/result': {
+    get: operation({
+      id: 'getTaskResult',
+      tag: 'Files',
+      summary: "The task's main output file",
+      path: taskId,
+      responses: binary('The file.'),
+      errors: ['404', ...CALLER],
+    }),
+  },
+  '/api/v1/tasks/{id}/files': {
+    get: operation({
+      id: 'listTaskFiles',
+      tag: 'Files',
+      summary: "The task's upload and outputs",
+      path: taskId,
+      responses: json('200', 'Inputs first, each in the order made.', taskFileListSchema),
+      errors: ['404', ...CALLER],
+    }),
+  },
+  '/api/v1/tasks/{id}/files/{fileId}': {
+    get: operation({
+      id: 'getTaskFile',
+      tag: 'Files',
+      summary: 'Download one file of the task',
+      path: taskId.extend({ fileId: z.string().meta({ description: 'The file id.' }) }),
+      query: z.object({
+        disposition: z
+          .enum(['inline', 'attachment'])
+          .optional()
+          .meta({ description: '`inline` shows images and text in the browser.' }),
+      }),
+      responses: binary('The file.'),
+      errors: ['404', ...CALLER],
+    }),
+  },
+  '/api/v1/tasks/{id}/logs': {
+    get: operation({
+      id: 'listTaskLogs',
+      tag: 'Tasks',
+      summary: "The processor's log lines",
+      path: taskId,
+      responses: json('200', 'The newest lines, oldest first.', taskLogListSchema),
+      errors: ['404', ...CALLER],
+    }),
+  },
+  [UPLOAD_PATH]: {
+    post: {
+      ...operation({
+        id: 'uploadFiles',
+        tag: 'Files',
+        summary: 'Upload files: each becomes a file.process task',
+        responses: json('201', 'The tasks made, one per file.', uploadResultSchema),
+        errors: ['400', '403', '413', '415', '422', ...CALLER],
+      }),
+      requestBody: {
+        required: true,
+        content: {
+          'multipart/form-data': {
+            schema: z.object({ file: z.array(z.string().meta({ format: 'binary' })) }),
+          },
+        },
+      },
+    },
+  },
+};
