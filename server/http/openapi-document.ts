@@ -13,6 +13,7 @@ import { queueViewSchema } from '@/server/queues/queue-service';
 import { queueListSchema, scheduleListSchema } from './api-schemas';
 import { CALLER, created, idParam, json, operation, scheduleId, WRITE } from './openapi-operations';
 import { taskOperations } from './openapi-task-paths';
+import { webhookOperations } from './openapi-webhook-paths';
 
 // The OpenAPI 3.1 document of the REST API, made from the zod schemas the routes parse their
 // input with and build their bodies from, so it cannot drift from the code. Served at
@@ -187,6 +188,7 @@ function buildDocument() {
       { name: 'Files', description: 'Uploads and outputs.' },
       { name: 'Schedules', description: 'Tasks that run on a timetable.' },
       { name: 'Queues', description: 'Where tasks wait for workers.' },
+      { name: 'Webhooks', description: 'Signed events (Standard Webhooks) when tasks end.' },
       { name: 'System', description: 'Health, metrics and this document.' },
     ],
     components: {
@@ -209,7 +211,7 @@ function buildDocument() {
         },
       },
     },
-    paths: { ...taskOperations, ...scheduleOperations, ...systemOperations },
+    paths: { ...taskOperations, ...scheduleOperations, ...webhookOperations, ...systemOperations },
   });
 }
 
