@@ -1,6 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { closeClients, getPrisma } from '@/server/infra/clients';
+import type { TaskStatus } from '@/lib/tasks/task-view';
 import { launchChromium, openSignedInPage } from '../support/browser';
 import { createTestApiKey, createTestUser, type TestUser } from '../support/users';
 import { createRestClient, type RestClient } from './lifecycle-helpers';
@@ -74,11 +75,32 @@ describe('admin alerts', () => {
       (window as unknown as { marker: string }).marker = 'same page';
     });
 
-    const task = await adminRest.createTask({
-      type: 'diagnostics.simulate',
-      payload: { steps: 1, stepMs: 0, failAtStep: 1 },
-    });
-    expect((await adminRest.waitForTask(task.id, ['failed'])).status).toBe('failed');
+    // The tier's other files ran hundreds of these tasks in the window, nearly all succeeding:
+    // fail enough that the rate is at least twice the 1 % threshold, whatever ran before.
+    const since = new Date(Date.now() - 10 * 60_000);
+    const [finished, failed] = await Promise.all(
+      [['succeeded', 'failed'], ['failed']].map((status) =>
+        getPrisma().task.count({
+          where: {
+            type: 'diagnostics.simulate',
+            status: { in: status as TaskStatus[] },
+            finishedAt: { gte: since },
+          },
+        }),
+      ),
+    );
+    const failing = Math.max(1, Math.ceil((0.02 * finished! - failed!) / 0.98));
+    const tasks = await Promise.all(
+      Array.from({ length: failing }, () =>
+        adminRest.createTask({
+          type: 'diagnostics.simulate',
+          payload: { steps: 1, stepMs: 0, failAtStep: 1 },
+        }),
+      ),
+    );
+    for (const task of tasks) {
+      expect((await adminRest.waitForTask(task.id, ['failed'])).status).toBe('failed');
+    }
 
     const alert = overview.locator(`[data-testid="firing-alert"][data-rule-id="${ruleId}"]`);
     await alert.waitFor({ timeout: 30_000 });

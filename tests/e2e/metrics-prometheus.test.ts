@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { getEnv } from '@/lib/env';
 import type { TaskView } from '@/lib/tasks/task-view';
+import { listQueueConfigs } from '@/server/queues/queue-config';
 import { sampleValue } from '../support/prometheus-text';
 import {
   checkMetrics,
@@ -131,8 +132,12 @@ describe('Prometheus reads /metrics', () => {
     const workers = await valuesByInstance('taskdeck_queue_live_workers{queue="diagnostics"}');
     expect(Object.values(workers)).toHaveLength(2);
     expect(Object.values(workers).every((value) => value >= 1)).toBe(true);
-    expect(await prometheus.query('taskdeck_queue_waiting')).toHaveLength(2 * 5);
-    expect(await prometheus.query('taskdeck_queue_oldest_waiting_seconds')).toHaveLength(2 * 5);
+    // One series per queue the app has, from each node.
+    const queues = listQueueConfigs().length;
+    expect(await prometheus.query('taskdeck_queue_waiting')).toHaveLength(2 * queues);
+    expect(await prometheus.query('taskdeck_queue_oldest_waiting_seconds')).toHaveLength(
+      2 * queues,
+    );
     expect(await prometheus.query('taskdeck_outbox_backlog')).toHaveLength(2);
     expect(await prometheus.query('taskdeck_socket_connections')).toHaveLength(2);
     expect(
