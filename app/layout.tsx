@@ -3,6 +3,7 @@ import type { ReactNode } from 'react';
 import { getPagePrincipal } from '@/server/auth/page-principal';
 import { SiteHeader, type HeaderUser } from '@/components/site-header';
 import { isAdmin } from '@/server/auth/principal';
+import { PageMain } from '@/components/navigation-progress';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -29,7 +30,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
     <html lang="en">
       <body className="min-h-screen bg-slate-50 font-sans text-slate-900 antialiased">
         <SiteHeader user={user} />
-        <main className="mx-auto max-w-6xl px-6 py-8">{children}</main>
+        <PageMain className="mx-auto max-w-6xl px-6 py-8">{children}</PageMain>
       </body>
     </html>
   );

@@ -4,6 +4,8 @@ import { useState } from 'react';
 import { cancelTask, retryTask } from '@/server/tasks/task-actions';
 import { ActionError } from './action-error';
 import { useAction } from './hooks/use-action';
+import { ConfirmDialog } from './admin/confirm-dialog';
+import { shortTaskId } from '@/lib/tasks/short-task-id';
 import { isCancellable, isRetryable, type TaskView } from '@/lib/tasks/task-view';
 
 const buttonClass =
@@ -12,16 +14,20 @@ const buttonClass =
 /**
  * Cancel while the task can still be stopped, Retry once it has failed or been cancelled.
  * The action's answer is merged at once (onChanged), so the row does not wait for the live event.
+ * Cancelling a running task is asked first: its processor stops and the work done is lost. A task
+ * that has not started (queued, delayed, waiting to retry) loses nothing and can be retried, so
+ * it is cancelled in one click.
  */
 export function TaskActions({
   task,
   onChanged,
 }: {
-  task: Pick<TaskView, 'id' | 'status'>;
+  task: Pick<TaskView, 'id' | 'status' | 'label'>;
   onChanged: (task: TaskView) => void;
 }) {
   const { run: runAction, pending, error } = useAction();
   const [running, setRunning] = useState<'cancel' | 'retry' | null>(null);
+  const [asking, setAsking] = useState(false);
   const showCancel = isCancellable(task.status) || task.status === 'cancelling';
   const showRetry = isRetryable(task.status);
   if (!showCancel && !showRetry && !error) return null;
@@ -30,7 +36,10 @@ export function TaskActions({
     setRunning(kind);
     runAction(() => (kind === 'cancel' ? cancelTask(task.id) : retryTask(task.id)), {
       onSuccess: onChanged,
-      onSettled: () => setRunning(null),
+      onSettled: () => {
+        setRunning(null);
+        setAsking(false);
+      },
     });
   }
 
@@ -41,7 +50,7 @@ export function TaskActions({
         {showCancel ? (
           <button
             type="button"
-            onClick={() => run('cancel')}
+            onClick={() => (task.status === 'running' ? setAsking(true) : run('cancel'))}
             disabled={cancelling || pending}
             className={`${buttonClass} text-amber-800`}
           >
@@ -64,6 +73,17 @@ export function TaskActions({
         testId="task-action-error"
         className="max-w-xs text-xs text-red-700"
       />
+      <ConfirmDialog
+        open={asking && task.status === 'running'}
+        title={`Cancel the running task ${task.label} (${shortTaskId(task.id)})?`}
+        danger
+        pending={pending}
+        onConfirm={() => run('cancel')}
+        onClose={() => setAsking(false)}
+      >
+        Its processor is asked to stop; work done so far is lost. You can retry it afterwards, from
+        the start.
+      </ConfirmDialog>
     </div>
   );
 }

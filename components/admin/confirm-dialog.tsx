@@ -48,7 +48,8 @@ export function ConfirmDialog({
         event.preventDefault();
         if (!pending) onClose();
       }}
-      className="m-auto w-full max-w-md rounded-lg border border-slate-200 bg-white p-0 shadow-xl backdrop:bg-slate-900/40"
+      // Set here: a dialog opened from a table cell would inherit its alignment, weight and colour.
+      className="m-auto w-full max-w-md rounded-lg border border-slate-200 bg-white p-0 text-left font-normal text-slate-900 shadow-xl backdrop:bg-slate-900/40"
     >
       {open ? (
         <div className="p-5">

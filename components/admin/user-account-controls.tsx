@@ -1,37 +1,51 @@
 'use client';
 
+import { useState } from 'react';
 import { revokeUserApiKeys, setUserBanned } from '@/server/auth/account-actions';
 import { ActionError } from '../action-error';
 import { useAction, type ActionOutcome } from '../hooks/use-action';
+import { ConfirmDialog } from './confirm-dialog';
 
 const buttonClass =
   'rounded-md border border-slate-300 bg-white px-2 py-1 text-xs font-medium shadow-sm hover:bg-slate-50 disabled:opacity-60';
 
-/** One action on a user, with a confirm first and the server's message on failure. */
+/** One action on a user, asked first in a dialog, with the server's message on failure. */
 function ConfirmedButton({
   label,
-  confirmText,
+  question,
+  explain,
+  danger = true,
   run,
 }: {
   label: string;
-  confirmText: string;
+  question: string;
+  explain: string;
+  danger?: boolean;
   run: () => Promise<ActionOutcome<unknown>>;
 }) {
   const action = useAction();
+  const [asking, setAsking] = useState(false);
   return (
     <span className="inline-flex flex-col gap-1">
       <button
         type="button"
         disabled={action.pending}
         className={buttonClass}
-        onClick={() => {
-          if (!window.confirm(confirmText)) return;
-          action.run(run);
-        }}
+        onClick={() => setAsking(true)}
       >
         {action.pending ? 'Saving…' : label}
       </button>
       <ActionError message={action.error} as="span" className="max-w-xs text-xs text-red-700" />
+      <ConfirmDialog
+        open={asking}
+        title={question}
+        danger={danger}
+        pending={action.pending}
+        onConfirm={() => action.run(run, { onSettled: () => setAsking(false) })}
+        onClose={() => setAsking(false)}
+      >
+        {explain}
+      </ConfirmDialog>
     </span>
   );
 }
@@ -48,13 +62,16 @@ export function BanButton({
   return banned ? (
     <ConfirmedButton
       label="Unban"
-      confirmText={`Unban ${email}? They can sign in again and their API keys work again.`}
+      question={`Unban ${email}?`}
+      explain="They can sign in again and their API keys work again."
+      danger={false}
       run={() => setUserBanned(userId, false)}
     />
   ) : (
     <ConfirmedButton
       label="Ban"
-      confirmText={`Ban ${email}? They are signed out now, cannot sign in, and their API keys stop working.`}
+      question={`Ban ${email}?`}
+      explain="They are signed out now, cannot sign in, and their API keys stop working."
       run={() => setUserBanned(userId, true)}
     />
   );
@@ -64,7 +81,8 @@ export function RevokeKeysButton({ userId, email }: { userId: string; email: str
   return (
     <ConfirmedButton
       label="Revoke keys"
-      confirmText={`Revoke every API key of ${email}? Integrations using them stop working now.`}
+      question={`Revoke every API key of ${email}?`}
+      explain="Integrations using them stop working now."
       run={() => revokeUserApiKeys(userId)}
     />
   );

@@ -95,8 +95,11 @@ describe('account policy in the browser', () => {
       '/admin/users',
     );
     const row = page.locator(`[data-testid="user-row"][data-user-id="${user.principal.userId}"]`);
-    page.once('dialog', (dialog) => void dialog.accept());
     await row.getByRole('button', { name: 'Ban' }).click();
+    await page
+      .getByRole('dialog', { name: `Ban ${user.email}?` })
+      .getByRole('button', { name: 'Confirm' })
+      .click();
     await row
       .getByTestId('user-access')
       .filter({ hasText: /^banned$/ })
@@ -105,8 +108,11 @@ describe('account policy in the browser', () => {
     const signedOut = await fetch(`${baseUrl}/api/v1/tasks`, { headers: { cookie: user.cookie } });
     expect(signedOut.status).toBe(401);
 
-    page.once('dialog', (dialog) => void dialog.accept());
     await row.getByRole('button', { name: 'Unban' }).click();
+    await page
+      .getByRole('dialog', { name: `Unban ${user.email}?` })
+      .getByRole('button', { name: 'Confirm' })
+      .click();
     await row
       .getByTestId('user-access')
       .filter({ hasText: /^active$/ })

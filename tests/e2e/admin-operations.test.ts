@@ -133,7 +133,17 @@ describe('admin operations', () => {
     expect(await page.getByTestId('queue-row').count()).toBe((await listQueuesOverRest()).length);
     let resumed = false;
     try {
+      // Asked first; Keep sends nothing and the queue goes on running.
       await row.getByRole('button', { name: 'Pause queue diagnostics' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Pause the diagnostics queue?' });
+      await dialog.getByRole('button', { name: 'Keep' }).click();
+      await dialog.waitFor({ state: 'hidden' });
+      expect((await listQueuesOverRest()).find((queue) => queue.name === 'diagnostics')).toEqual(
+        expect.objectContaining({ paused: false }),
+      );
+      expect(await row.getByTestId('queue-state').textContent()).toContain('running');
+      await row.getByRole('button', { name: 'Pause queue diagnostics' }).click();
+      await dialog.getByRole('button', { name: 'Confirm' }).click();
       await row.getByTestId('queue-state').filter({ hasText: 'paused' }).waitFor();
       expect((await listQueuesOverRest()).find((queue) => queue.name === 'diagnostics')).toEqual(
         expect.objectContaining({ paused: true }),

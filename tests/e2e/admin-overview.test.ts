@@ -151,6 +151,10 @@ describe('admin overview', () => {
     let resumed = false;
     try {
       await row.getByRole('button', { name: 'Pause queue diagnostics' }).click();
+      await page
+        .getByRole('dialog', { name: 'Pause the diagnostics queue?' })
+        .getByRole('button', { name: 'Confirm' })
+        .click();
       await row.getByTestId('queue-state').filter({ hasText: 'paused' }).waitFor();
 
       // Submitted while paused: it waits, and the page counts it without being asked.

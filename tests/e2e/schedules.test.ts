@@ -104,6 +104,9 @@ describe('schedules', () => {
 
     // Run now: a run made by hand, recorded in the same history.
     await page.getByRole('button', { name: 'Run now' }).click();
+    const runNow = page.getByRole('dialog', { name: `Run "${name}" now?` });
+    expect(await runNow.textContent()).toContain('A task of type diagnostics.simulate');
+    await runNow.getByRole('button', { name: 'Confirm' }).click();
     await page.getByRole('status').filter({ hasText: 'Run started' }).waitFor();
     await runRows(page).getByTestId('run-trigger').filter({ hasText: 'Run now' }).first().waitFor();
 

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { closeClients } from '@/server/infra/clients';
 import { getStorage } from '@/server/storage/storage';
 import { scratchKeyFor } from '@/server/tasks/types/diagnostics-simulate-processor';
+import { shortTaskId } from '@/lib/tasks/short-task-id';
 import { launchChromium, openRecordedPage } from '../support/browser';
 import { createTestApiKey, createTestUser, type TestUser } from '../support/users';
 import {
@@ -52,6 +53,15 @@ async function openDashboard(as: TestUser = user): Promise<Page> {
   return page;
 }
 
+/** Cancelling a running task is asked first, naming the task: confirm it. */
+async function confirmCancel(page: Page, taskId: string): Promise<void> {
+  const dialog = page.getByRole('dialog', {
+    name: new RegExp(`^Cancel the running task .+ \\(${shortTaskId(taskId)}\\)\\?$`),
+  });
+  await dialog.getByRole('button', { name: 'Confirm' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+}
+
 async function closePage(page: Page): Promise<void> {
   await page.context().close();
 }
@@ -82,6 +92,7 @@ describe('task lifecycle in the browser', () => {
     expect(await getStorage().exists(scratchKeyFor(task.id, 1))).toBe(true);
 
     await row.getByRole('button', { name: 'Cancel', exact: true }).click();
+    await confirmCancel(page, task.id);
     await waitForRowStatus(row, 'cancelled');
     const seen = await statusesSeen(page, task.id);
     expect(seen, JSON.stringify({ seen, pageEvents })).not.toContain('succeeded');
@@ -133,6 +144,7 @@ describe('task lifecycle in the browser', () => {
     const row = taskRow(page, task.id);
     await waitForRowStatus(row, 'running');
     await row.getByRole('button', { name: 'Cancel', exact: true }).click();
+    await confirmCancel(page, task.id);
 
     await waitForRowStatus(row, 'cancelling');
     const waiting = row.getByRole('button', { name: 'Cancelling…' });
@@ -225,8 +237,10 @@ describe('task lifecycle in the browser', () => {
     );
     expect(await timing.textContent()).toMatch(/^Starts in 1 min \d+ s$/);
 
+    // Not started, nothing to lose: one click, no question.
     await row.getByRole('button', { name: 'Cancel', exact: true }).click();
     await waitForRowStatus(row, 'cancelled');
+    expect(await page.getByRole('dialog').count()).toBe(0);
     expect(await readHistory(row, 'cancelled')).toEqual(['→delayed', 'delayed→cancelled']);
     expect(await rest.getTask(task.id)).toMatchObject({ status: 'cancelled', attempts: 0 });
     await closePage(page);

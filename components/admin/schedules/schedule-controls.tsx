@@ -24,6 +24,9 @@ export function ScheduleControls({ schedule }: { schedule: ScheduleView }) {
   const pending = action.pending;
   const [notice, setNotice] = useState<{ text: string; taskId?: string } | null>(null);
   const [confirmingDelete, setConfirmingDelete] = useState(false);
+  // A run now starts real work outside the schedule, so it is asked; pausing the schedule only
+  // stops future runs and is undone by Resume, so it is not.
+  const [confirmingRun, setConfirmingRun] = useState(false);
 
   function run() {
     action.run(() => runScheduleNow(schedule.id), {
@@ -31,6 +34,7 @@ export function ScheduleControls({ schedule }: { schedule: ScheduleView }) {
         setNotice({ text: 'Run started', taskId: task.id });
         router.refresh();
       },
+      onSettled: () => setConfirmingRun(false),
     });
   }
 
@@ -56,7 +60,15 @@ export function ScheduleControls({ schedule }: { schedule: ScheduleView }) {
   return (
     <div className="space-y-2">
       <div className="flex flex-wrap gap-2">
-        <button type="button" onClick={run} disabled={pending} className={primaryButtonClass}>
+        <button
+          type="button"
+          onClick={() => {
+            setNotice(null);
+            setConfirmingRun(true);
+          }}
+          disabled={pending}
+          className={primaryButtonClass}
+        >
           Run now
         </button>
         <button type="button" onClick={toggle} disabled={pending} className={secondaryButtonClass}>
@@ -88,6 +100,16 @@ export function ScheduleControls({ schedule }: { schedule: ScheduleView }) {
         </p>
       ) : null}
       <ActionError message={action.error} />
+      <ConfirmDialog
+        open={confirmingRun}
+        title={`Run "${schedule.name}" now?`}
+        pending={pending}
+        onConfirm={run}
+        onClose={() => setConfirmingRun(false)}
+      >
+        A task of type {schedule.taskType} is created at once, outside the schedule. The schedule’s
+        own next runs do not change.
+      </ConfirmDialog>
       <ConfirmDialog
         open={confirmingDelete}
         title={`Delete the schedule "${schedule.name}"?`}
