@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { alertRuleViewSchema } from '@/lib/alerts/alert-view';
 import { taskFileViewSchema } from '@/lib/files/task-file-view';
 import { taskLogLineSchema } from '@/lib/realtime/events';
 import { scheduleViewSchema } from '@/lib/schedules/schedule-view';
@@ -10,6 +11,7 @@ import { queueViewSchema } from '@/server/queues/queue-service';
 // OpenAPI document (openapi-document.ts) is made from the same schemas.
 
 export const scheduleListSchema = z.object({ data: z.array(scheduleViewSchema) });
+export const alertRuleListSchema = z.object({ data: z.array(alertRuleViewSchema) });
 export const queueListSchema = z.object({ data: z.array(queueViewSchema) });
 export const transitionListSchema = z.object({ data: z.array(taskTransitionViewSchema) });
 export const taskFileListSchema = z.object({ files: z.array(taskFileViewSchema) });

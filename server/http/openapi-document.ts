@@ -10,7 +10,8 @@ import { taskPageSchema, taskViewSchema } from '@/lib/tasks/task-view';
 import { healthReportSchema } from '@/server/health/health-service';
 import { METRICS_PATH } from '@/server/metrics/metrics-path';
 import { queueViewSchema } from '@/server/queues/queue-service';
-import { queueListSchema, scheduleListSchema } from './api-schemas';
+import { alertRuleListSchema, queueListSchema, scheduleListSchema } from './api-schemas';
+import { addEventPayloadComponents, eventOperations } from './openapi-event-paths';
 import { CALLER, created, idParam, json, operation, scheduleId, WRITE } from './openapi-operations';
 import { taskOperations } from './openapi-task-paths';
 
@@ -130,6 +131,17 @@ const systemOperations: ZodOpenApiPathsObject = {
       errors: ['403', '404', ...CALLER],
     }),
   },
+  '/api/v1/alerts': {
+    get: operation({
+      id: 'listAlertRules',
+      tag: 'Alerts',
+      summary: 'The alert rules with their state',
+      description: '`firing`: since when and the last value while a rule fires; null when quiet.',
+      access: 'admin',
+      responses: json('200', 'Every alert rule.', alertRuleListSchema),
+      errors: ['403', ...CALLER],
+    }),
+  },
   '/api/health': {
     get: operation({
       id: 'getHealth',
@@ -172,7 +184,7 @@ const systemOperations: ZodOpenApiPathsObject = {
 };
 
 function buildDocument() {
-  return createDocument({
+  const document = createDocument({
     openapi: '3.1.0',
     info: {
       title: 'Taskdeck API',
@@ -185,8 +197,10 @@ function buildDocument() {
     tags: [
       { name: 'Tasks', description: 'Submit, watch and control tasks.' },
       { name: 'Files', description: 'Uploads and outputs.' },
+      { name: 'Events', description: 'Live task events (Server-Sent Events).' },
       { name: 'Schedules', description: 'Tasks that run on a timetable.' },
       { name: 'Queues', description: 'Where tasks wait for workers.' },
+      { name: 'Alerts', description: 'Rules that watch failure rates, waits and workers.' },
       { name: 'System', description: 'Health, metrics and this document.' },
     ],
     components: {
@@ -209,8 +223,11 @@ function buildDocument() {
         },
       },
     },
-    paths: { ...taskOperations, ...scheduleOperations, ...systemOperations },
+    paths: { ...taskOperations, ...eventOperations, ...scheduleOperations, ...systemOperations },
   });
+  // Named by the event streams' `x-events`, which zod-openapi does not read.
+  addEventPayloadComponents(document);
+  return document;
 }
 
 export type OpenApiDocument = ReturnType<typeof buildDocument>;
