@@ -1,7 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { getEnv } from '@/lib/env';
+import { formatTaskEventId, parseFeedEventId, STREAM_EVENTS } from '@/lib/realtime/event-stream';
+import { createAlertRule, deleteAlertRule } from '@/server/alerts/alert-rule-service';
+import { NO_AUDIT_CONTEXT } from '@/server/audit/audit-service';
+import { closeClients } from '@/server/infra/clients';
 import type { TaskView } from '@/lib/tasks/task-view';
+import { createContractClient } from '../support/openapi-contract-client';
 import { createContractChecker, type OpenApiDoc } from '../support/openapi-validator';
 import { MESSY_CSV } from '../support/upload-files';
 import { createTestApiKey, createTestUser, type TestUser } from '../support/users';
@@ -18,39 +23,12 @@ let userKey: string;
 let adminKey: string;
 let admin: TestUser;
 
-interface Call {
-  key?: string | null;
-  body?: unknown;
-  raw?: BodyInit;
-  headers?: Record<string, string>;
-  query?: string;
-}
-
-/** Calls `method path` (the document's path, its `{params}` filled from `values`) and checks it. */
-async function call(
-  method: string,
-  path: string,
-  values: Record<string, string>,
-  options: Call = {},
-) {
-  const url = path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(values[name]!));
-  const key = options.key === undefined ? userKey : options.key;
-  const response = await fetch(`${baseUrl}${url}${options.query ? `?${options.query}` : ''}`, {
-    method,
-    headers: {
-      ...(key ? { authorization: `Bearer ${key}` } : {}),
-      ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...options.headers,
-    },
-    body: options.raw ?? (options.body !== undefined ? JSON.stringify(options.body) : undefined),
-  });
-  const type = response.headers.get('content-type') ?? '';
-  const bytes = Buffer.from(await response.arrayBuffer());
-  const body: unknown = /json/.test(type) ? JSON.parse(bytes.toString('utf8')) : bytes.toString();
-  const answer = { status: response.status, type, body, bytes, headers: response.headers };
-  contract.check(method, path, answer);
-  return answer;
-}
+const client = createContractClient({
+  baseUrl,
+  contract: () => contract,
+  defaultKey: () => userKey,
+});
+const { call } = client;
 
 async function createTask(body: unknown, key = userKey): Promise<TaskView> {
   const { status, body: task } = await call('POST', '/api/v1/tasks', {}, { key, body });
@@ -79,6 +57,8 @@ beforeAll(async () => {
   admin = await createTestUser('admin', 'contract-admin');
   adminKey = await createTestApiKey(admin);
 });
+
+afterAll(() => closeClients());
 
 describe('the served OpenAPI document', () => {
   it('is public and answers as it documents itself', async () => {
@@ -309,6 +289,85 @@ describe('queues and the system', () => {
   });
 });
 
+describe('live events', () => {
+  const simulate = { type: 'diagnostics.simulate', payload: { steps: 1, stepMs: 0 } };
+
+  it("one task's stream: a snapshot first, 204 after the end, its problems", async () => {
+    const waiting = await createTask({ ...simulate, delayMs: 3_600_000 });
+    const path = '/api/v1/tasks/{id}/events';
+    const live = await client.stream(path, { id: waiting.id }, 1);
+    live.open?.close();
+    expect(live.status).toBe(200);
+    expect(live.events[0]).toMatchObject({
+      type: STREAM_EVENTS.taskSnapshot,
+      id: formatTaskEventId(waiting),
+      data: { id: waiting.id, status: 'delayed' },
+    });
+
+    const done = await waitForStatus((await createTask(simulate)).id, ['succeeded']);
+    const atEnd = { headers: { 'last-event-id': formatTaskEventId(done) } };
+    expect((await client.stream(path, { id: done.id }, 1, atEnd)).status).toBe(204);
+    expect((await client.stream(path, { id: NO_SUCH_ID }, 1)).status).toBe(404);
+    expect((await client.stream(path, { id: waiting.id }, 1, { key: null })).status).toBe(401);
+    const tooLong = { headers: { 'last-event-id': '1'.repeat(201) } };
+    expect((await client.stream(path, { id: waiting.id }, 1, tooLong)).status).toBe(400);
+  });
+
+  it('every task: snapshots, then new tasks as they come; too many streams answer 429', async () => {
+    const key = await createTestApiKey(await createTestUser('user', 'contract-streams'));
+    const waiting = await createTask({ ...simulate, delayMs: 3_600_000 }, key);
+    const feed = await client.stream('/api/v1/events', {}, 1, { key });
+    const open = [feed.open!];
+    try {
+      expect(feed.status).toBe(200);
+      expect(feed.events[0]).toMatchObject({
+        type: STREAM_EVENTS.taskSnapshot,
+        data: { id: waiting.id },
+      });
+      expect(parseFeedEventId(feed.events[0]!.id ?? null)?.taskId).toBe(waiting.id);
+      const made = await createTask({ ...simulate, delayMs: 3_600_000 }, key);
+      const [created] = await feed.open!.next(1);
+      expect(created).toMatchObject({ type: STREAM_EVENTS.taskCreated, data: { id: made.id } });
+
+      for (let count = 1; count < getEnv().SSE_MAX_STREAMS_PER_USER; count++) {
+        const another = await client.stream('/api/v1/events', {}, 0, { key });
+        expect(another.status).toBe(200);
+        open.push(another.open!);
+      }
+      const refused = await client.stream('/api/v1/events', {}, 0, { key });
+      expect(refused.status).toBe(429);
+      expect(refused.body).toMatchObject({ code: 'too_many_streams' });
+    } finally {
+      for (const stream of open) stream.close();
+    }
+    expect((await client.stream('/api/v1/events', {}, 0, { key: null })).status).toBe(401);
+  });
+});
+
+describe('alerts', () => {
+  let ruleId: string | undefined;
+
+  afterAll(async () => {
+    if (ruleId) await deleteAlertRule(admin.principal, ruleId, NO_AUDIT_CONTEXT);
+  });
+
+  it('the rules with their state, for admins only', async () => {
+    const rule = await createAlertRule(
+      admin.principal,
+      { kind: 'no_worker', queue: 'maintenance', name: `contract ${randomUUID()}`, enabled: false },
+      NO_AUDIT_CONTEXT,
+    );
+    ruleId = rule.id;
+    const listed = await call('GET', '/api/v1/alerts', {}, { key: adminKey });
+    expect(listed.status).toBe(200);
+    expect((listed.body as { data: Array<{ id: string }> }).data).toContainEqual(
+      expect.objectContaining({ id: rule.id, firing: null }),
+    );
+    expect((await call('GET', '/api/v1/alerts', {})).status).toBe(403);
+    expect((await call('GET', '/api/v1/alerts', {}, { key: null })).status).toBe(401);
+  });
+});
+
 describe('coverage', () => {
   it('the checker refuses what the document does not allow', () => {
     const wrongBody = { status: 200, type: 'application/json', body: { id: 1 } };
@@ -317,6 +376,11 @@ describe('coverage', () => {
     expect(() => contract.check('GET', '/api/v1/tasks/{id}', undocumented)).toThrow();
     const notProblem = { status: 404, type: 'application/json', body: {} };
     expect(() => contract.check('GET', '/api/v1/tasks/{id}', notProblem)).toThrow();
+    // Events: a payload off its schema, and an event the stream does not send.
+    const update = { type: STREAM_EVENTS.taskUpdated, data: { id: NO_SUCH_ID } };
+    expect(() => contract.checkEvent('GET', '/api/v1/events', update)).toThrow();
+    const line = { type: STREAM_EVENTS.taskLog, data: {} };
+    expect(() => contract.checkEvent('GET', '/api/v1/events', line)).toThrow();
   });
 
   it('saw every documented operation answer its success', () => {
