@@ -11,9 +11,10 @@ import {
 } from '@/lib/tasks/task-inputs';
 import type { TaskPriority, TaskView } from '@/lib/tasks/task-view';
 import { ActionError } from './action-error';
-import { toFailure, useAction } from './hooks/use-action';
+import { handleSubmit, toFailure, useAction } from './hooks/use-action';
 import { inputClass, primaryButtonClass } from './styles';
 import { PRIORITY_LABELS } from './task-labels';
+import { useHydrated } from './use-hydrated';
 
 const KIND_LABELS: Record<ReportKind, string> = {
   activity: 'Task activity',
@@ -62,6 +63,8 @@ export function ReportForm({
   onCreated: (task: TaskView) => void;
 }) {
   const { run, pending, failure } = useAction();
+  // Until then a click would submit the form natively, away from the page.
+  const hydrated = useHydrated();
   const fieldErrors = failure?.fieldErrors ?? [];
   // The duplicate-submit guard: every submit of this form sends the same id until one succeeds,
   // so a double click or a resend after a lost answer returns the same task, never a second one.
@@ -69,10 +72,11 @@ export function ReportForm({
   const [kind, setKind] = useState<ReportKind>('activity');
   const descriptionId = useId();
 
-  function submit(formData: FormData) {
+  function submit(formData: FormData, form: HTMLFormElement) {
     run(() => requestReport(formData), {
       onSuccess: (task) => {
         setSubmissionId(newSubmissionId());
+        form.reset();
         onCreated(task);
       },
       onFailure: (result) => {
@@ -87,10 +91,10 @@ export function ReportForm({
 
   return (
     <form
-      action={submit}
+      onSubmit={handleSubmit(submit)}
       className="space-y-4 rounded-lg border border-slate-200 bg-white p-4 shadow-sm"
       aria-label="Request a report"
-      // React resets the form after a successful submit; the description follows the select.
+      // Reset after a successful submit; the description follows the select.
       onReset={() => setKind('activity')}
     >
       <input type="hidden" name="submissionId" value={submissionId} />
@@ -165,14 +169,25 @@ export function ReportForm({
         ) : null}
       </label>
       <ActionError
-        message={failure?.message}
+        message={fieldErrors.some(isShownAtField) ? null : failure?.message}
         className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800"
       />
-      <button type="submit" disabled={pending} className={`w-full ${primaryButtonClass}`}>
+      <button
+        type="submit"
+        disabled={!hydrated || pending}
+        className={`w-full ${primaryButtonClass}`}
+      >
         {pending ? 'Requesting…' : 'Generate report'}
       </button>
     </form>
   );
+}
+
+const FORM_FIELDS = new Set(['kind', 'format', 'from', 'to', 'priority']);
+
+/** A field error the form shows under its field; then the general message would say it twice. */
+function isShownAtField(error: FieldError): boolean {
+  return FORM_FIELDS.has(error.path.replace(/^payload\./, ''));
 }
 
 function FieldMessage({ message }: { message: string | undefined }) {

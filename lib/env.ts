@@ -35,6 +35,11 @@ const envSchema = z.object({
     .default('{taskdeck}'),
   STORAGE_DIR: z.string().min(1).default('.data/storage'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /**
+   * pretty: coloured lines for people (pino-pretty); json: one JSON object per line, for log
+   * collectors; auto: pretty when stdout is a terminal, else json.
+   */
+  LOG_FORMAT: z.enum(['auto', 'pretty', 'json']).default('auto'),
   /** Overrides every queue's own concurrency (server/queues/queue-config.ts) in this worker. */
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).optional(),
   WORKER_QUEUES: z.string().optional(),

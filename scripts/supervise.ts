@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { getEnv } from '@/lib/env';
+import { resolveLogFormat } from '@/lib/log-format';
 
 // Runs the web and worker processes side by side: `tsx scripts/supervise.ts dev|prod`.
 // Prefixes their output, forwards SIGINT/SIGTERM, and if one dies the other is stopped too.
@@ -12,6 +14,9 @@ const command = mode === 'dev' ? 'node_modules/.bin/tsx' : process.execPath;
 const entry = (name: 'server' | 'worker') =>
   mode === 'dev' ? ['watch', '--clear-screen=false', `${name}/main.ts`] : [`dist/${name}.mjs`];
 const nodeEnv = mode === 'dev' ? 'development' : 'production';
+// The children write to our pipes, not to the terminal, so they cannot tell for themselves:
+// on a terminal they print pretty, coloured lines, and JSON otherwise (LOG_FORMAT overrides).
+const logFormat = resolveLogFormat(getEnv().LOG_FORMAT);
 
 const processes: Array<{ name: string; args: string[]; colour: string }> = [
   { name: 'web', args: entry('server'), colour: '\x1b[36m' },
@@ -56,7 +61,7 @@ function stopAll(signal: NodeJS.Signals, exitCode: number) {
 
 for (const { name, args, colour } of processes) {
   const child = spawn(command, args, {
-    env: { ...process.env, NODE_ENV: nodeEnv, NEXT_TELEMETRY_DISABLED: '1' },
+    env: { ...process.env, NODE_ENV: nodeEnv, NEXT_TELEMETRY_DISABLED: '1', LOG_FORMAT: logFormat },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.set(name, child);

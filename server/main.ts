@@ -1,11 +1,14 @@
 import { createServer } from 'node:http';
 import next from 'next';
 import { getEnv } from '@/lib/env';
+import { chooseRequestId, runWithLogContext } from '@/lib/log-context';
 import { getLogger } from '@/lib/logger';
 import { CLIENT_IP_HEADER } from '@/server/auth/principal';
 import { startAlertLoop } from '@/server/alerts/alert-loop';
 import { startDurabilityLoops } from '@/server/durability/durability-loop';
+import { logNextDisconnectsAsInfo } from '@/server/http/client-disconnect';
 import { serveDirectEndpoint } from '@/server/http/direct-endpoints';
+import { logAnswer } from '@/server/http/request-log';
 import { answerClientError, guardRequest, prepareForNext } from '@/server/http/edge-guard';
 import { serveServerEndpoint } from '@/server/http/server-endpoints';
 import { closeClients } from '@/server/infra/clients';
@@ -22,22 +25,33 @@ async function main(): Promise<void> {
   const logger = getLogger();
   const dev = env.NEXT_DEV ?? env.NODE_ENV === 'development';
 
+  logNextDisconnectsAsInfo((reason) =>
+    logger.info({ reason }, 'the client went away before the request was read (Next)'),
+  );
   const httpServer = createServer();
   const app = next({ dev, hostname: env.HOST, port: env.PORT, httpServer });
   await app.prepare();
   const handle = app.getRequestHandler();
   httpServer.on('request', (req, res) => {
-    // The client address for rate limits and the audit log, set here so no client can forge it.
-    req.headers[CLIENT_IP_HEADER] = req.socket.remoteAddress ?? 'unknown';
-    observeHttpRequest(req, res);
-    applySecurityHeaders(req, res, { dev });
-    if (guardRequest(req, res) || refuseForeignPageWrite(req, res)) return;
-    // Uploads and /metrics (server/http/server-endpoints.ts), then the busiest REST routes.
-    if (serveServerEndpoint(req, res)) return;
-    if (!serveDirectEndpoint(req, res)) {
-      prepareForNext(req, res);
-      void handle(req, res);
-    }
+    // Every request gets an id (the caller's, if sane): on the answer, in problem bodies'
+    // `instance`, and on every log line written while it is handled (lib/log-context.ts).
+    const requestId = chooseRequestId(req.headers['x-request-id']);
+    req.headers['x-request-id'] = requestId;
+    res.setHeader('x-request-id', requestId);
+    runWithLogContext({ requestId }, () => {
+      // The client address for rate limits and the audit log, set here so no client can forge it.
+      req.headers[CLIENT_IP_HEADER] = req.socket.remoteAddress ?? 'unknown';
+      observeHttpRequest(req, res);
+      logAnswer(req, res);
+      applySecurityHeaders(req, res, { dev });
+      if (guardRequest(req, res) || refuseForeignPageWrite(req, res)) return;
+      // Uploads and /metrics (server/http/server-endpoints.ts), then the busiest REST routes.
+      if (serveServerEndpoint(req, res)) return;
+      if (!serveDirectEndpoint(req, res)) {
+        prepareForNext(req, res);
+        void handle(req, res);
+      }
+    });
   });
   httpServer.on('clientError', answerClientError);
   // Engine.IO wraps the request listener above and answers /socket.io/ itself.

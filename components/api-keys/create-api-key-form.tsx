@@ -4,23 +4,25 @@ import { useRef, useState } from 'react';
 import { createApiKey } from '@/server/auth/api-key-actions';
 import type { FieldError } from '@/lib/errors';
 import { ActionError } from '@/components/action-error';
-import { useAction } from '@/components/hooks/use-action';
+import { handleSubmit, useAction } from '@/components/hooks/use-action';
 import { inputClass } from '@/components/styles';
+import { useHydrated } from '@/components/use-hydrated';
 
 function fieldMessage(errors: FieldError[], field: string): string | undefined {
   return errors.find((error) => error.path === field)?.message;
 }
 
 export function CreateApiKeyForm() {
-  const formRef = useRef<HTMLFormElement>(null);
   const { run, pending, failure } = useAction();
+  // Until then a click would submit the form natively, away from the page.
+  const hydrated = useHydrated();
   const [created, setCreated] = useState<{ name: string; key: string } | null>(null);
 
-  function submit(formData: FormData) {
+  function submit(formData: FormData, form: HTMLFormElement) {
     run(() => createApiKey(formData), {
       onSuccess: (made) => {
         setCreated({ name: made.apiKey.name, key: made.key });
-        formRef.current?.reset();
+        form.reset();
       },
     });
   }
@@ -38,8 +40,7 @@ export function CreateApiKeyForm() {
         />
       ) : null}
       <form
-        ref={formRef}
-        action={submit}
+        onSubmit={handleSubmit(submit)}
         aria-label="Create an API key"
         className="grid gap-4 rounded-lg border border-slate-200 bg-white p-4 shadow-sm sm:grid-cols-[1fr_12rem_auto] sm:items-start"
       >
@@ -80,13 +81,13 @@ export function CreateApiKeyForm() {
         </label>
         <button
           type="submit"
-          disabled={pending}
+          disabled={!hydrated || pending}
           className="rounded-md bg-blue-600 px-3 py-2 text-sm font-semibold text-white shadow-sm hover:bg-blue-700 disabled:cursor-not-allowed disabled:opacity-60 sm:mt-6"
         >
           {pending ? 'Creating…' : 'Create key'}
         </button>
         <ActionError
-          message={failure?.message}
+          message={nameError || expiryError ? null : failure?.message}
           className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 sm:col-span-3"
         />
       </form>

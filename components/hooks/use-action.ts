@@ -1,6 +1,6 @@
 'use client';
 
-import { useCallback, useState, useTransition } from 'react';
+import { useCallback, useState, useTransition, type FormEvent } from 'react';
 import type { FieldError } from '@/lib/errors';
 
 /** What a failed server action answers (server/http/action.ts's ActionResult, its `ok: false` half). */
@@ -28,6 +28,34 @@ export function toFailure(message: string): ActionFailure {
 }
 
 /**
+ * The call never got an answer of ours: the browser is offline, the connection dropped, or
+ * something between answered with a page that is not an action's result. Next throws then;
+ * left alone, that replaces the whole page with the error boundary and loses what was typed.
+ */
+function unreachedFailure(error: unknown): ActionFailure {
+  console.error('server action failed without an answer', error);
+  const offline = typeof navigator !== 'undefined' && navigator.onLine === false;
+  return toFailure(
+    offline
+      ? 'You are offline. Nothing was sent; what you entered is kept. Try again once you are back online.'
+      : 'Taskdeck could not be reached. What you entered is kept: try again in a moment.',
+  );
+}
+
+/**
+ * A form's submit as a call with its data, without React's form actions: those reset every
+ * field once the action returns, which wiped the input of a submit the server refused.
+ */
+export function handleSubmit(
+  handler: (data: FormData, form: HTMLFormElement) => void,
+): (event: FormEvent<HTMLFormElement>) => void {
+  return (event) => {
+    event.preventDefault();
+    handler(new FormData(event.currentTarget), event.currentTarget);
+  };
+}
+
+/**
  * Calling a server action from a component: pending while it runs, the last failure kept for
  * an alert (cleared when the next call starts), success handed to `onSuccess`.
  */
@@ -41,7 +69,12 @@ export function useAction(initialError: string | null = null) {
     <T>(call: () => Promise<ActionOutcome<T>>, options: RunOptions<T> = {}) => {
       setFailure(null);
       startTransition(async () => {
-        const result = await call();
+        let result: ActionOutcome<T>;
+        try {
+          result = await call();
+        } catch (error) {
+          result = unreachedFailure(error);
+        }
         if (result.ok) options.onSuccess?.(result.data);
         else setFailure(options.onFailure?.(result) ?? result);
         options.onSettled?.();

@@ -232,7 +232,7 @@ async function runAttempt(
   const error =
     reason instanceof TaskTimeoutError ? reason : 'error' in outcome ? outcome.error : reason;
   const described = describeError(error);
-  logger.warn({ err: error, attempt: task.attempts }, 'task attempt failed');
+  logger.warn({ err: error }, 'task attempt failed');
   const final =
     error instanceof UnrecoverableError ||
     error instanceof PermanentTaskError ||
@@ -289,9 +289,11 @@ export async function runTaskJob(
     const type = findTaskType(task.type);
     const reporter = new ProgressReporter(task.id, task.ownerId, task.attempts, task.revision);
     const taskLog = new TaskLogWriter(task.id, task.attempts);
+    // Every line of the attempt (the processor's own included) names it.
+    const attemptLogger = logger.child({ attempt: task.attempts });
     try {
       end = type
-        ? await runAttempt(task, type, controller, reporter, taskLog, logger)
+        ? await runAttempt(task, type, controller, reporter, taskLog, attemptLogger)
         : await endFailed(
             task,
             { code: 'unknown_type', message: `No processor for ${task.type}.` },

@@ -11,6 +11,7 @@ import { authenticateRequest } from '@/server/auth/authenticate-request';
 import { replaceOutage } from '@/server/infra/infra-errors';
 import { assertSameOriginUse } from '@/server/security/same-origin';
 import { replaceInputRefusal } from '@/server/infra/input-errors';
+import { isClientDisconnect } from './client-disconnect';
 
 export type ActionResult<T> =
   { ok: true; data: T } | { ok: false; status: number; message: string; fieldErrors: FieldError[] };
@@ -20,6 +21,10 @@ export type ActionResult<T> =
  * unexpected ones are logged, not shown.
  */
 export function toActionFailure(thrown: unknown, action: string): ActionResult<never> {
+  if (isClientDisconnect(thrown)) {
+    getLogger().info({ action }, 'the client went away while its server action ran');
+    return { ok: false, status: 400, message: 'The request was cut short.', fieldErrors: [] };
+  }
   const error = replaceInputRefusal(replaceOutage(thrown, { action }), { action });
   if (isAppError(error)) {
     const fieldErrors = 'fieldErrors' in error ? (error.fieldErrors as FieldError[]) : [];
@@ -63,8 +68,16 @@ export async function runActionWithHeaders<Output>(
     // Every action's arguments pass one check for text no schema should have to think about.
     rejectUnsafeInput(args, 'Check the input.');
     const context = auditContextOf(requestHeaders);
-    return { ok: true, data: await executeAction(definition, principal, context, args) };
+    const data = await executeAction(definition, principal, context, args);
+    getLogger().debug({ action: definition.name }, 'server action ran');
+    return { ok: true, data };
   } catch (error) {
-    return toActionFailure(error, definition.name);
+    const failure = toActionFailure(error, definition.name);
+    if (!failure.ok)
+      getLogger().debug(
+        { action: definition.name, status: failure.status },
+        'server action refused',
+      );
+    return failure;
   }
 }

@@ -3,9 +3,10 @@ import type { Duplex } from 'node:stream';
 import { getEnv } from '@/lib/env';
 import { describeUnsafeText } from '@/lib/validation/safe-input';
 import { formatBytes } from '@/lib/format-bytes';
+import { chooseRequestId, problemInstanceOf } from '@/lib/log-context';
 import { getLogger } from '@/lib/logger';
 import { allowedMethods } from './rest-routes';
-import type { ProblemBody } from './problem';
+import { PROBLEM_TYPE_BASE, withRequestInstance, type ProblemBody } from './problem';
 import { UPLOAD_PATH } from './upload-endpoint';
 
 // What the web process checks before Next sees a request, because Next cannot be made to
@@ -14,7 +15,6 @@ import { UPLOAD_PATH } from './upload-endpoint';
 // method (Next: an HTML 404, a 405 without Allow), and bodies past the cap (Next buffers a
 // request body as fast as it arrives, whoever sends it, and a server action's 413 is a 500).
 
-const PROBLEM_TYPE_BASE = 'urn:taskdeck:problem:';
 const LINGER_MS = 2_000;
 const SERVER_METHODS = 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS';
 
@@ -24,7 +24,9 @@ function answer(
   problem: Omit<ProblemBody, 'type'>,
   headers: Record<string, string> = {},
 ): true {
-  const body = JSON.stringify({ type: PROBLEM_TYPE_BASE + problem.code, ...problem });
+  const body = JSON.stringify(
+    withRequestInstance({ type: PROBLEM_TYPE_BASE + problem.code, ...problem }),
+  );
   res.writeHead(problem.status, {
     'content-type': 'application/problem+json',
     'content-length': Buffer.byteLength(body),
@@ -168,15 +170,26 @@ export function prepareForNext(req: IncomingMessage, res: ServerResponse): void 
  */
 export function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
   if (error.code === 'ECONNRESET' || !socket.writable) {
+    // The client hung up mid-request: nothing to answer, nothing wrong on our side.
+    getLogger().debug({ code: error.code }, 'client connection closed before its request was read');
     socket.destroy();
     return;
   }
+  // No request reached a handler, so none has an id yet: this answer gets its own.
+  const requestId = chooseRequestId(undefined);
+  // A client that stopped mid-request (the connection ended inside a body) gets the 400 in
+  // case it still reads, but that is its doing, not news.
+  const level = error.code === 'HPE_INVALID_EOF_STATE' ? 'debug' : 'info';
   const [status, title] =
     error.code === 'HPE_HEADER_OVERFLOW'
       ? [431, 'Request header fields too large']
       : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
         ? [408, 'Request timeout']
         : [400, 'Bad request'];
+  getLogger()[level](
+    { requestId, code: error.code, status },
+    'refused a request Node could not parse',
+  );
   const body = JSON.stringify({
     type: `${PROBLEM_TYPE_BASE}bad_request`,
     title,
@@ -186,9 +199,11 @@ export function answerClientError(error: NodeJS.ErrnoException, socket: Duplex):
         ? 'The request line or its headers are too large.'
         : 'The request is not valid HTTP.',
     code: 'bad_request',
+    instance: problemInstanceOf(requestId),
   });
   socket.end(
     `HTTP/1.1 ${status} ${title}\r\ncontent-type: application/problem+json\r\n` +
-      `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+      `x-request-id: ${requestId}\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
+      `connection: close\r\n\r\n${body}`,
   );
 }

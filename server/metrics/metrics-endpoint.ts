@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { getEnv } from '@/lib/env';
 import { NotFoundError, ServiceUnavailableError, UnauthorizedError } from '@/lib/errors';
 import { isQueryCanceled } from '@/server/db/timed-statement';
-import { errorToProblem, problemResponse } from '@/server/http/problem';
+import { errorToProblem, PROBLEM_TYPE_BASE, problemResponse } from '@/server/http/problem';
 import { describeOutage, infrastructureErrorKind } from '@/server/infra/infra-errors';
 import { isRedisDown } from '@/server/infra/redis-health';
 import { listQueueConfigs } from '@/server/queues/queue-config';
@@ -22,7 +22,6 @@ import { readTaskOutcomes } from './task-outcomes';
 
 const SCRAPE_DEADLINE_MS = 3_000;
 const ALLOW = 'GET, HEAD, OPTIONS';
-const PROBLEM_TYPE_BASE = 'urn:taskdeck:problem:';
 
 export interface MetricsRequest {
   method: string;

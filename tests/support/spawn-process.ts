@@ -48,6 +48,11 @@ export function spawnEntry(
     env: { ...inherited, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  return trackProcess(child, entry);
+}
+
+/** Records a child's output (stdout and stderr) and its exit; afterAll's killAllSpawned stops it. */
+export function trackProcess(child: ChildProcess, label: string): SpawnedProcess {
   spawned.add(child);
   let output = '';
   const listeners = new Set<() => void>();
@@ -72,7 +77,7 @@ export function spawnEntry(
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
           listeners.delete(check);
-          reject(new Error(`timed out waiting for ${pattern} from ${entry}; output:\n${output}`));
+          reject(new Error(`timed out waiting for ${pattern} from ${label}; output:\n${output}`));
         }, timeoutMs);
         function check() {
           const match = pattern.exec(output);
@@ -85,7 +90,7 @@ export function spawnEntry(
             listeners.delete(check);
             reject(
               new Error(
-                `${entry} exited (${child.exitCode}) before ${pattern}; output:\n${output}`,
+                `${label} exited (${child.exitCode}) before ${pattern}; output:\n${output}`,
               ),
             );
           }
