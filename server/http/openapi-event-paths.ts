@@ -55,11 +55,9 @@ export function addEventPayloadComponents(document: {
   for (const payload of Object.values(STREAM_EVENT_PAYLOADS)) {
     const id = z.globalRegistry.get(payload)!.id!;
     if (schemas[id]) continue;
-    const { schema, components } = createSchema(payload, { io: 'output', openapiVersion: '3.1.0' });
-    // With an id, the schema is a $ref to its entry in `components`.
-    for (const [name, component] of Object.entries({ [id]: schema, ...components })) {
-      schemas[name] ??= component;
-    }
+    // With an id, the schema comes back as a $ref, and itself among the components.
+    const { components } = createSchema(payload, { io: 'output', openapiVersion: '3.1.0' });
+    for (const [name, component] of Object.entries(components)) schemas[name] ??= component;
   }
 }
 
