@@ -81,7 +81,8 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['tests/e2e/**/*.test.ts'],
-          env: serviceEnv('e2e'),
+          // The webhook tests' receiver listens on loopback, which production refuses (SSRF).
+          env: { ...serviceEnv('e2e'), WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' },
           globalSetup: ['tests/e2e/global-setup.ts'],
           fileParallelism: false,
           testTimeout: 90_000,

@@ -58,6 +58,7 @@ export function Dashboard({
 
   return (
     <div className="grid gap-8 lg:grid-cols-[20rem_1fr]">
+      <h1 className="sr-only">Dashboard</h1>
       <div className="space-y-8">
         <section aria-labelledby="upload-heading">
           <h2 id="upload-heading" className="mb-3 text-sm font-semibold uppercase text-slate-500">
@@ -78,7 +79,8 @@ export function Dashboard({
           />
         </section>
       </div>
-      <section aria-labelledby="tasks-heading">
+      {/* On a phone the list, newest first, comes before the forms; beside them on a wide screen. */}
+      <section aria-labelledby="tasks-heading" className="order-first min-w-0 lg:order-none">
         <div className="mb-3 flex items-center justify-between">
           <h2 id="tasks-heading" className="text-sm font-semibold uppercase text-slate-500">
             Tasks

@@ -15,6 +15,7 @@ export function SiteHeader({ user }: { user: HeaderUser | null }) {
       ? [
           { href: '/', label: 'Tasks' },
           { href: '/settings/api-keys', label: 'API keys' },
+          { href: '/settings/webhooks', label: 'Webhooks' },
           ...(admin ? [{ href: '/admin', label: 'Admin' }] : []),
         ]
       : [];

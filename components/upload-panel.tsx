@@ -110,7 +110,8 @@ export function UploadPanel({
           CSV files are profiled and cleaned, images get thumbnails; anything else is checksummed.
           Up to {formatBytes(maxBytes)}.
         </p>
-        <label className="mt-3 inline-block cursor-pointer rounded-md border border-slate-300 bg-white px-3 py-1.5 font-medium hover:bg-slate-50">
+        {/* The input itself is hidden: its focus shows on the label, for keyboard users. */}
+        <label className="mt-3 inline-block cursor-pointer rounded-md border border-slate-300 bg-white px-3 py-1.5 font-medium hover:bg-slate-50 focus-within:outline-2 focus-within:outline-offset-2 focus-within:outline-blue-600">
           Choose files
           <input
             ref={inputRef}

@@ -125,6 +125,16 @@ const envSchema = z.object({
    * Unset: /metrics answers 404. Its own secret, not an API key: a scraper is no user.
    */
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /**
+   * Webhook targets on loopback, private, link-local or unique-local addresses (or names that
+   * resolve to them) are refused, at registration and at every delivery, so an endpoint cannot
+   * reach inside the network (SSRF). True allows them, and plain http (tests, local receivers).
+   */
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: booleanish.default(false),
+  /** The longest one webhook request may take, connect to last body byte read. */
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /** Webhook endpoints one user may have. */
+  WEBHOOK_MAX_ENDPOINTS: z.coerce.number().int().min(1).max(1_000).default(20),
   API_ADMISSION_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(1_000),
   /** Server-Sent Events (GET /api/v1/tasks/{id}/events, /api/v1/events): a `: ping` comment this often. */
   SSE_HEARTBEAT_MS: z.coerce.number().int().min(20).max(300_000).default(15_000),

@@ -1,10 +1,11 @@
 'use client';
 
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import { createApiKey } from '@/server/auth/api-key-actions';
 import type { FieldError } from '@/lib/errors';
 import { ActionError } from '@/components/action-error';
 import { handleSubmit, useAction } from '@/components/hooks/use-action';
+import { OneTimeSecret } from '@/components/one-time-secret';
 import { inputClass } from '@/components/styles';
 import { useHydrated } from '@/components/use-hydrated';
 
@@ -33,9 +34,11 @@ export function CreateApiKeyForm() {
   return (
     <div className="space-y-4">
       {created ? (
-        <NewKeyNotice
-          name={created.name}
-          keyValue={created.key}
+        <OneTimeSecret
+          heading={`Your new API key “${created.name}”`}
+          label="New API key"
+          inputId="new-api-key"
+          value={created.key}
           onDismiss={() => setCreated(null)}
         />
       ) : null}
@@ -92,74 +95,5 @@ export function CreateApiKeyForm() {
         />
       </form>
     </div>
-  );
-}
-
-function NewKeyNotice({
-  name,
-  keyValue,
-  onDismiss,
-}: {
-  name: string;
-  keyValue: string;
-  onDismiss: () => void;
-}) {
-  const inputRef = useRef<HTMLInputElement>(null);
-  const [copied, setCopied] = useState<'yes' | 'failed' | null>(null);
-
-  async function copy() {
-    try {
-      await navigator.clipboard.writeText(keyValue);
-      setCopied('yes');
-    } catch {
-      // No clipboard access (permissions, insecure origin): select it for a manual copy.
-      inputRef.current?.select();
-      setCopied('failed');
-    }
-  }
-
-  return (
-    <section
-      aria-labelledby="new-key-heading"
-      className="rounded-lg border border-amber-300 bg-amber-50 p-4 shadow-sm"
-    >
-      <h2 id="new-key-heading" className="font-semibold text-amber-900">
-        Your new API key “{name}”
-      </h2>
-      <p className="mt-1 text-sm text-amber-900">
-        Copy it now and keep it somewhere safe: <strong>it will not be shown again.</strong>
-      </p>
-      <div className="mt-3 flex flex-wrap gap-2">
-        <label className="sr-only" htmlFor="new-api-key">
-          New API key
-        </label>
-        <input
-          id="new-api-key"
-          ref={inputRef}
-          readOnly
-          value={keyValue}
-          onFocus={(event) => event.currentTarget.select()}
-          className="min-w-0 flex-1 rounded-md border border-amber-300 bg-white px-3 py-2 font-mono text-sm"
-        />
-        <button
-          type="button"
-          onClick={copy}
-          className="rounded-md bg-slate-900 px-3 py-2 text-sm font-semibold text-white hover:bg-slate-700"
-        >
-          {copied === 'yes' ? 'Copied' : 'Copy'}
-        </button>
-        <button
-          type="button"
-          onClick={onDismiss}
-          className="rounded-md border border-amber-300 bg-white px-3 py-2 text-sm font-medium text-amber-900 hover:bg-amber-100"
-        >
-          Done
-        </button>
-      </div>
-      <p aria-live="polite" className="mt-2 text-xs text-amber-900">
-        {copied === 'yes' ? 'Copied to the clipboard.' : null}
-        {copied === 'failed' ? 'Could not copy automatically: the key is selected, copy it.' : null}
-      </p>
-    </section>
   );
 }

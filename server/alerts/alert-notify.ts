@@ -10,13 +10,15 @@ import { getPrisma } from '@/server/infra/clients';
 import { isUniqueViolation } from '@/server/tasks/task-insert';
 import { createInternalTask } from '@/server/tasks/task-submission';
 import { emailSend } from '@/server/tasks/types/email-send';
+import { publishWebhookEvent } from '@/server/webhooks/webhook-publish';
 
 // The one place an alert's notice leaves Taskdeck, on every channel its rule names. Email: one
 // email.send task per admin with an address, so the mail is durable and retried like any
 // task. Each task's id is made from the incident, the notice and the admin, so a pass that
 // queued the mails and then failed before recording it queues nothing twice when it is
-// repeated. The webhook channel (`channels.webhook`, events `alert.firing` and
-// `alert.resolved`) is sent from here too once Taskdeck has webhooks.
+// repeated. The webhook channel records one `alert.firing` / `alert.resolved` event per notice
+// for admins' scope-'all' endpoints (server/webhooks/webhook-publish.ts), its id made the same
+// way, so a repeated notice records nothing twice.
 
 export type AlertState = 'firing' | 'resolved';
 
@@ -46,6 +48,40 @@ export interface AlertEvent {
 export interface AlertDelivery {
   /** email.send tasks queued by this call (not those a repeated call found queued already). */
   emails: number;
+  /** Webhook events recorded by this call (0 or 1; a repeated call finds it recorded). */
+  webhookEvents: number;
+}
+
+function noticeOf(event: AlertEvent): string {
+  return event.state === 'firing' ? `firing:${event.incident.notice}` : 'resolved';
+}
+
+async function publishAlertWebhook(event: AlertEvent): Promise<number> {
+  const { recorded } = await publishWebhookEvent({
+    id: uuid7From(
+      event.incident.startedAt.getTime(),
+      `alert-webhook:${event.incident.id}:${noticeOf(event)}`,
+    ),
+    type: event.state === 'firing' ? 'alert.firing' : 'alert.resolved',
+    occurredAt: event.at,
+    data: {
+      rule: {
+        id: event.rule.id,
+        name: event.rule.name,
+        kind: event.rule.kind,
+        description: event.rule.description,
+      },
+      state: event.state,
+      value: event.value,
+      threshold: event.threshold,
+      incident: {
+        id: event.incident.id,
+        startedAt: event.incident.startedAt.toISOString(),
+        notice: event.incident.notice,
+      },
+    },
+  });
+  return recorded ? 1 : 0;
 }
 
 function formatThreshold(event: AlertEvent): string {
@@ -85,7 +121,7 @@ async function listAdminRecipients(): Promise<Array<{ id: string; email: string 
 
 async function emailAdmins(event: AlertEvent): Promise<number> {
   const { subject, text } = composeEmail(event);
-  const notice = event.state === 'firing' ? `firing:${event.incident.notice}` : 'resolved';
+  const notice = noticeOf(event);
   let queued = 0;
   for (const admin of await listAdminRecipients()) {
     const id = uuid7From(
@@ -117,5 +153,6 @@ async function emailAdmins(event: AlertEvent): Promise<number> {
  */
 export async function notifyAlert(event: AlertEvent): Promise<AlertDelivery> {
   const emails = event.rule.channels.email ? await emailAdmins(event) : 0;
-  return { emails };
+  const webhookEvents = event.rule.channels.webhook ? await publishAlertWebhook(event) : 0;
+  return { emails, webhookEvents };
 }

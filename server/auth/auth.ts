@@ -7,12 +7,10 @@ import { getLogger } from '@/lib/logger';
 import { getPrisma } from '@/server/infra/clients';
 import { isInfrastructureError } from '@/server/infra/infra-errors';
 import { appOriginsOf } from '@/server/security/same-origin';
+import { resolveAuthSecret } from './auth-secret';
 import { invalidateUserPrincipals } from './principal-cache';
 
 // Better Auth: email and password accounts, sessions in Postgres, roles from the admin plugin.
-
-// Only for development and tests; production must set AUTH_SECRET (`npm start` generates one).
-const DEVELOPMENT_SECRET = 'taskdeck-development-secret-not-for-production-use';
 
 /** Better Auth's log lines go to our logger; an outage it reports is a warning, not an error. */
 function forwardLog(
@@ -30,11 +28,8 @@ function forwardLog(
 
 function createAuth() {
   const env = getEnv();
-  if (!env.AUTH_SECRET && env.NODE_ENV === 'production') {
-    throw new Error('AUTH_SECRET must be set in production (32+ random characters).');
-  }
   return betterAuth({
-    secret: env.AUTH_SECRET ?? DEVELOPMENT_SECRET,
+    secret: resolveAuthSecret(env),
     ...(env.PUBLIC_URL ? { baseURL: env.PUBLIC_URL } : {}),
     // Same-origin requests are trusted whatever name the server was reached by (localhost,
     // 127.0.0.1, a LAN address); cross-site ones are refused. Without this, Better Auth trusts

@@ -14,6 +14,7 @@ import { alertRuleListSchema, queueListSchema, scheduleListSchema } from './api-
 import { addEventPayloadComponents, eventOperations } from './openapi-event-paths';
 import { CALLER, created, idParam, json, operation, scheduleId, WRITE } from './openapi-operations';
 import { taskOperations } from './openapi-task-paths';
+import { webhookOperations } from './openapi-webhook-paths';
 
 // The OpenAPI 3.1 document of the REST API, made from the zod schemas the routes parse their
 // input with and build their bodies from, so it cannot drift from the code. Served at
@@ -200,6 +201,7 @@ function buildDocument() {
       { name: 'Events', description: 'Live task events (Server-Sent Events).' },
       { name: 'Schedules', description: 'Tasks that run on a timetable.' },
       { name: 'Queues', description: 'Where tasks wait for workers.' },
+      { name: 'Webhooks', description: 'Signed events (Standard Webhooks) when tasks end.' },
       { name: 'Alerts', description: 'Rules that watch failure rates, waits and workers.' },
       { name: 'System', description: 'Health, metrics and this document.' },
     ],
@@ -223,7 +225,13 @@ function buildDocument() {
         },
       },
     },
-    paths: { ...taskOperations, ...eventOperations, ...scheduleOperations, ...systemOperations },
+    paths: {
+      ...taskOperations,
+      ...eventOperations,
+      ...scheduleOperations,
+      ...webhookOperations,
+      ...systemOperations,
+    },
   });
   // Named by the event streams' `x-events`, which zod-openapi does not read.
   addEventPayloadComponents(document);

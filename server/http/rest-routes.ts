@@ -25,6 +25,11 @@ export const REST_ROUTES: ReadonlyArray<{ path: string; methods: readonly string
   { path: '/api/v1/tasks/[id]/result', methods: ['GET'] },
   { path: '/api/v1/tasks/[id]/retry', methods: ['POST'] },
   { path: '/api/v1/tasks/[id]/transitions', methods: ['GET'] },
+  { path: '/api/v1/webhooks', methods: ['GET', 'POST'] },
+  { path: '/api/v1/webhooks/[id]', methods: ['GET', 'PATCH', 'DELETE'] },
+  { path: '/api/v1/webhooks/[id]/deliveries', methods: ['GET'] },
+  { path: '/api/v1/webhooks/[id]/deliveries/[deliveryId]/redeliver', methods: ['POST'] },
+  { path: '/api/v1/webhooks/[id]/rotate-secret', methods: ['POST'] },
 ];
 
 const compiled = REST_ROUTES.map((route) => ({

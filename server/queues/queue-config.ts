@@ -38,6 +38,12 @@ const QUEUES = [
     rateLimit: { max: 120, durationMs: 60_000 },
   },
   {
+    name: 'webhooks',
+    description:
+      'Webhook deliveries: short HTTP requests that mostly wait on the receiver, so many at once.',
+    concurrency: 16,
+  },
+  {
     name: 'maintenance',
     description:
       'Housekeeping such as retention; one at a time, so two runs never compete for the same rows.',

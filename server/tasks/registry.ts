@@ -5,6 +5,7 @@ import { emailSend } from './types/email-send';
 import { fileProcess } from './types/file-process';
 import { maintenanceCleanup } from './types/maintenance-cleanup';
 import { reportGenerate } from './types/report-generate';
+import { webhooksDeliver } from './types/webhooks-deliver';
 
 // One registry for both sides: the producer validates payloads and picks queues with it,
 // the worker finds processors in it.
@@ -16,6 +17,7 @@ const taskTypes: ReadonlyMap<string, TaskType> = new Map(
     maintenanceCleanup,
     diagnosticsSimulate,
     diagnosticsStall,
+    webhooksDeliver,
   ].map((type) => [type.name, type as unknown as TaskType]),
 );
 
@@ -29,4 +31,14 @@ export function listTaskTypes(): TaskType[] {
 
 export function listQueueNames(): string[] {
   return [...new Set(listTaskTypes().map((type) => type.defaults.queue))].sort();
+}
+
+let silent: string[] | undefined;
+
+/** The types whose ends send no webhook (a delivery telling of a delivery would never end). */
+export function findSilentTaskTypes(): string[] {
+  silent ??= listTaskTypes()
+    .filter((type) => type.webhooks === false)
+    .map((type) => type.name);
+  return silent;
 }

@@ -3,6 +3,7 @@ import { canTransition } from '@/lib/tasks/task-states';
 import type { Task } from '@/lib/generated/prisma/client';
 import { recordTaskOutcome } from '@/server/metrics/task-outcomes';
 import { publishBusMessage } from '@/server/realtime/event-bus';
+import { noteWebhookEventRecorded } from '@/server/webhooks/webhook-nudge';
 import { dispatchJob } from './job-dispatch';
 import { toTaskUpdate } from './task-mapper';
 import { applyTransition, type TransitionedTask, type TransitionRow } from './transition-batch';
@@ -35,6 +36,8 @@ export async function transitionTask(request: TransitionRequest): Promise<Transi
     await publishTaskState(updated);
     // Counted where the change is made, in Redis, so every web node's /metrics agrees.
     recordTaskOutcome(updated);
+    // The event is committed already; this only spares it the wait for the relay's next turn.
+    if (updated.webhookEvent) noteWebhookEventRecorded();
     if (request.enqueue) await dispatchJob(updated);
   }
   return updated;

@@ -118,6 +118,11 @@ export interface TaskType<Schema extends z.ZodType = z.ZodType> {
    * true when left out. The email type says false: an email about an email would never end.
    */
   completionEmail?: boolean;
+  /**
+   * Whether a task of it ending sends the task.* webhook events; true when left out. The
+   * delivery type says false, for the same reason as the email.
+   */
+  webhooks?: boolean;
   defaults: TaskDefaults;
   /**
    * Loads the type's processor module: always `() => import('./<name>-processor')`. The web

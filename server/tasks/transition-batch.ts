@@ -5,6 +5,7 @@ import type { Task } from '@/lib/generated/prisma/client';
 import { createGroupCommit, isRetryableConflict } from '@/lib/group-commit';
 import { definePreparedStatement } from '@/server/db/prepared-statement';
 import { isInfrastructureError } from '@/server/infra/infra-errors';
+import { findSilentTaskTypes } from './registry';
 import { OUTBOX_GRACE_MS, toTaskModel } from './task-insert';
 
 // Status changes as one SQL statement each, and the changes of many tasks at the same moment as
@@ -12,6 +13,9 @@ import { OUTBOX_GRACE_MS, toTaskModel } from './task-insert';
 // is still where its caller thinks (status, attempt, revision, job), applies the change with a
 // new revision, writes the timeline entry, and with it the outbox entry, output files and last
 // log lines the change carries. A task whose check fails is left alone and comes back null.
+// A change to succeeded, failed or cancelled also writes its webhook event (the task's row as it
+// now is) when some enabled endpoint subscribes to it: the fact that webhooks must go out is
+// committed with the change itself, and server/webhooks/webhook-relay.ts fans it out.
 
 /** The columns a status change may set besides status, revision and seq. */
 export interface TaskChange {
@@ -62,7 +66,11 @@ export interface TaskOwnerNotice {
   banned: boolean;
 }
 
-export type TransitionedTask = Task & { owner: TaskOwnerNotice | null };
+export type TransitionedTask = Task & {
+  owner: TaskOwnerNotice | null;
+  /** Whether the change recorded a webhook event (someone listens to this task's end). */
+  webhookEvent?: boolean;
+};
 
 const COLUMN_OF: Record<Exclude<keyof TaskChange, 'attempts'>, string> = {
   maxAttempts: 'max_attempts',
@@ -106,6 +114,7 @@ function toRequestRow(row: TransitionRow, n: number) {
     reason: row.reason?.slice(0, 500) ?? null,
     actor_id: row.actorId ?? null,
     transition_id: uuid7(),
+    event_id: uuid7(),
     enqueue: row.enqueue ?? false,
     files: (row.outputFiles ?? []).map((file) => ({
       id: uuid7(),
@@ -138,7 +147,7 @@ function toTransitioned(row: RawRow): TransitionedTask {
           banned: row.owner_banned === true,
         }
       : null;
-  return { ...toTaskModel(row), owner };
+  return { ...toTaskModel(row), owner, webhookEvent: row.webhook_event === true };
 }
 
 // Each column: the change's value when its key is present, else the row's own.
@@ -165,8 +174,8 @@ const STATEMENT = `
   WITH r AS (
     SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(n int, task_id uuid,
       from_statuses task_status[], to_status task_status, attempt int, revision int, job_id text,
-      c jsonb, reason text, actor_id text, transition_id uuid, enqueue boolean, files jsonb,
-      logs jsonb)
+      c jsonb, reason text, actor_id text, transition_id uuid, event_id uuid, enqueue boolean,
+      files jsonb, logs jsonb)
   ), cur AS (
     SELECT t.id, t.status, t.attempts, t.revision, t.job_id FROM tasks t
     WHERE t.id IN (SELECT task_id FROM r)
@@ -198,6 +207,18 @@ const STATEMENT = `
     SELECT upd.job_id, upd.id, $2::timestamptz FROM upd JOIN r ON r.n = upd.request_n
     WHERE r.enqueue AND upd.job_id IS NOT NULL
     ON CONFLICT (job_id) DO NOTHING
+  ), hooks AS (
+    -- Only when someone listens: an owner's endpoint or an admin's for every task.
+    INSERT INTO webhook_events (id, event_type, owner_id, task_id, data)
+    SELECT r.event_id, 'task.' || upd.status::text, upd.owner_id, upd.id,
+      to_jsonb(upd) - 'from_status' - 'request_n'
+    FROM upd JOIN r ON r.n = upd.request_n
+    WHERE upd.status IN ('succeeded', 'failed', 'cancelled')
+      AND upd.type <> ALL($3::text[])
+      AND EXISTS (SELECT 1 FROM webhook_endpoints e
+        WHERE e.enabled AND ('task.' || upd.status::text) = ANY(e.events)
+          AND (e.scope = 'all' OR e.owner_id = upd.owner_id))
+    RETURNING task_id
   ), files AS (
     INSERT INTO task_files (id, task_id, role, kind, name, storage_key, content_type, size,
       sha256, meta)
@@ -216,7 +237,8 @@ const STATEMENT = `
     ON CONFLICT (id) DO NOTHING
   )
   SELECT upd.*, u.email AS owner_email, u.notify_on_completion AS owner_notify,
-    u.banned AS owner_banned
+    u.banned AS owner_banned,
+    EXISTS (SELECT 1 FROM hooks h WHERE h.task_id = upd.id) AS webhook_event
   FROM upd LEFT JOIN users u ON u.id = upd.owner_id`;
 
 const runTransitions = definePreparedStatement<RawRow>('transition', STATEMENT);
@@ -226,7 +248,11 @@ async function writeTransitionBatch(
 ): Promise<Array<TransitionedTask | null>> {
   const requests = rows.map((row, n) => toRequestRow(row, n));
   const dueAt = new Date(Date.now() + OUTBOX_GRACE_MS);
-  const result = await runTransitions([JSON.stringify(requests), dueAt.toISOString()]);
+  const result = await runTransitions([
+    JSON.stringify(requests),
+    dueAt.toISOString(),
+    findSilentTaskTypes(),
+  ]);
   const byRequest = new Map(result.map((row) => [Number(row.request_n), toTransitioned(row)]));
   return rows.map((_, n) => byRequest.get(n) ?? null);
 }

@@ -10,6 +10,7 @@ import { createContractClient } from '../support/openapi-contract-client';
 import { createContractChecker, type OpenApiDoc } from '../support/openapi-validator';
 import { MESSY_CSV } from '../support/upload-files';
 import { createTestApiKey, createTestUser, type TestUser } from '../support/users';
+import { WebhookReceiver } from '../support/webhook-receiver';
 
 // Every operation of the OpenAPI document the production build serves, called for real: its
 // success and its main errors, each answer checked against the document (status, content type,
@@ -262,6 +263,54 @@ describe('schedules', () => {
     expect((await call('DELETE', '/api/v1/schedules/{id}', id, admin)).status).toBe(204);
     created = undefined;
     expect((await call('DELETE', '/api/v1/schedules/{id}', id, admin)).status).toBe(404);
+  });
+});
+
+describe('webhooks', () => {
+  const receiver = new WebhookReceiver();
+  beforeAll(() => receiver.start());
+  afterAll(() => receiver.stop());
+
+  it('CRUD, rotate, deliveries and redeliver answer as documented', async () => {
+    const created = await call(
+      'POST',
+      '/api/v1/webhooks',
+      {},
+      { body: { url: receiver.url('/contract'), events: ['task.succeeded'] } },
+    );
+    expect(created.status).toBe(201);
+    const id = { id: (created.body as { id: string }).id };
+    receiver.expectSecret('/contract', (created.body as { secret: string }).secret);
+    expect((await call('GET', '/api/v1/webhooks', {})).status).toBe(200);
+    expect((await call('GET', '/api/v1/webhooks/{id}', id)).status).toBe(200);
+    const patch = { body: { description: 'contract' } };
+    expect((await call('PATCH', '/api/v1/webhooks/{id}', id, patch)).status).toBe(200);
+    const rotated = await call('POST', '/api/v1/webhooks/{id}/rotate-secret', id);
+    expect(rotated.status).toBe(200);
+    receiver.expectSecret('/contract', (rotated.body as { secret: string }).secret);
+    const scopeAll = { body: { url: receiver.url('/x'), events: ['task.failed'], scope: 'all' } };
+    expect((await call('POST', '/api/v1/webhooks', {}, scopeAll)).status).toBe(403);
+    const refused = { body: { url: 'ftp://example.com/x', events: ['task.failed'] } };
+    expect((await call('POST', '/api/v1/webhooks', {}, refused)).status).toBe(422);
+
+    const task = await createTask({
+      type: 'diagnostics.simulate',
+      payload: { steps: 1, stepMs: 0 },
+    });
+    const deadline = Date.now() + 30_000;
+    let delivery: { id: string; status: string } | undefined;
+    while (delivery?.status !== 'delivered') {
+      if (Date.now() > deadline) throw new Error(`no delivery for ${task.id}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const page = await call('GET', '/api/v1/webhooks/{id}/deliveries', id, { query: 'limit=5' });
+      delivery = (page.body as { data: Array<{ id: string; status: string }> }).data[0];
+    }
+    const ids = { ...id, deliveryId: delivery.id };
+    const path = '/api/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver';
+    expect((await call('POST', path, ids)).status).toBe(202);
+    expect((await call('POST', path, { ...id, deliveryId: NO_SUCH_ID })).status).toBe(404);
+    expect((await call('DELETE', '/api/v1/webhooks/{id}', id)).status).toBe(204);
+    expect((await call('GET', '/api/v1/webhooks/{id}', id)).status).toBe(404);
   });
 });
 

@@ -279,7 +279,7 @@ describe('GET /api/health', () => {
       redis: { ok: true },
       workers: {
         count: 1,
-        queues: ['diagnostics', 'files', 'maintenance', 'notifications', 'reports'],
+        queues: ['diagnostics', 'files', 'maintenance', 'notifications', 'reports', 'webhooks'],
       },
     });
   });

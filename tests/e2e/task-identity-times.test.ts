@@ -92,8 +92,29 @@ describe('task identity and times', () => {
       formatLocalTime(done.finishedAt!, ZONE, { withZone: true }),
     );
     expect(await finished.getAttribute('title')).toContain('GMT+5:30');
+    // Each task page has a title of its own: tabs and history tell tasks apart.
+    expect(await page.title()).toBe(
+      [done.label, done.summary, shown[0], 'Taskdeck'].filter(Boolean).join(' · '),
+    );
     // The server writes UTC and the browser hydrates the same text before switching zones.
     expect(events.filter((event) => /^pageerror|hydrat/i.test(event))).toEqual([]);
+    await page.close();
+  });
+
+  it('heads the dashboard, and on a phone shows the task list before the forms', async () => {
+    const page = await openRecordedPage(browser, events, {
+      signedIn: { cookie: user.cookie, url: baseUrl },
+    });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(baseUrl);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Dashboard');
+    const list = await page.getByRole('region', { name: 'Tasks' }).boundingBox();
+    const upload = await page.getByRole('region', { name: 'Process files' }).boundingBox();
+    expect(list!.y).toBeLessThan(upload!.y);
+    await page.setViewportSize({ width: 1440, height: 900 });
+    const wideList = await page.getByRole('region', { name: 'Tasks' }).boundingBox();
+    const wideUpload = await page.getByRole('region', { name: 'Process files' }).boundingBox();
+    expect(wideList!.x).toBeGreaterThan(wideUpload!.x);
     await page.close();
   });
 });

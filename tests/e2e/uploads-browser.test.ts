@@ -102,6 +102,17 @@ describe('uploads in the browser', () => {
     await page.context().close();
   });
 
+  it('shows keyboard focus on Choose files', async () => {
+    const page = await openDashboard();
+    const input = page.locator('input[type="file"]');
+    const label = page.locator('label', { has: input });
+    const outline = () => label.evaluate((element) => getComputedStyle(element).outlineStyle);
+    expect(await outline()).toBe('none');
+    await input.focus();
+    expect(await outline()).toBe('solid');
+    await page.close();
+  });
+
   it('takes files dropped on the drop zone', async () => {
     const page = await openDashboard();
     await page.evaluate(() => {

@@ -302,13 +302,41 @@ describe('alert rules', () => {
       incident: { id: randomUUID(), startedAt: new Date(), notice: 1 },
     };
     const recipients = await countRecipients();
-    expect(await notifyAlert(event)).toEqual({ emails: recipients });
-    expect(await notifyAlert(event)).toEqual({ emails: 0 });
+    expect(await notifyAlert(event)).toEqual({ emails: recipients, webhookEvents: 0 });
+    expect(await notifyAlert(event)).toEqual({ emails: 0, webhookEvents: 0 });
     expect(await alertEmails(rule.name)).toHaveLength(recipients);
     // The next notice of the same incident is another email.
     expect(await notifyAlert({ ...event, incident: { ...event.incident, notice: 2 } })).toEqual({
       emails: recipients,
+      webhookEvents: 0,
     });
+    await deleteAlertRule(admin.principal, rule.id, NO_AUDIT_CONTEXT);
+  });
+
+  it('a notice on the webhook channel records one alert event, however often it is sent', async () => {
+    const rule = await createRule({ kind: 'no_worker', queue: 'maintenance' });
+    const event = {
+      rule: { ...rule, channels: { email: false, webhook: true } },
+      state: 'firing' as const,
+      value: 0,
+      threshold: null,
+      at: new Date(),
+      incident: { id: randomUUID(), startedAt: new Date(), notice: 1 },
+    };
+    expect(await notifyAlert(event)).toEqual({ emails: 0, webhookEvents: 1 });
+    expect(await notifyAlert(event)).toEqual({ emails: 0, webhookEvents: 0 });
+    const recorded = await getPrisma().webhookEvent.findMany({
+      where: {
+        eventType: 'alert.firing',
+        data: { path: ['incident', 'id'], equals: event.incident.id },
+      },
+    });
+    expect(recorded).toHaveLength(1);
+    expect(recorded[0]).toMatchObject({
+      ownerId: null,
+      data: { rule: { id: rule.id }, state: 'firing' },
+    });
+    await getPrisma().webhookEvent.deleteMany({ where: { id: recorded[0]!.id } });
     await deleteAlertRule(admin.principal, rule.id, NO_AUDIT_CONTEXT);
   });
 

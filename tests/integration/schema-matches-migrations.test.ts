@@ -68,6 +68,14 @@ function expectedType(field: DmmfField): {
     const enumDef = enums.find((candidate) => candidate.name === field.type);
     return { dataType: 'USER-DEFINED', udt: enumDef?.dbName ?? field.type };
   }
+  if (field.isList) {
+    // A scalar list is a Postgres array of the element's type (udt `_text` for String[]).
+    const element = expectedType({ ...field, isList: false });
+    return {
+      dataType: 'ARRAY',
+      udt: `_${element.dataType === 'text' ? 'text' : element.dataType}`,
+    };
+  }
   const [native, args = []] = field.nativeType ?? [];
   const arg = args[0] === undefined ? undefined : Number(args[0]);
   switch (field.type) {

@@ -11,6 +11,9 @@ import { createAlertRule } from '@/server/alerts/alert-rule-service';
 import { createSchedule } from '@/server/schedules/schedule-service';
 import { cancelTask } from '@/server/tasks/task-control';
 import { createTask } from '@/server/tasks/task-submission';
+import { uuid7 } from '@/lib/uuid7';
+import { sealSecret } from '@/server/webhooks/webhook-secret-box';
+import { generateWebhookSecret } from '@/server/webhooks/webhook-signing';
 import { createTestUser, type TestUser } from './users';
 
 // The tables of tests/integration/authorization-matrix.test.ts: what every REST route and every
@@ -104,6 +107,48 @@ async function createPausedSchedule(f: MatrixFixture): Promise<string> {
   );
   return schedule.id;
 }
+
+/** A documentation address (TEST-NET-1): public to the SSRF check, unroutable in practice. */
+const MATRIX_WEBHOOK_URL = 'https://192.0.2.10/hook';
+
+/**
+ * Alice's webhook endpoint, fresh for each caller (her earlier ones removed, so the per-user cap
+ * is never reached). Written directly: the service's target checks are rate limited per user.
+ * Off, except where a redelivery needs it on; no relay runs in the matrix, so it receives nothing.
+ */
+async function createAlicesEndpoint(f: MatrixFixture, enabled = false): Promise<string> {
+  const prisma = getPrisma();
+  await prisma.webhookEndpoint.deleteMany({ where: { ownerId: f.alice.principal.userId } });
+  const endpoint = await prisma.webhookEndpoint.create({
+    data: {
+      id: uuid7(),
+      ownerId: f.alice.principal.userId,
+      url: MATRIX_WEBHOOK_URL,
+      events: ['task.failed'],
+      enabled,
+      secretSealed: sealSecret(generateWebhookSecret()),
+    },
+  });
+  return endpoint.id;
+}
+
+/** An endpoint of Alice's with one delivery, as `endpointId/deliveryId`. */
+async function createAlicesDelivery(f: MatrixFixture): Promise<string> {
+  const endpointId = await createAlicesEndpoint(f, true);
+  const delivery = await getPrisma().webhookDelivery.create({
+    data: {
+      id: uuid7(),
+      endpointId,
+      messageId: `msg_${randomUUID()}`,
+      eventType: 'task.failed',
+      body: '{}',
+    },
+  });
+  return `${endpointId}/${delivery.id}`;
+}
+
+/** What a new endpoint in the matrix is: off, so it never receives anything. */
+const MATRIX_WEBHOOK = { url: MATRIX_WEBHOOK_URL, events: ['task.failed'], enabled: false };
 
 /** A disabled alert rule (it never fires during the test), made by the admin for each caller. */
 async function createDisabledAlertRule(f: MatrixFixture): Promise<string> {
@@ -371,6 +416,64 @@ export const ROUTES: RouteCase[] = [
     url: (_f, id) => `/api/v1/schedules/${id}/runs`,
     expected: ADMIN_ONLY(200),
   },
+  // Webhook endpoints are their owner's alone, an admin's too: anyone else's id is not found.
+  {
+    route: 'api/v1/webhooks/route.ts',
+    method: 'POST',
+    url: () => '/api/v1/webhooks',
+    body: () => MATRIX_WEBHOOK,
+    expected: ANY_USER(201),
+  },
+  {
+    route: 'api/v1/webhooks/route.ts',
+    method: 'GET',
+    url: () => '/api/v1/webhooks',
+    expected: ANY_USER(200),
+  },
+  {
+    route: 'api/v1/webhooks/[id]/route.ts',
+    method: 'GET',
+    prepare: createAlicesEndpoint,
+    url: (_f, id) => `/api/v1/webhooks/${id}`,
+    expected: { ...OWNER_ONLY(200), admin: 404 },
+  },
+  {
+    route: 'api/v1/webhooks/[id]/route.ts',
+    method: 'PATCH',
+    prepare: createAlicesEndpoint,
+    url: (_f, id) => `/api/v1/webhooks/${id}`,
+    body: () => ({ description: 'matrix' }),
+    expected: { ...OWNER_ONLY(200), admin: 404 },
+  },
+  {
+    route: 'api/v1/webhooks/[id]/route.ts',
+    method: 'DELETE',
+    prepare: createAlicesEndpoint,
+    url: (_f, id) => `/api/v1/webhooks/${id}`,
+    expected: { ...OWNER_ONLY(204), admin: 404 },
+  },
+  {
+    route: 'api/v1/webhooks/[id]/rotate-secret/route.ts',
+    method: 'POST',
+    prepare: createAlicesEndpoint,
+    url: (_f, id) => `/api/v1/webhooks/${id}/rotate-secret`,
+    expected: { ...OWNER_ONLY(200), admin: 404 },
+  },
+  {
+    route: 'api/v1/webhooks/[id]/deliveries/route.ts',
+    method: 'GET',
+    prepare: createAlicesEndpoint,
+    url: (_f, id) => `/api/v1/webhooks/${id}/deliveries`,
+    expected: { ...OWNER_ONLY(200), admin: 404 },
+  },
+  {
+    route: 'api/v1/webhooks/[id]/deliveries/[deliveryId]/redeliver/route.ts',
+    method: 'POST',
+    prepare: createAlicesDelivery,
+    url: (_f, ids) =>
+      `/api/v1/webhooks/${ids.split('/')[0]}/deliveries/${ids.split('/')[1]}/redeliver`,
+    expected: { ...OWNER_ONLY(202), admin: 404 },
+  },
   // Better Auth's own endpoints: the session lookup answers everyone (null when signed out).
   {
     route: 'api/auth/[...all]/route.ts',
@@ -528,6 +631,27 @@ export const ACTIONS: Record<string, ActionCase> = {
     prepare: createPausedSchedule,
     args: (_f, id) => [id, encodeKeysetCursor({ createdAt: new Date(), id })],
     expected: ACTION_ADMIN_ONLY,
+  },
+  createWebhook: { args: () => [MATRIX_WEBHOOK], expected: ACTION_ANY_USER },
+  updateWebhook: {
+    prepare: createAlicesEndpoint,
+    args: (_f, id) => [id, { description: 'matrix' }],
+    expected: { ...ACTION_OWNER_ONLY, admin: 404 },
+  },
+  rotateWebhookSecret: {
+    prepare: createAlicesEndpoint,
+    args: (_f, id) => [id],
+    expected: { ...ACTION_OWNER_ONLY, admin: 404 },
+  },
+  deleteWebhook: {
+    prepare: createAlicesEndpoint,
+    args: (_f, id) => [id],
+    expected: { ...ACTION_OWNER_ONLY, admin: 404 },
+  },
+  redeliverWebhook: {
+    prepare: createAlicesDelivery,
+    args: (_f, ids) => ids.split('/'),
+    expected: { ...ACTION_OWNER_ONLY, admin: 404 },
   },
   createAlertRule: {
     args: () => [

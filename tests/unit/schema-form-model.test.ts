@@ -220,6 +220,35 @@ const EXPECTED: Record<string, Array<Record<string, unknown>>> = {
       maxLength: undefined,
     },
   ],
+  'webhooks.deliver': [
+    {
+      path: 'deliveryId',
+      label: 'Delivery ID',
+      required: true,
+      kind: 'text',
+      input: 'text',
+      minLength: undefined,
+      maxLength: undefined,
+    },
+    {
+      path: 'endpointId',
+      label: 'Endpoint ID',
+      required: true,
+      kind: 'text',
+      input: 'text',
+      minLength: undefined,
+      maxLength: undefined,
+    },
+    {
+      path: 'eventType',
+      label: 'Event type',
+      required: true,
+      kind: 'text',
+      input: 'text',
+      minLength: 1,
+      maxLength: 64,
+    },
+  ],
   'file.process': [
     { path: 'file', label: 'File', required: true, kind: 'fieldset' },
     {

@@ -54,6 +54,11 @@ const SAMPLES: Record<string, Record<string, unknown>> = {
     text: 'Two\nlines',
     aboutTaskId: '0190a000-0000-7000-8000-000000000000',
   },
+  'webhooks.deliver': {
+    deliveryId: '0190a000-0000-7000-8000-000000000001',
+    endpointId: '0190a000-0000-7000-8000-000000000002',
+    eventType: 'task.succeeded',
+  },
   'file.process': {
     file: {
       name: 'data.csv',
@@ -98,6 +103,7 @@ describe('payloads of every registered task type', () => {
       'report.generate': {},
       'maintenance.cleanup': {},
       'email.send': { to: '', subject: '', text: '' },
+      'webhooks.deliver': { deliveryId: '', endpointId: '', eventType: '' },
       'file.process': { file: { name: '', sha256: '', type: '', label: '', declaredType: '' } },
     });
     for (const name of [

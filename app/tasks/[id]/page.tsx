@@ -1,4 +1,6 @@
 import type { Metadata } from 'next';
+import { cache } from 'react';
+import { shortTaskId } from '@/lib/tasks/short-task-id';
 import { notFound, redirect } from 'next/navigation';
 import { getPagePrincipal } from '@/server/auth/page-principal';
 import { TaskDetail } from '@/components/task-detail/task-detail';
@@ -8,20 +10,33 @@ import { findOtherOwnerEmail, getTask } from '@/server/tasks/task-service';
 
 export const dynamic = 'force-dynamic';
 
-export const metadata: Metadata = { title: 'Task · Taskdeck' };
-
-export default async function TaskPage({ params }: { params: Promise<{ id: string }> }) {
-  const { id } = await params;
+// One read per request for the title and the page.
+const loadTask = cache(async (id: string) => {
   const principal = await getPagePrincipal();
   if (principal.kind !== 'user') redirect(`/sign-in`);
-  let task;
   try {
-    task = await getTask(principal, id);
+    return { principal, task: await getTask(principal, id) };
   } catch (error) {
     // Someone else's task is as missing as one that never existed.
     if (isAppError(error) && error.status === 404) notFound();
     throw error;
   }
+});
+
+/** "Report · activity, 1–30 Nov · 9f3c01ab · Taskdeck": tabs and history tell tasks apart. */
+export async function generateMetadata({
+  params,
+}: {
+  params: Promise<{ id: string }>;
+}): Promise<Metadata> {
+  const { task } = await loadTask((await params).id);
+  const parts = [task.label, task.summary, shortTaskId(task.id), 'Taskdeck'];
+  return { title: parts.filter(Boolean).join(' · ') };
+}
+
+export default async function TaskPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const { principal, task } = await loadTask(id);
   const [lines, files, owner] = await Promise.all([
     listTaskLogs(principal, id),
     listTaskFiles(principal, id),

@@ -1,6 +1,7 @@
 import { formatBytes } from '@/lib/format-bytes';
 import { getEnv } from '@/lib/env';
 import { purgeExpiredTasks } from '@/server/maintenance/retention-service';
+import { purgeExpiredWebhookDeliveries } from '@/server/webhooks/webhook-retention';
 import type { TaskContext, TaskOutput } from '../task-type';
 import type { CleanupPayload } from './maintenance-cleanup';
 
@@ -34,6 +35,8 @@ export async function processTask({
   });
 
   log(`Removed ${outcome.partials} unfinished writes older than a day.`);
+  const webhookDeliveries = await purgeExpiredWebhookDeliveries(cutoff, signal);
+  log(`Removed ${webhookDeliveries} webhook deliveries made before the cutoff.`);
   const summary = `Removed ${outcome.tasks} tasks, ${outcome.files} files (${formatBytes(outcome.bytes)})`;
   log(outcome.complete ? `${summary}.` : `${summary}; stopped at the time limit, run it again.`);
   reportProgress(100, summary);
@@ -47,6 +50,7 @@ export async function processTask({
       partials: outcome.partials,
       skipped: outcome.skipped,
       complete: outcome.complete,
+      webhookDeliveries,
     },
   };
 }
