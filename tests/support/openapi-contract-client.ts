@@ -8,6 +8,9 @@ import type { createContractChecker } from './openapi-validator';
 
 type ContractChecker = ReturnType<typeof createContractChecker>;
 
+/** A UUID no row has. */
+export const NO_SUCH_ID = '00000000-0000-7000-8000-000000000000';
+
 export interface Call {
   /** The API key; undefined: the default one, null: none. */
   key?: string | null;
@@ -108,6 +111,8 @@ export function createContractClient(options: {
     },
   };
 }
+
+export type ContractClient = ReturnType<typeof createContractClient>;
 
 /** The reading end of an event stream the test holds open. */
 export class OpenStream {
