@@ -86,6 +86,7 @@ function eventStream(description: string, events: StreamEventName[]): ZodOpenApi
 }
 
 const STREAM_ERRORS = {
+  '400': 'A `Last-Event-ID` over 200 characters.',
   '401':
     'No valid API key or session; also the reconnect after the key is revoked, a sign-out or a ban ended the stream.',
   '429':
@@ -108,7 +109,7 @@ export const eventOperations: ZodOpenApiPathsObject = {
         STREAM_EVENTS.streamReset,
       ]),
       errors: ['400', ...CALLER],
-      errorNotes: { ...STREAM_ERRORS, '400': 'A `Last-Event-ID` longer than 200 characters.' },
+      errorNotes: STREAM_ERRORS,
     }),
   },
   '/api/v1/tasks/{id}/events': {
@@ -134,7 +135,7 @@ export const eventOperations: ZodOpenApiPathsObject = {
         },
       },
       errors: ['400', '404', ...CALLER],
-      errorNotes: { ...STREAM_ERRORS, '400': 'A `Last-Event-ID` longer than 200 characters.' },
+      errorNotes: STREAM_ERRORS,
     }),
   },
 };
