@@ -6,7 +6,7 @@ import type { WebhookEventType } from '@/lib/webhooks/webhook-events';
 import type { WebhookScope } from '@/lib/webhooks/webhook-view';
 import { createWebhook } from '@/server/webhooks/webhook-actions';
 import { ActionError } from '@/components/action-error';
-import { useAction } from '@/components/hooks/use-action';
+import { handleSubmit, useAction } from '@/components/hooks/use-action';
 import { OneTimeSecret } from '@/components/one-time-secret';
 import { inputClass, primaryButtonClass } from '@/components/styles';
 import { WebhookEventChoices } from './webhook-event-choices';
@@ -49,7 +49,7 @@ export function CreateWebhookForm({ admin }: { admin: boolean }) {
         />
       ) : null}
       <form
-        action={submit}
+        onSubmit={handleSubmit(submit)}
         aria-label="Add a webhook endpoint"
         className="grid gap-4 rounded-lg border border-slate-200 bg-white p-4 shadow-sm"
       >
