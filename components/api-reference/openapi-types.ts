@@ -34,6 +34,8 @@ export interface ApiParameter {
 
 export interface ApiMedia {
   schema?: JsonSchema;
+  /** An event stream's events: each one's payload schema (server/http/openapi-event-paths.ts). */
+  'x-events'?: Record<string, { description: string; schema: JsonSchema }>;
 }
 
 export interface ApiResponse {

@@ -1,4 +1,4 @@
-import type { ApiOperation } from './openapi-types';
+import type { ApiMedia, ApiOperation } from './openapi-types';
 import { SchemaView } from './schema-view';
 
 // One operation: method and path, who may call it, its parameters, its request body and every
@@ -15,6 +15,21 @@ const METHOD_COLOURS: Record<string, string> = {
 function credentials(operation: ApiOperation): string {
   const schemes = (operation.security ?? []).flatMap((requirement) => Object.keys(requirement));
   return schemes.length === 0 ? 'public' : schemes.join(' or ');
+}
+
+/** The events of a text/event-stream answer, each with its payload's schema. */
+function EventList({ events }: { events: NonNullable<ApiMedia['x-events']> }) {
+  return (
+    <ul className="mt-1 space-y-1" aria-label="Events">
+      {Object.entries(events).map(([name, event]) => (
+        <li key={name} data-testid="api-event" data-event={name}>
+          <span className="font-mono text-xs font-semibold">event: {name}</span>{' '}
+          <span className="text-slate-600">{event.description}</span>{' '}
+          <SchemaView schema={event.schema} depth={1} />
+        </li>
+      ))}
+    </ul>
+  );
 }
 
 export function OperationView(props: { method: string; path: string; operation: ApiOperation }) {
@@ -88,6 +103,7 @@ export function OperationView(props: { method: string; path: string; operation: 
                 <dd key={media} className="ml-4 text-sm">
                   <span className="font-mono text-xs text-slate-500">{media}</span>{' '}
                   {content.schema ? <SchemaView schema={content.schema} depth={1} /> : null}
+                  {content['x-events'] ? <EventList events={content['x-events']} /> : null}
                 </dd>
               ))}
             </div>

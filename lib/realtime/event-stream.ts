@@ -3,7 +3,8 @@
 // Pure, so integrations written in TypeScript and the tests can share it.
 import { z } from 'zod';
 import { taskIdSchema } from '@/lib/tasks/task-inputs';
-import { SERVER_EVENTS } from './events';
+import { taskViewSchema } from '@/lib/tasks/task-view';
+import { SERVER_EVENTS, taskLogLineSchema, taskUpdateSchema } from './events';
 import { compareOrder } from './merge-task-update';
 
 export const STREAM_EVENTS = {
@@ -24,11 +25,16 @@ export type StreamEventName = (typeof STREAM_EVENTS)[keyof typeof STREAM_EVENTS]
 export const EVENT_STREAM_CONTENT_TYPE = 'text/event-stream';
 
 /** Why a reconnect to /api/v1/events got a reset instead of everything it missed. */
-export interface StreamReset {
-  reason: 'too_many_changes';
-  /** How many task snapshots follow (the most recently changed ones). */
-  replayed: number;
-}
+export const streamResetSchema = z
+  .object({
+    reason: z.enum(['too_many_changes']),
+    replayed: z
+      .number()
+      .int()
+      .meta({ description: 'How many task snapshots follow (the most recently changed ones).' }),
+  })
+  .meta({ id: 'StreamReset' });
+export type StreamReset = z.infer<typeof streamResetSchema>;
 
 /** Where an event stands in its task's order (lib/realtime/merge-task-update.ts). */
 export interface StreamPosition {
@@ -88,10 +94,25 @@ export const taskEventsParamsSchema = z.object({ id: z.string() });
  * EventSource clients when they reconnect). One that does not parse starts afresh.
  */
 export const eventStreamHeadersSchema = z.object({
-  'last-event-id': z.string().max(200).optional(),
+  'last-event-id': z.string().max(200).optional().meta({
+    description:
+      'The `id` of the last event received, which EventSource clients send when they reconnect: the stream resumes after it. One that does not parse starts afresh.',
+  }),
 });
 
 /** The headers eventStreamHeadersSchema reads, from a request's. */
 export function pickEventStreamHeaders(headers: Headers): Record<string, string | undefined> {
   return { 'last-event-id': headers.get('last-event-id') ?? undefined };
 }
+
+/**
+ * The payload (JSON in `data:`) of each event the streams send: the schemas the payloads' types
+ * are inferred from, which the OpenAPI document lists by name.
+ */
+export const STREAM_EVENT_PAYLOADS = {
+  [STREAM_EVENTS.taskSnapshot]: taskViewSchema,
+  [STREAM_EVENTS.taskCreated]: taskViewSchema,
+  [STREAM_EVENTS.taskUpdated]: taskUpdateSchema,
+  [STREAM_EVENTS.taskLog]: taskLogLineSchema,
+  [STREAM_EVENTS.streamReset]: streamResetSchema,
+} as const satisfies Record<StreamEventName, z.ZodType>;

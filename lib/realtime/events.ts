@@ -2,33 +2,47 @@
 // the Socket.IO server (relay) and the browser (consumer).
 import { z } from 'zod';
 import type { AdminOverview } from '@/lib/admin/admin-overview';
-import type { TaskErrorView, TaskPriority, TaskStatus, TaskView } from '@/lib/tasks/task-view';
+import {
+  isoTimeSchema,
+  TASK_PRIORITIES,
+  TASK_STATUSES,
+  taskErrorViewSchema,
+  type TaskView,
+} from '@/lib/tasks/task-view';
+
+const nullableTime = isoTimeSchema.nullable();
 
 /**
  * A change to one task. `revision` (bumped by every status change) and `seq` (progress reports
  * within a revision) order it against every other change. Progress reports carry the first
- * fields only; status changes carry the task's whole mutable state.
+ * fields only; status changes carry the task's whole mutable state. A schema so the OpenAPI
+ * document can name it as the payload of the event streams' `task.updated`.
  */
-export interface TaskUpdate {
-  id: string;
-  attempt: number;
-  revision: number;
-  seq: number;
-  status: TaskStatus;
-  progress: number;
-  progressMessage: string | null;
-  priority?: TaskPriority;
-  error?: TaskErrorView | null;
-  result?: unknown;
-  runAt?: string | null;
-  retryAt?: string | null;
-  cancelRequestedAt?: string | null;
-  startedAt?: string | null;
-  finishedAt?: string | null;
-  resultUrl?: string | null;
-  /** performance.timeOrigin + performance.now() where the change was made, for latency figures. */
-  emittedAt: number;
-}
+export const taskUpdateSchema = z
+  .object({
+    id: z.string().meta({ format: 'uuid' }),
+    attempt: z.number().int(),
+    revision: z.number().int(),
+    seq: z.number().int(),
+    status: z.enum(TASK_STATUSES),
+    progress: z.number().meta({ description: '0..100' }),
+    progressMessage: z.string().nullable(),
+    priority: z.enum(TASK_PRIORITIES).optional(),
+    error: taskErrorViewSchema.nullable().optional(),
+    result: z.unknown().optional(),
+    runAt: nullableTime.optional(),
+    retryAt: nullableTime.optional(),
+    cancelRequestedAt: nullableTime.optional(),
+    startedAt: nullableTime.optional(),
+    finishedAt: nullableTime.optional(),
+    resultUrl: z.string().nullable().optional(),
+    emittedAt: z.number().meta({
+      description:
+        'performance.timeOrigin + performance.now() where the change was made, for latency figures.',
+    }),
+  })
+  .meta({ id: 'TaskUpdate' });
+export type TaskUpdate = z.infer<typeof taskUpdateSchema>;
 
 /** One line a task's processor logged for its users. */
 export const taskLogLineSchema = z

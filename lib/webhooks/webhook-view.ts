@@ -1,12 +1,10 @@
 import { z } from 'zod';
-import { TASK_STATUSES } from '@/lib/tasks/task-view';
+import { isoTimeSchema, TASK_STATUSES } from '@/lib/tasks/task-view';
 import { webhookEventTypeSchema } from './webhook-events';
 
 // What REST and the settings page show of webhook endpoints and deliveries: never the secret,
 // except once, in the answer to a create or a rotate. Zod schemas, so the OpenAPI document
 // (server/http/openapi-webhook-paths.ts) describes exactly these.
-
-const time = z.string().meta({ format: 'date-time' });
 
 export const webhookEndpointViewSchema = z
   .object({
@@ -22,8 +20,8 @@ export const webhookEndpointViewSchema = z
       .string()
       .nullable()
       .meta({ description: 'Why Taskdeck turned it off (a 410 Gone); null otherwise.' }),
-    createdAt: time,
-    updatedAt: time,
+    createdAt: isoTimeSchema,
+    updatedAt: isoTimeSchema,
   })
   .meta({ id: 'WebhookEndpoint' });
 
@@ -37,8 +35,6 @@ export const webhookSecretViewSchema = webhookEndpointViewSchema
   .meta({ id: 'WebhookEndpointWithSecret' });
 
 export type WebhookSecretView = z.infer<typeof webhookSecretViewSchema>;
-
-export const webhookEndpointListSchema = z.object({ data: z.array(webhookEndpointViewSchema) });
 
 export const webhookDeliveryViewSchema = z
   .object({
@@ -60,16 +56,21 @@ export const webhookDeliveryViewSchema = z
     lastDurationMs: z.number().int().nullable(),
     lastResponse: z.string().nullable().meta({ description: 'The first 4 KiB of the answer.' }),
     lastError: z.string().nullable(),
-    lastAttemptAt: time.nullable(),
-    deliveredAt: time.nullable(),
-    createdAt: time,
+    lastAttemptAt: isoTimeSchema.nullable(),
+    deliveredAt: isoTimeSchema.nullable(),
+    createdAt: isoTimeSchema,
   })
   .meta({ id: 'WebhookDelivery' });
 
 export type WebhookDeliveryView = z.infer<typeof webhookDeliveryViewSchema>;
 export type WebhookDeliveryStatus = WebhookDeliveryView['status'];
 
-export const webhookDeliveryPageSchema = z.object({
-  data: z.array(webhookDeliveryViewSchema),
-  nextCursor: z.string().nullable().meta({ description: 'null on the last page.' }),
-});
+/** One page of an endpoint's deliveries, newest first; `nextCursor` fetches the next. */
+export const webhookDeliveryPageSchema = z
+  .object({
+    data: z.array(webhookDeliveryViewSchema),
+    nextCursor: z.string().nullable().meta({ description: 'null on the last page.' }),
+  })
+  .meta({ id: 'WebhookDeliveryPage' });
+
+export type WebhookDeliveryPage = z.infer<typeof webhookDeliveryPageSchema>;

@@ -10,7 +10,8 @@ import { taskPageSchema, taskViewSchema } from '@/lib/tasks/task-view';
 import { healthReportSchema } from '@/server/health/health-service';
 import { METRICS_PATH } from '@/server/metrics/metrics-path';
 import { queueViewSchema } from '@/server/queues/queue-service';
-import { queueListSchema, scheduleListSchema } from './api-schemas';
+import { alertRuleListSchema, queueListSchema, scheduleListSchema } from './api-schemas';
+import { addEventPayloadComponents, eventOperations } from './openapi-event-paths';
 import { CALLER, created, idParam, json, operation, scheduleId, WRITE } from './openapi-operations';
 import { taskOperations } from './openapi-task-paths';
 import { webhookOperations } from './openapi-webhook-paths';
@@ -131,6 +132,17 @@ const systemOperations: ZodOpenApiPathsObject = {
       errors: ['403', '404', ...CALLER],
     }),
   },
+  '/api/v1/alerts': {
+    get: operation({
+      id: 'listAlertRules',
+      tag: 'Alerts',
+      summary: 'The alert rules with their state',
+      description: '`firing`: since when and the last value while a rule fires; null when quiet.',
+      access: 'admin',
+      responses: json('200', 'Every alert rule.', alertRuleListSchema),
+      errors: ['403', ...CALLER],
+    }),
+  },
   '/api/health': {
     get: operation({
       id: 'getHealth',
@@ -173,7 +185,7 @@ const systemOperations: ZodOpenApiPathsObject = {
 };
 
 function buildDocument() {
-  return createDocument({
+  const document = createDocument({
     openapi: '3.1.0',
     info: {
       title: 'Taskdeck API',
@@ -186,9 +198,11 @@ function buildDocument() {
     tags: [
       { name: 'Tasks', description: 'Submit, watch and control tasks.' },
       { name: 'Files', description: 'Uploads and outputs.' },
+      { name: 'Events', description: 'Live task events (Server-Sent Events).' },
       { name: 'Schedules', description: 'Tasks that run on a timetable.' },
       { name: 'Queues', description: 'Where tasks wait for workers.' },
       { name: 'Webhooks', description: 'Signed events (Standard Webhooks) when tasks end.' },
+      { name: 'Alerts', description: 'Rules that watch failure rates, waits and workers.' },
       { name: 'System', description: 'Health, metrics and this document.' },
     ],
     components: {
@@ -211,8 +225,17 @@ function buildDocument() {
         },
       },
     },
-    paths: { ...taskOperations, ...scheduleOperations, ...webhookOperations, ...systemOperations },
+    paths: {
+      ...taskOperations,
+      ...eventOperations,
+      ...scheduleOperations,
+      ...webhookOperations,
+      ...systemOperations,
+    },
   });
+  // Named by the event streams' `x-events`, which zod-openapi does not read.
+  addEventPayloadComponents(document);
+  return document;
 }
 
 export type OpenApiDocument = ReturnType<typeof buildDocument>;

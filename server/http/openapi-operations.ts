@@ -20,12 +20,16 @@ const PROBLEMS: Record<string, string> = {
 
 export type Status = keyof typeof PROBLEMS;
 
-export function problems(statuses: Status[]): ZodOpenApiResponsesObject {
+/** `notes`: what a status means for this operation, where the common wording says too little. */
+export function problems(
+  statuses: Status[],
+  notes: Partial<Record<Status, string>> = {},
+): ZodOpenApiResponsesObject {
   return Object.fromEntries(
     statuses.map((status) => [
       status,
       {
-        description: PROBLEMS[status]!,
+        description: notes[status] ?? PROBLEMS[status]!,
         content: { 'application/problem+json': { schema: problemSchema } },
       },
     ]),
@@ -72,6 +76,8 @@ interface OperationSpec {
   body?: z.ZodType;
   responses: ZodOpenApiResponsesObject;
   errors: Status[];
+  /** Replaces the common description of these error statuses. */
+  errorNotes?: Partial<Record<Status, string>>;
   /** Who may call it; public routes need no credentials. */
   access?: 'user' | 'admin' | 'public' | 'metrics';
 }
@@ -100,7 +106,7 @@ export function operation(spec: OperationSpec): ZodOpenApiOperationObject {
     ...(spec.body
       ? { requestBody: { required: true, content: { 'application/json': { schema: spec.body } } } }
       : {}),
-    responses: { ...spec.responses, ...problems(spec.errors) },
+    responses: { ...spec.responses, ...problems(spec.errors, spec.errorNotes) },
   };
 }
 

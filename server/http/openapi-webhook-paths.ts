@@ -2,7 +2,6 @@ import type { ZodOpenApiPathsObject } from 'zod-openapi';
 import {
   webhookDeliveryPageSchema,
   webhookDeliveryViewSchema,
-  webhookEndpointListSchema,
   webhookEndpointViewSchema,
   webhookSecretViewSchema,
 } from '@/lib/webhooks/webhook-view';
@@ -11,6 +10,7 @@ import {
   deliveryPageSchema,
   updateWebhookSchema,
 } from '@/server/webhooks/webhook-input';
+import { webhookEndpointListSchema } from './api-schemas';
 import { CALLER, created, idParam, json, operation, WRITE } from './openapi-operations';
 
 // The webhook operations of the OpenAPI document: every caller's own endpoints, their secret

@@ -1,6 +1,6 @@
 import { ConflictError, NotFoundError } from '@/lib/errors';
 import { TERMINAL_STATUSES } from '@/lib/tasks/task-view';
-import type { WebhookDeliveryView } from '@/lib/webhooks/webhook-view';
+import type { WebhookDeliveryPage, WebhookDeliveryView } from '@/lib/webhooks/webhook-view';
 import { recordAudit, type AuditContext } from '@/server/audit/audit-service';
 import type { UserPrincipal } from '@/server/auth/principal';
 import { decodeKeysetCursor, rowsAfter, toKeysetPage } from '@/server/db/keyset-cursor';
@@ -13,11 +13,6 @@ import { findOwnEndpoint, isUuid } from './webhook-service';
 // An endpoint's deliveries, newest first, and a redelivery by hand: a new webhooks.deliver task
 // for the same message, so the receiver sees the same webhook-id again (Standard Webhooks: a
 // resend is the same message) with a new timestamp and signature.
-
-export interface WebhookDeliveryPage {
-  data: WebhookDeliveryView[];
-  nextCursor: string | null;
-}
 
 export async function listWebhookDeliveries(
   user: UserPrincipal,

@@ -56,6 +56,15 @@ describe('the API reference page', () => {
     // A schema reference leads to the schema's own entry.
     await bulk.getByRole('link', { name: 'Problem' }).first().click();
     expect(page.url()).toMatch(/#schema-Problem$/);
+    // An event stream lists its events, each leading to its payload's schema.
+    const feed = page.locator('#streamTaskEvents');
+    await expect(
+      feed
+        .getByTestId('api-event')
+        .evaluateAll((rows) => rows.map((row) => row.getAttribute('data-event'))),
+    ).resolves.toEqual(['task.snapshot', 'task.created', 'task.updated', 'stream.reset']);
+    await feed.getByRole('link', { name: 'TaskUpdate' }).first().click();
+    expect(page.url()).toMatch(/#schema-TaskUpdate$/);
     expect(events.filter((event) => /console|pageerror/.test(event))).toEqual([]);
   });
 

@@ -1,11 +1,14 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { getEnv } from '@/lib/env';
+import { STREAM_EVENTS } from '@/lib/realtime/event-stream';
+import { closeClients } from '@/server/infra/clients';
 import type { TaskView } from '@/lib/tasks/task-view';
+import { createContractClient, NO_SUCH_ID } from '../support/openapi-contract-client';
+import { describeLaterContracts } from './openapi-contract-cases';
 import { createContractChecker, type OpenApiDoc } from '../support/openapi-validator';
 import { MESSY_CSV } from '../support/upload-files';
 import { createTestApiKey, createTestUser, type TestUser } from '../support/users';
-import { WebhookReceiver } from '../support/webhook-receiver';
 
 // Every operation of the OpenAPI document the production build serves, called for real: its
 // success and its main errors, each answer checked against the document (status, content type,
@@ -19,39 +22,12 @@ let userKey: string;
 let adminKey: string;
 let admin: TestUser;
 
-interface Call {
-  key?: string | null;
-  body?: unknown;
-  raw?: BodyInit;
-  headers?: Record<string, string>;
-  query?: string;
-}
-
-/** Calls `method path` (the document's path, its `{params}` filled from `values`) and checks it. */
-async function call(
-  method: string,
-  path: string,
-  values: Record<string, string>,
-  options: Call = {},
-) {
-  const url = path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(values[name]!));
-  const key = options.key === undefined ? userKey : options.key;
-  const response = await fetch(`${baseUrl}${url}${options.query ? `?${options.query}` : ''}`, {
-    method,
-    headers: {
-      ...(key ? { authorization: `Bearer ${key}` } : {}),
-      ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...options.headers,
-    },
-    body: options.raw ?? (options.body !== undefined ? JSON.stringify(options.body) : undefined),
-  });
-  const type = response.headers.get('content-type') ?? '';
-  const bytes = Buffer.from(await response.arrayBuffer());
-  const body: unknown = /json/.test(type) ? JSON.parse(bytes.toString('utf8')) : bytes.toString();
-  const answer = { status: response.status, type, body, bytes, headers: response.headers };
-  contract.check(method, path, answer);
-  return answer;
-}
+const client = createContractClient({
+  baseUrl,
+  contract: () => contract,
+  defaultKey: () => userKey,
+});
+const { call } = client;
 
 async function createTask(body: unknown, key = userKey): Promise<TaskView> {
   const { status, body: task } = await call('POST', '/api/v1/tasks', {}, { key, body });
@@ -70,8 +46,6 @@ async function waitForStatus(id: string, statuses: string[]): Promise<TaskView> 
   }
 }
 
-const NO_SUCH_ID = '00000000-0000-7000-8000-000000000000';
-
 beforeAll(async () => {
   const response = await fetch(`${baseUrl}/api/v1/openapi.json`);
   doc = (await response.json()) as OpenApiDoc;
@@ -80,6 +54,8 @@ beforeAll(async () => {
   admin = await createTestUser('admin', 'contract-admin');
   adminKey = await createTestApiKey(admin);
 });
+
+afterAll(() => closeClients());
 
 describe('the served OpenAPI document', () => {
   it('is public and answers as it documents itself', async () => {
@@ -286,54 +262,6 @@ describe('schedules', () => {
   });
 });
 
-describe('webhooks', () => {
-  const receiver = new WebhookReceiver();
-  beforeAll(() => receiver.start());
-  afterAll(() => receiver.stop());
-
-  it('CRUD, rotate, deliveries and redeliver answer as documented', async () => {
-    const created = await call(
-      'POST',
-      '/api/v1/webhooks',
-      {},
-      { body: { url: receiver.url('/contract'), events: ['task.succeeded'] } },
-    );
-    expect(created.status).toBe(201);
-    const id = { id: (created.body as { id: string }).id };
-    receiver.expectSecret('/contract', (created.body as { secret: string }).secret);
-    expect((await call('GET', '/api/v1/webhooks', {})).status).toBe(200);
-    expect((await call('GET', '/api/v1/webhooks/{id}', id)).status).toBe(200);
-    const patch = { body: { description: 'contract' } };
-    expect((await call('PATCH', '/api/v1/webhooks/{id}', id, patch)).status).toBe(200);
-    const rotated = await call('POST', '/api/v1/webhooks/{id}/rotate-secret', id);
-    expect(rotated.status).toBe(200);
-    receiver.expectSecret('/contract', (rotated.body as { secret: string }).secret);
-    const scopeAll = { body: { url: receiver.url('/x'), events: ['task.failed'], scope: 'all' } };
-    expect((await call('POST', '/api/v1/webhooks', {}, scopeAll)).status).toBe(403);
-    const refused = { body: { url: 'ftp://example.com/x', events: ['task.failed'] } };
-    expect((await call('POST', '/api/v1/webhooks', {}, refused)).status).toBe(422);
-
-    const task = await createTask({
-      type: 'diagnostics.simulate',
-      payload: { steps: 1, stepMs: 0 },
-    });
-    const deadline = Date.now() + 30_000;
-    let delivery: { id: string; status: string } | undefined;
-    while (delivery?.status !== 'delivered') {
-      if (Date.now() > deadline) throw new Error(`no delivery for ${task.id}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      const page = await call('GET', '/api/v1/webhooks/{id}/deliveries', id, { query: 'limit=5' });
-      delivery = (page.body as { data: Array<{ id: string; status: string }> }).data[0];
-    }
-    const ids = { ...id, deliveryId: delivery.id };
-    const path = '/api/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver';
-    expect((await call('POST', path, ids)).status).toBe(202);
-    expect((await call('POST', path, { ...id, deliveryId: NO_SUCH_ID })).status).toBe(404);
-    expect((await call('DELETE', '/api/v1/webhooks/{id}', id)).status).toBe(204);
-    expect((await call('GET', '/api/v1/webhooks/{id}', id)).status).toBe(404);
-  });
-});
-
 describe('queues and the system', () => {
   it('queues, pause and resume answer as documented', async () => {
     const admin = { key: adminKey };
@@ -358,6 +286,13 @@ describe('queues and the system', () => {
   });
 });
 
+describeLaterContracts({
+  client,
+  createTask,
+  waitForStatus,
+  admin: () => ({ user: admin, key: adminKey }),
+});
+
 describe('coverage', () => {
   it('the checker refuses what the document does not allow', () => {
     const wrongBody = { status: 200, type: 'application/json', body: { id: 1 } };
@@ -366,6 +301,11 @@ describe('coverage', () => {
     expect(() => contract.check('GET', '/api/v1/tasks/{id}', undocumented)).toThrow();
     const notProblem = { status: 404, type: 'application/json', body: {} };
     expect(() => contract.check('GET', '/api/v1/tasks/{id}', notProblem)).toThrow();
+    // Events: a payload off its schema, and an event the stream does not send.
+    const update = { type: STREAM_EVENTS.taskUpdated, data: { id: NO_SUCH_ID } };
+    expect(() => contract.checkEvent('GET', '/api/v1/events', update)).toThrow();
+    const line = { type: STREAM_EVENTS.taskLog, data: {} };
+    expect(() => contract.checkEvent('GET', '/api/v1/events', line)).toThrow();
   });
 
   it('saw every documented operation answer its success', () => {

@@ -8,8 +8,14 @@ import { expect } from 'vitest';
 
 type Json = Record<string, unknown>;
 
+interface OpenApiMediaType {
+  schema?: Json;
+  /** The event streams': each event's payload schema (server/http/openapi-event-paths.ts). */
+  'x-events'?: Record<string, { schema: Json }>;
+}
+
 interface OpenApiResponse {
-  content?: Record<string, { schema?: Json }>;
+  content?: Record<string, OpenApiMediaType>;
 }
 
 interface OpenApiOperation {
@@ -54,6 +60,16 @@ export function createContractChecker(doc: OpenApiDoc) {
   const compiled = new Map<Json, ValidateFunction>();
   const seen = new Map<string, Set<number>>();
 
+  function validateAgainst(schema: Json, value: unknown, label: string): void {
+    let validate = compiled.get(schema);
+    if (!validate) {
+      validate = ajv.compile(rewriteRefs(schema) as Json);
+      compiled.set(schema, validate);
+    }
+    const valid = validate(value);
+    expect(valid, `${label}: ${ajv.errorsText(validate.errors)}`).toBe(true);
+  }
+
   function operationOf(method: string, path: string): OpenApiOperation {
     const operation = doc.paths[path]?.[method.toLowerCase()];
     if (!operation) throw new Error(`${method} ${path} is not in the document`);
@@ -76,18 +92,20 @@ export function createContractChecker(doc: OpenApiDoc) {
         expect(answer.body, `${label}: documented without a body`).toBe('');
       } else if (!contentTypes.includes('*/*')) {
         expect(contentTypes, `${label}: content type`).toContain(media);
-        const schema = documented!.content![media]!.schema!;
-        let validate = compiled.get(schema);
-        if (!validate) {
-          validate = ajv.compile(rewriteRefs(schema) as Json);
-          compiled.set(schema, validate);
-        }
-        const valid = validate(answer.body);
-        expect(valid, `${label}: ${ajv.errorsText(validate.errors)}`).toBe(true);
+        validateAgainst(documented!.content![media]!.schema!, answer.body, label);
       }
       const statuses = seen.get(`${method.toUpperCase()} ${path}`) ?? new Set<number>();
       statuses.add(answer.status);
       seen.set(`${method.toUpperCase()} ${path}`, statuses);
+    },
+    /** Asserts one event of a 200 event stream is documented, its payload valid. */
+    checkEvent(method: string, path: string, event: { type: string; data: unknown }): void {
+      const operation = operationOf(method, path);
+      const media = operation.responses['200']?.content?.['text/event-stream'];
+      const label = `${operation.operationId} event ${event.type}`;
+      const documented = media?.['x-events']?.[event.type];
+      expect(documented, `${label}: not documented`).toBeDefined();
+      validateAgainst(documented!.schema, event.data, label);
     },
     /** Every documented operation, with the statuses it was seen answering. */
     coverage(): Array<{ operation: string; statuses: number[] }> {

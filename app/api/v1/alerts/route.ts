@@ -1,5 +1,6 @@
 import { listAlertRules } from '@/server/alerts/alert-rule-service';
 import { authenticateRequest } from '@/server/auth/authenticate-request';
+import { alertRuleListSchema, jsonBody } from '@/server/http/api-schemas';
 import { withProblems } from '@/server/http/route';
 
 export const dynamic = 'force-dynamic';
@@ -7,5 +8,5 @@ export const dynamic = 'force-dynamic';
 /** Admins: every alert rule with its state (`firing`: since when, last value; null when quiet). */
 export const GET = withProblems(async (request) => {
   const principal = await authenticateRequest(request.headers);
-  return Response.json({ data: await listAlertRules(principal) });
+  return jsonBody(alertRuleListSchema, { data: await listAlertRules(principal) });
 });

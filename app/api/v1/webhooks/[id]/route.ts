@@ -1,6 +1,8 @@
 import { auditContextOf } from '@/server/audit/audit-service';
 import { authenticateRequest } from '@/server/auth/authenticate-request';
 import { requireUser } from '@/server/auth/principal';
+import { webhookEndpointViewSchema } from '@/lib/webhooks/webhook-view';
+import { jsonBody } from '@/server/http/api-schemas';
 import { readJsonBody, withProblems } from '@/server/http/route';
 import { updateWebhookSchema } from '@/server/webhooks/webhook-input';
 import {
@@ -16,7 +18,7 @@ type Context = { params: Promise<{ id: string }> };
 export const GET = withProblems<Context>(async (request, { params }) => {
   const { id } = await params;
   const principal = requireUser(await authenticateRequest(request.headers));
-  return Response.json(await getWebhookEndpoint(principal, id));
+  return jsonBody(webhookEndpointViewSchema, await getWebhookEndpoint(principal, id));
 });
 
 /** Changes the fields given; `enabled: false` stops deliveries, `true` resumes them. */
@@ -24,7 +26,8 @@ export const PATCH = withProblems<Context>(async (request, { params }) => {
   const { id } = await params;
   const principal = await authenticateRequest(request.headers);
   const changes = await readJsonBody(request, updateWebhookSchema, principal);
-  return Response.json(
+  return jsonBody(
+    webhookEndpointViewSchema,
     await updateWebhookEndpoint(
       requireUser(principal),
       id,

@@ -1,6 +1,8 @@
 import { auditContextOf } from '@/server/audit/audit-service';
 import { authenticateRequest } from '@/server/auth/authenticate-request';
 import { requireUser } from '@/server/auth/principal';
+import { webhookDeliveryViewSchema } from '@/lib/webhooks/webhook-view';
+import { jsonBody } from '@/server/http/api-schemas';
 import { withProblems } from '@/server/http/route';
 import { redeliverWebhook } from '@/server/webhooks/webhook-deliveries';
 
@@ -17,6 +19,6 @@ export const POST = withProblems<{ params: Promise<{ id: string; deliveryId: str
       deliveryId,
       auditContextOf(request.headers),
     );
-    return Response.json(delivery, { status: 202 });
+    return jsonBody(webhookDeliveryViewSchema, delivery, { status: 202 });
   },
 );
