@@ -1,5 +1,6 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { once } from 'node:events';
 import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -59,8 +60,8 @@ export function createLocalStorage(rootDir: string): Storage {
       // Write beside the target and rename, so readers never see half a file.
       const temp = `${target}.${randomUUID()}${PARTIAL_SUFFIX}`;
       const hash = createHash('sha256');
+      const sink = createWriteStream(temp, { flags: 'wx' });
       try {
-        const sink = createWriteStream(temp, { flags: 'wx' });
         if (options.maxBytes === undefined)
           await pipeline(Readable.from(body), hashBytes(hash), sink);
         else {
@@ -68,6 +69,9 @@ export function createLocalStorage(rootDir: string): Storage {
         }
         await rename(temp, target);
       } catch (error) {
+        // pipeline rejects as soon as the body fails, while the file may still be opening: removed
+        // before its open completes, it would be created after and stay behind. Wait for it.
+        if (!sink.closed) await once(sink, 'close').catch(() => undefined);
         await rm(temp, { force: true });
         throw error;
       }
