@@ -93,6 +93,11 @@ export const taskViewSchema = z
       .nullable()
       .meta({ description: 'The schedule that started it, if one did.' }),
     scheduleTrigger: z.enum(SCHEDULE_TRIGGERS).nullable(),
+    parentTaskId: z.string().nullable().meta({
+      format: 'uuid',
+      description:
+        'For a follow-up (a completion email, the webhook delivery of a task event): the task it reports on. Lists leave such children out unless asked (include=children).',
+    }),
   })
   .meta({ id: 'Task' });
 export type TaskView = z.infer<typeof taskViewSchema>;

@@ -27,6 +27,8 @@ export const emailSend = defineTaskType({
   origin: { byHand: 'sent by Taskdeck when a task ends' },
   // An email about an email would never end.
   completionEmail: false,
+  // A completion email is its task's child; an alert's email has no task to belong to.
+  followUp: true,
   defaults: {
     queue: 'notifications',
     attempts: 5,
