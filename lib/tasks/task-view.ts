@@ -102,6 +102,14 @@ export const taskViewSchema = z
   .meta({ id: 'Task' });
 export type TaskView = z.infer<typeof taskViewSchema>;
 
+/**
+ * Whether the task is a row of its own in a list: follow-ups (children) are shown under their
+ * parent. The live list applies it to tasks announced over the socket, as the list's SQL does.
+ */
+export function isTopLevelTask(task: Pick<TaskView, 'parentTaskId'>): boolean {
+  return task.parentTaskId === null;
+}
+
 /** One page of a keyset-paged task list, newest first; `nextCursor` fetches the next. */
 export const taskPageSchema = z
   .object({

@@ -15,6 +15,8 @@ ALTER TABLE "tasks" ADD CONSTRAINT "tasks_parent_task_id_fkey" FOREIGN KEY ("par
 -- CreateIndex
 CREATE INDEX "tasks_owner_parent_created_idx" ON "tasks"("owner_id", "parent_task_id", "created_at" DESC, "id" DESC);
 
--- A parent's page lists its children; the SET NULL on a parent's deletion finds them here too.
+-- A parent's page lists its children (parent_task_id = $1), an admin's unfiltered dashboard the
+-- top-level tasks of everyone (parent_task_id IS NULL), both newest first; the SET NULL on a
+-- parent's deletion finds its children here too.
 -- CreateIndex
-CREATE INDEX "tasks_parent_created_idx" ON "tasks"("parent_task_id", "created_at");
+CREATE INDEX "tasks_parent_created_idx" ON "tasks"("parent_task_id", "created_at" DESC, "id" DESC);
