@@ -23,6 +23,7 @@ export const emailSend = defineTaskType({
   title: 'Email',
   description: 'Sends one email: through SMTP_URL, or into storage when no SMTP server is set.',
   schema: emailPayloadSchema,
+  summarize: (payload) => `to ${payload.to}`,
   access: 'internal',
   origin: { byHand: 'sent by Taskdeck when a task ends' },
   // An email about an email would never end.
