@@ -110,6 +110,11 @@ describe('a task that ends', () => {
 
     const delivery = await deliveryOf(mine.id, task.id);
     expect(delivery.messageId).toMatch(/^msg_[0-9a-f-]{36}$/);
+    // The delivery's task is a child of the task whose end it announces.
+    expect(await getPrisma().task.findUniqueOrThrow({ where: { id: delivery.id } })).toMatchObject({
+      parentTaskId: task.id,
+      ownerId: alice.principal.userId,
+    });
     expect(await deliveryTaskEnd(delivery.id)).toMatchObject({ status: 'succeeded' });
     const [received] = receiver.at(new URL(mine.url).pathname);
     expect(received?.verifyError).toBeNull();
