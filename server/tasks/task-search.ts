@@ -97,8 +97,9 @@ function ownerCondition(user: UserPrincipal, owner: string | undefined): Prisma.
 
 /**
  * Follow-ups are listed under their parent (its page, `parent=`), not as rows of their own,
- * unless asked for (`include=children`). `parent_task_id IS NULL` is an index condition of
- * tasks_owner_parent_created_idx (a user's list) and tasks_parent_created_idx (an admin's).
+ * unless asked for (`include=children`). `parent = X` is a range of tasks_parent_created_idx;
+ * `IS NULL` filters the created_at index scan the other conditions pick (an IS NULL key would
+ * not keep created_at order), skipping one row per follow-up.
  */
 function familyCondition(filters: TaskListFilters): Prisma.Sql | null {
   if (filters.parent !== undefined) return Prisma.sql`parent_task_id = ${filters.parent}::uuid`;

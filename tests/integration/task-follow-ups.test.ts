@@ -5,7 +5,9 @@ import { NO_AUDIT_CONTEXT } from '@/server/audit/audit-service';
 import { createApiKey } from '@/server/auth/api-keys';
 import { closeClients, getPrisma } from '@/server/infra/clients';
 import { listTaskFollowUps } from '@/server/tasks/task-service';
-import { listTasks, listTasksWithOwners } from '@/server/tasks/task-search';
+import { Prisma } from '@/lib/generated/prisma/client';
+import type { UserPrincipal } from '@/server/auth/principal';
+import { buildTaskPageQuery, listTasks, listTasksWithOwners } from '@/server/tasks/task-search';
 import { createInternalTask } from '@/server/tasks/task-submission';
 import { createTestUser, type TestUser } from '../support/users';
 
@@ -100,6 +102,31 @@ describe("a user's task list", () => {
     expect((await restList('include=everything')).status).toBe(400);
     expect((await restList('parent=not-a-uuid')).status).toBe(400);
     expect((await restList(`include=children&parent=${parentId}`)).status).toBe(400);
+  });
+});
+
+/** The plan's index names and node types, with sequential scans ruled out (a test table is small). */
+async function planOf(principal: UserPrincipal, filters: { parent?: string }) {
+  return getPrisma().$transaction(async (tx) => {
+    await tx.$executeRaw`SET LOCAL enable_seqscan = off`;
+    const [row] = await tx.$queryRaw<Array<{ 'QUERY PLAN': unknown }>>(
+      Prisma.sql`EXPLAIN (FORMAT JSON) ${buildTaskPageQuery(principal, { ...filters, limit: 25 })}`,
+    );
+    return JSON.stringify(row?.['QUERY PLAN']);
+  });
+}
+
+describe('the list statement', () => {
+  it("reads a page of top-level tasks or of one parent's children as one index range, unsorted", async () => {
+    const user = await planOf(carol.principal, {});
+    expect(user).toContain('tasks_owner_created_idx');
+    expect(user).toContain('parent_task_id IS NULL');
+    const children = await planOf(admin.principal, { parent: parentId });
+    expect(children).toContain('tasks_parent_created_idx');
+    for (const plan of [user, children]) {
+      expect(plan).not.toContain('"Sort"');
+      expect(plan).not.toContain('Seq Scan');
+    }
   });
 });
 
