@@ -15,7 +15,7 @@ import { TaskTiming } from '../task-timing';
 import { useNow } from '../use-now';
 import { ConnectionStatus } from '../connection-status';
 import { LocalTime } from '../time/local-time';
-import { readEmailMessage } from '@/lib/email/email-message';
+import type { EmailMessageView } from '@/lib/email/email-message';
 import { EmailMessage } from './email-message';
 import { InputFiles, OutputFiles } from './task-files-section';
 import { ParentTaskLink, TaskFollowUps } from './task-follow-ups';
@@ -84,6 +84,7 @@ export function TaskDetail({
   initialFiles,
   owner,
   followUps,
+  email,
 }: {
   initialTask: TaskView;
   initialLines: TaskLogLine[];
@@ -92,6 +93,8 @@ export function TaskDetail({
   owner: string | null;
   /** Its children: the completion email, the webhook deliveries of its events. */
   followUps: TaskView[];
+  /** For an email task: the message it sends, decoded. */
+  email: EmailMessageView | null;
 }) {
   const { task, setTask, lines, files, connection } = useLiveTask(
     initialTask,
@@ -99,7 +102,6 @@ export function TaskDetail({
     initialFiles,
   );
   const { label, summary: detail } = task;
-  const email = readEmailMessage(task.type, task.payload);
   return (
     <div className="space-y-6" data-testid="task-detail" data-task-id={task.id}>
       <div>

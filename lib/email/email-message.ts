@@ -1,24 +1,10 @@
-// An email.send task's message as its page shows it: read from the task's payload, which is
-// exactly what the mailer encoded (the stored .eml is its quoted-printable rendering, kept as
-// a download). email.send sends a text part only, so there is no HTML to render. Safe to import
-// from the browser.
-
-export const EMAIL_TASK_TYPE = 'email.send';
+// An email task's message as its page shows it (server/email/email-preview.ts reads it from
+// the payload), and its text cut into runs and links. Safe to import from the browser.
 
 export interface EmailMessageView {
   to: string;
   subject: string;
   text: string;
-}
-
-/** The message of an email.send task's payload, or null when the payload is not one. */
-export function readEmailMessage(type: string, payload: unknown): EmailMessageView | null {
-  if (type !== EMAIL_TASK_TYPE || typeof payload !== 'object' || payload === null) return null;
-  const { to, subject, text } = payload as Record<string, unknown>;
-  if (typeof to !== 'string' || typeof subject !== 'string' || typeof text !== 'string') {
-    return null;
-  }
-  return { to, subject, text };
 }
 
 export type TextPart = { kind: 'text'; text: string } | { kind: 'link'; href: string };

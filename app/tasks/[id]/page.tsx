@@ -5,6 +5,7 @@ import { notFound, redirect } from 'next/navigation';
 import { getPagePrincipal } from '@/server/auth/page-principal';
 import { TaskDetail } from '@/components/task-detail/task-detail';
 import { isAppError } from '@/lib/errors';
+import { readEmailMessage } from '@/server/email/email-preview';
 import { listTaskFiles, listTaskLogs } from '@/server/files/task-files';
 import { findOtherOwnerEmail, getTask, listTaskFollowUps } from '@/server/tasks/task-service';
 
@@ -50,6 +51,7 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
       initialFiles={files}
       owner={owner}
       followUps={followUps}
+      email={readEmailMessage(task)}
     />
   );
 }
