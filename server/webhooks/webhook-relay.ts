@@ -35,9 +35,7 @@ export function messageIdOf(eventId: string): string {
 /** The body every attempt sends, byte for byte: Standard Webhooks' recommended shape. */
 function bodyOf(event: ClaimedEvent): string {
   // A task event carries the task's row as the change left it: sent as REST shows a task.
-  const data = parentOf(event)
-      ? toTaskView(toTaskModel(event.data))
-      : event.data;
+  const data = parentOf(event) ? toTaskView(toTaskModel(event.data)) : event.data;
   return JSON.stringify({
     type: event.event_type,
     timestamp: new Date(event.occurred_at).toISOString(),
