@@ -84,6 +84,7 @@ export function TaskDetail({
   initialFiles,
   owner,
   followUps,
+  followUpTargets,
   email,
 }: {
   initialTask: TaskView;
@@ -93,6 +94,8 @@ export function TaskDetail({
   owner: string | null;
   /** Its children: the completion email, the webhook deliveries of its events. */
   followUps: TaskView[];
+  /** Where each webhook delivery among them went (its endpoint's URL), by task id. */
+  followUpTargets: Record<string, string>;
   /** For an email task: the message it sends, decoded. */
   email: EmailMessageView | null;
 }) {
@@ -165,7 +168,7 @@ export function TaskDetail({
       ) : null}
       {task.parentTaskId === null ? (
         <Section title="Follow-ups">
-          <TaskFollowUps followUps={followUps} />
+          <TaskFollowUps followUps={followUps} targets={followUpTargets} />
         </Section>
       ) : null}
       <Section title="Outputs">

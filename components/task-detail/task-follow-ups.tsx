@@ -4,7 +4,14 @@ import type { TaskView } from '@/lib/tasks/task-view';
 import { StatusBadge } from '../status-badge';
 
 /** The follow-ups of a task (its completion email, its events' webhook deliveries), each a link. */
-export function TaskFollowUps({ followUps }: { followUps: TaskView[] }) {
+export function TaskFollowUps({
+  followUps,
+  targets,
+}: {
+  followUps: TaskView[];
+  /** A webhook delivery's endpoint URL, by the delivery task's id. */
+  targets: Record<string, string>;
+}) {
   if (followUps.length === 0) {
     return (
       <p className="text-sm text-slate-500">None yet: an email or webhook shows here once sent.</p>
@@ -20,6 +27,9 @@ export function TaskFollowUps({ followUps }: { followUps: TaskView[] }) {
           >
             {child.label}
             {child.summary ? <span className="ml-1 text-slate-600">{child.summary}</span> : null}
+            {targets[child.id] ? (
+              <span className="block truncate text-xs text-slate-500">to {targets[child.id]}</span>
+            ) : null}
           </Link>
           <span className="font-mono text-xs text-slate-400">{shortTaskId(child.id)}</span>
           <StatusBadge status={child.status} />

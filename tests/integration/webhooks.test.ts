@@ -11,6 +11,8 @@ import { createTask } from '@/server/tasks/task-submission';
 import { redeliverWebhook } from '@/server/webhooks/webhook-deliveries';
 import { publishWebhookEvent } from '@/server/webhooks/webhook-publish';
 import { relayWebhookEvents } from '@/server/webhooks/webhook-relay';
+import { findDeliveryTargets } from '@/server/webhooks/webhook-follow-ups';
+import { listTaskFollowUps } from '@/server/tasks/task-service';
 import { purgeExpiredWebhookDeliveries } from '@/server/webhooks/webhook-retention';
 import { createWebhookEndpoint } from '@/server/webhooks/webhook-service';
 import { startTaskWorker, type RunningTaskWorker } from '@/worker/task-worker';
@@ -115,6 +117,10 @@ describe('a task that ends', () => {
       parentTaskId: task.id,
       ownerId: alice.principal.userId,
     });
+    // The task's page lists it, saying where it went; Alice sees only her endpoint's copy.
+    const followUps = await listTaskFollowUps(alice.principal, task);
+    expect(followUps.map((child) => child.id)).toEqual([delivery.id]);
+    expect(await findDeliveryTargets(followUps)).toEqual({ [delivery.id]: mine.url });
     expect(await deliveryTaskEnd(delivery.id)).toMatchObject({ status: 'succeeded' });
     const [received] = receiver.at(new URL(mine.url).pathname);
     expect(received?.verifyError).toBeNull();

@@ -6,6 +6,7 @@ import { getPagePrincipal } from '@/server/auth/page-principal';
 import { TaskDetail } from '@/components/task-detail/task-detail';
 import { isAppError } from '@/lib/errors';
 import { readEmailMessage } from '@/server/email/email-preview';
+import { findDeliveryTargets } from '@/server/webhooks/webhook-follow-ups';
 import { listTaskFiles, listTaskLogs } from '@/server/files/task-files';
 import { findOtherOwnerEmail, getTask, listTaskFollowUps } from '@/server/tasks/task-service';
 
@@ -44,6 +45,7 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
     findOtherOwnerEmail(principal, task),
     listTaskFollowUps(principal, task),
   ]);
+  const targets = await findDeliveryTargets(followUps);
   return (
     <TaskDetail
       initialTask={task}
@@ -51,6 +53,7 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
       initialFiles={files}
       owner={owner}
       followUps={followUps}
+      followUpTargets={targets}
       email={readEmailMessage(task)}
     />
   );
