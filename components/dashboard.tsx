@@ -1,7 +1,7 @@
 'use client';
 
 import { loadMoreTasks } from '@/server/tasks/task-actions';
-import type { TaskPriority, TaskView } from '@/lib/tasks/task-view';
+import { isTopLevelTask, type TaskPriority, type TaskView } from '@/lib/tasks/task-view';
 import { ReportForm } from './report-form';
 import { UploadPanel } from './upload-panel';
 import { TaskRow } from './task-row';
@@ -48,7 +48,7 @@ export function Dashboard({
   /** Why the first page could not be read (the list's statement timeout), if it could not. */
   initialLoadError?: string | null;
 }) {
-  const { tasks, connection, addTasks } = useLiveTasks(initialTasks);
+  const { tasks, connection, addTasks } = useLiveTasks(initialTasks, isTopLevelTask);
   const paging = useCursorPaging({
     initialCursor,
     load: (from) => loadMoreTasks(from, pageSize),

@@ -146,17 +146,3 @@ export function ThumbnailGallery({ files }: { files: TaskFileView[] }) {
     </ul>
   );
 }
-
-export function TextPreview({ file, label }: { file: TaskFileView; label: string }) {
-  const { text, error } = useFileText(file, 256 * 1024);
-  if (error) return <p className="text-sm text-red-700">{error}</p>;
-  if (text === null) return null;
-  return (
-    <pre
-      aria-label={label}
-      className="max-h-80 overflow-auto whitespace-pre-wrap rounded bg-slate-50 p-3 text-xs"
-    >
-      {text}
-    </pre>
-  );
-}

@@ -15,7 +15,10 @@ import { TaskTiming } from '../task-timing';
 import { useNow } from '../use-now';
 import { ConnectionStatus } from '../connection-status';
 import { LocalTime } from '../time/local-time';
+import type { EmailMessageView } from '@/lib/email/email-message';
+import { EmailMessage } from './email-message';
 import { InputFiles, OutputFiles } from './task-files-section';
+import { ParentTaskLink, TaskFollowUps } from './task-follow-ups';
 import { TaskLogView } from './task-log-view';
 import { useLiveTask } from './use-live-task';
 
@@ -80,12 +83,21 @@ export function TaskDetail({
   initialLines,
   initialFiles,
   owner,
+  followUps,
+  followUpTargets,
+  email,
 }: {
   initialTask: TaskView;
   initialLines: TaskLogLine[];
   initialFiles: TaskFileView[];
   /** For admins looking at someone else's task. */
   owner: string | null;
+  /** Its children: the completion email, the webhook deliveries of its events. */
+  followUps: TaskView[];
+  /** Where each webhook delivery among them went (its endpoint's URL), by task id. */
+  followUpTargets: Record<string, string>;
+  /** For an email task: the message it sends, decoded. */
+  email: EmailMessageView | null;
 }) {
   const { task, setTask, lines, files, connection } = useLiveTask(
     initialTask,
@@ -111,6 +123,7 @@ export function TaskDetail({
               {task.id} · {task.type}
               {owner ? ` · owner ${owner}` : ''}
             </p>
+            {task.parentTaskId ? <ParentTaskLink parentTaskId={task.parentTaskId} /> : null}
           </div>
           <div className="flex items-center gap-3">
             <ConnectionStatus connection={connection} />
@@ -148,6 +161,16 @@ export function TaskDetail({
           </details>
         </Section>
       </div>
+      {email ? (
+        <Section title="Message">
+          <EmailMessage message={email} />
+        </Section>
+      ) : null}
+      {task.parentTaskId === null ? (
+        <Section title="Follow-ups">
+          <TaskFollowUps followUps={followUps} targets={followUpTargets} />
+        </Section>
+      ) : null}
       <Section title="Outputs">
         <OutputFiles files={files} finished={isTerminalStatus(task.status)} />
         {task.result ? (

@@ -2,7 +2,7 @@
 
 import type { TaskFileView } from '@/lib/files/task-file-view';
 import { formatBytes } from '@/lib/format-bytes';
-import { CsvSummaryPreview, TextPreview, ThumbnailGallery } from './file-previews';
+import { CsvSummaryPreview, ThumbnailGallery } from './file-previews';
 
 const KIND_LABELS: Record<string, string> = {
   upload: 'Upload',
@@ -64,7 +64,6 @@ export function OutputFiles({ files, finished }: { files: TaskFileView[]; finish
     );
   }
   const summary = outputs.find((file) => file.kind === 'csv-summary');
-  const email = outputs.find((file) => file.kind === 'email');
   const thumbnails = outputs
     .filter((file) => file.kind === 'thumbnail')
     .sort((a, b) => Number(a.meta?.width ?? 0) - Number(b.meta?.width ?? 0));
@@ -72,7 +71,6 @@ export function OutputFiles({ files, finished }: { files: TaskFileView[]; finish
     <div className="space-y-4">
       {summary ? <CsvSummaryPreview file={summary} /> : null}
       <ThumbnailGallery files={thumbnails} />
-      {email ? <TextPreview file={email} label="Email message" /> : null}
       <FileList files={outputs} />
     </div>
   );

@@ -103,10 +103,21 @@ export const listTasksQuerySchema = z
     q: optionalText(200).meta({
       description: 'A task id, or at least 3 characters to find in the payload.',
     }),
+    include: z.preprocess(blankAsAbsent, z.enum(['children']).optional()).meta({
+      description:
+        'children: also list follow-up tasks (completion emails, webhook deliveries of task events), which are otherwise listed only under their parent.',
+    }),
+    parent: z.preprocess(blankAsAbsent, z.uuid().optional()).meta({
+      description: 'Only the follow-ups of this task (its children), newest first.',
+    }),
     cursor: optionalText(200).meta({ description: "The previous page's nextCursor." }),
     limit: z.coerce.number().int().min(1).max(100).default(25),
   })
   .strict()
+  .refine((query) => !(query.include && query.parent), {
+    message: 'Give include=children or parent, not both: parent already lists children.',
+    path: ['parent'],
+  })
   .refine(
     (query) =>
       !query.from || !query.to || readCreatedBound(query.from) < readCreatedBound(query.to),

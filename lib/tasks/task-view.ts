@@ -93,9 +93,22 @@ export const taskViewSchema = z
       .nullable()
       .meta({ description: 'The schedule that started it, if one did.' }),
     scheduleTrigger: z.enum(SCHEDULE_TRIGGERS).nullable(),
+    parentTaskId: z.string().nullable().meta({
+      format: 'uuid',
+      description:
+        'For a follow-up (a completion email, the webhook delivery of a task event): the task it reports on. Lists leave such children out unless asked (include=children).',
+    }),
   })
   .meta({ id: 'Task' });
 export type TaskView = z.infer<typeof taskViewSchema>;
+
+/**
+ * Whether the task is a row of its own in a list: follow-ups (children) are shown under their
+ * parent. The live list applies it to tasks announced over the socket, as the list's SQL does.
+ */
+export function isTopLevelTask(task: Pick<TaskView, 'parentTaskId'>): boolean {
+  return task.parentTaskId === null;
+}
 
 /** One page of a keyset-paged task list, newest first; `nextCursor` fetches the next. */
 export const taskPageSchema = z

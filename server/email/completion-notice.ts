@@ -36,12 +36,17 @@ export async function notifyTaskFinished(task: TransitionedTask): Promise<void> 
       },
       resolvePublicUrl(getEnv()),
     );
-    await createInternalTask(emailSend.name, task.ownerId, {
-      to: task.owner.email,
-      subject: message.subject,
-      text: message.text,
-      aboutTaskId: task.id,
-    });
+    await createInternalTask(
+      emailSend.name,
+      task.ownerId,
+      {
+        to: task.owner.email,
+        subject: message.subject,
+        text: message.text,
+        aboutTaskId: task.id,
+      },
+      { parentTaskId: task.id },
+    );
   } catch (error) {
     getLogger().error({ err: error, taskId: task.id }, 'could not queue the completion email');
   }

@@ -36,6 +36,8 @@ export const taskOperations: ZodOpenApiPathsObject = {
       id: 'listTasks',
       tag: 'Tasks',
       summary: "List the caller's tasks (admins: everyone's), newest first",
+      description:
+        "Follow-ups (completion emails, webhook deliveries of task events) are children of the task they report on (`parentTaskId`) and are left out unless `include=children`; `parent=<id>` lists one task's children.",
       query: listTasksQuerySchema,
       responses: json('200', 'One page.', taskPageSchema),
       errors: ['400', '422', ...CALLER],

@@ -36,6 +36,8 @@ export interface NewTaskRow {
   runAt: Date | null;
   scheduleId: string | null;
   scheduleTrigger: ScheduleTrigger | null;
+  /** The task a follow-up reports on; dropped (null) when that task is gone by now. */
+  parentTaskId: string | null;
   idempotencyKey: string | null;
   idempotencyHash: string | null;
   inputs: TaskInputFile[];
@@ -71,6 +73,7 @@ export function toTaskModel(row: RawTaskRow): Task {
     ownerId: (row.owner_id as string | null) ?? null,
     scheduleId: (row.schedule_id as string | null) ?? null,
     scheduleTrigger: (row.schedule_trigger as string | null) ?? null,
+    parentTaskId: (row.parent_task_id as string | null) ?? null,
     createdAt: date(row.created_at) ?? new Date(),
     updatedAt: date(row.updated_at) ?? new Date(),
     startedAt: date(row.started_at ?? null),
@@ -90,6 +93,7 @@ interface TaskInsertRow {
   run_at: string | null;
   schedule_id: string | null;
   schedule_trigger: string | null;
+  parent_task_id: string | null;
   idempotency_key: string | null;
   idempotency_hash: string | null;
   transition_id: string;
@@ -109,6 +113,7 @@ function toInsertRow(input: NewTaskRow): TaskInsertRow {
     run_at: input.runAt?.toISOString() ?? null,
     schedule_id: input.scheduleId,
     schedule_trigger: input.scheduleTrigger,
+    parent_task_id: input.parentTaskId,
     idempotency_key: input.idempotencyKey,
     idempotency_hash: input.idempotencyHash,
     transition_id: uuid7(),
@@ -132,12 +137,17 @@ const runInsert = definePreparedStatement<RawTaskRow>(
       SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, type text,
         queue text, status task_status, priority task_priority, payload jsonb, max_attempts int,
         owner_id text, run_at timestamptz, schedule_id uuid, schedule_trigger text,
-        idempotency_key text, idempotency_hash text, transition_id uuid, files jsonb)
+        parent_task_id uuid, idempotency_key text, idempotency_hash text, transition_id uuid, files jsonb)
     ), task AS (
       INSERT INTO tasks (id, type, queue, status, priority, payload, max_attempts, owner_id,
-        job_id, run_at, schedule_id, schedule_trigger, idempotency_key, idempotency_hash, revision)
+        job_id, run_at, schedule_id, schedule_trigger, parent_task_id, idempotency_key,
+        idempotency_hash, revision)
       SELECT id, type, queue, status, priority, payload, max_attempts, owner_id, id::text, run_at,
-        schedule_id, schedule_trigger, idempotency_key, idempotency_hash, 1
+        schedule_id, schedule_trigger,
+        -- A parent deleted before its follow-up was made (a webhook relay running late) would
+        -- fail the insert on the foreign key: the follow-up is then made without one.
+        (SELECT p.id FROM tasks p WHERE p.id = input.parent_task_id),
+        idempotency_key, idempotency_hash, 1
       FROM input
       ON CONFLICT DO NOTHING
       RETURNING *

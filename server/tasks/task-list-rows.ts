@@ -32,6 +32,7 @@ const COLUMNS: ReadonlyArray<readonly [string, keyof TaskViewSource]> = [
   ['finished_at', 'finishedAt'],
   ['schedule_id', 'scheduleId'],
   ['schedule_trigger', 'scheduleTrigger'],
+  ['parent_task_id', 'parentTaskId'],
 ];
 
 /** `table.column AS "view name"`, …: each row arrives already shaped as TaskViewSource. */

@@ -50,6 +50,7 @@ export type TaskViewSource = Pick<
   | 'finishedAt'
   | 'scheduleId'
   | 'scheduleTrigger'
+  | 'parentTaskId'
 >;
 
 export function toTaskView(task: TaskViewSource): TaskView {
@@ -83,6 +84,7 @@ export function toTaskView(task: TaskViewSource): TaskView {
       task.status === 'succeeded' && readResultFile(task.result) ? resultUrlFor(task.id) : null,
     scheduleId: task.scheduleId,
     scheduleTrigger: (task.scheduleTrigger as ScheduleTrigger | null) ?? null,
+    parentTaskId: task.parentTaskId,
   };
 }
 

@@ -95,6 +95,18 @@ function ownerCondition(user: UserPrincipal, owner: string | undefined): Prisma.
   return owner === undefined ? null : Prisma.sql`owner_id = ${ownerIdSql(owner)}`;
 }
 
+/**
+ * Follow-ups are listed under their parent (its page, `parent=`), not as rows of their own,
+ * unless asked for (`include=children`). `parent = X` is a range of tasks_parent_created_idx;
+ * `IS NULL` filters the created_at index scan the other conditions pick (an IS NULL key would
+ * not keep created_at order), skipping one row per follow-up.
+ */
+function familyCondition(filters: TaskListFilters): Prisma.Sql | null {
+  if (filters.parent !== undefined) return Prisma.sql`parent_task_id = ${filters.parent}::uuid`;
+  if (filters.include === 'children') return null;
+  return Prisma.sql`parent_task_id IS NULL`;
+}
+
 function readStatuses(status: TaskListFilters['status']): TaskStatus[] {
   if (status === undefined) return [];
   return typeof status === 'string' ? [status] : [...new Set(status)];
@@ -112,6 +124,7 @@ function buildConditions(
     filters.from === undefined ? null : Prisma.sql`created_at >= ${readCreatedBound(filters.from)}`,
     filters.to === undefined ? null : Prisma.sql`created_at < ${readCreatedBound(filters.to)}`,
     filters.q === undefined ? null : readSearch(filters.q),
+    familyCondition(filters),
     // A row comparison matches the (…, created_at DESC, id DESC) indexes, so the scan starts
     // at the cursor instead of skipping the pages before it.
     cursor ? Prisma.sql`(created_at, id) < (${cursor.createdAt}, ${cursor.id}::uuid)` : null,
@@ -207,13 +220,20 @@ export async function listTasks(principal: Principal, filters: TaskListFilters):
   return { data: toTaskViews(rows), nextCursor };
 }
 
-/** Admins: the same page, with the email of each task's owner by owner id. */
+/**
+ * Admins: the same page, with the email of each task's owner by owner id. Every task, the
+ * follow-ups included (each row says whose child it is), unless filtered to one parent's.
+ */
 export async function listTasksWithOwners(
   principal: Principal,
   filters: TaskListFilters,
 ): Promise<AdminTaskPage> {
   requireAdmin(principal);
-  const { rows, nextCursor } = await listPage(principal, filters, { withOwnerEmails: true });
+  const { rows, nextCursor } = await listPage(
+    principal,
+    filters.parent === undefined ? { ...filters, include: 'children' } : filters,
+    { withOwnerEmails: true },
+  );
   const ownerEmails: Record<string, string> = {};
   for (const row of rows) {
     if (row.ownerId !== null && row.ownerEmail) ownerEmails[row.ownerId] = row.ownerEmail;

@@ -12,6 +12,7 @@ import { getPrisma } from '@/server/infra/clients';
 import { getStorage } from '@/server/storage/storage';
 import { listTaskTypes } from './registry';
 import { readResultFile, toTaskView } from './task-mapper';
+import { listTasks } from './task-search';
 
 export async function findVisibleTask(principal: Principal, id: string) {
   requireUser(principal);
@@ -37,7 +38,24 @@ export async function getVisibleTasks(principal: Principal, ids: string[]): Prom
 }
 
 // Listing lives in task-search.ts (filters, search, keyset pages); re-exported for its callers.
-export { listTasks, type TaskPage } from './task-search';
+export { listTasks };
+export type { TaskPage } from './task-search';
+
+/** Follow-ups a task page lists: more than this are in GET /api/v1/tasks?parent=<id>. */
+const FOLLOW_UPS_SHOWN = 50;
+
+/**
+ * The children of a task the principal may see, newest first: a user sees their own (an
+ * admin's endpoint's delivery of the same event is the admin's). None for a child itself.
+ */
+export async function listTaskFollowUps(
+  principal: Principal,
+  task: Pick<TaskView, 'id' | 'parentTaskId'>,
+): Promise<TaskView[]> {
+  if (task.parentTaskId !== null) return [];
+  const page = await listTasks(principal, { parent: task.id, limit: FOLLOW_UPS_SHOWN });
+  return page.data;
+}
 
 /**
  * Opens a stored file of a task the principal may see (the caller checked that), recording in

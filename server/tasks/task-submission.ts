@@ -141,6 +141,8 @@ interface RecordTaskInput {
   idempotency: { key: string; hash: string } | null;
   inputs?: TaskInputFile[];
   schedule?: { id: string; trigger: ScheduleTrigger };
+  /** For a follow-up type (`followUp`): the task it reports on. */
+  parentTaskId?: string | null;
 }
 
 /**
@@ -162,6 +164,7 @@ async function recordTask(input: RecordTaskInput): Promise<TaskView> {
     runAt: input.runAt,
     scheduleId: input.schedule?.id ?? null,
     scheduleTrigger: input.schedule?.trigger ?? null,
+    parentTaskId: input.parentTaskId ?? null,
     idempotencyKey: input.idempotency?.key ?? null,
     idempotencyHash: input.idempotency?.hash ?? null,
     inputs: input.inputs ?? [],
@@ -244,10 +247,21 @@ export async function createInternalTask(
   typeName: string,
   ownerId: string,
   payload: unknown,
-  options: { id?: string; inputs?: TaskInputFile[]; priority?: TaskPriority } = {},
+  options: {
+    id?: string;
+    inputs?: TaskInputFile[];
+    priority?: TaskPriority;
+    /** The task it reports on; only a `followUp` type takes one. */
+    parentTaskId?: string | null;
+  } = {},
 ): Promise<TaskView> {
   const type = resolveType(typeName);
+  if (options.parentTaskId && !type.followUp) {
+    // Our own code's mistake: a child the lists would hide although its type never says so.
+    throw new Error(`${type.name} is not a follow-up type: it takes no parent task`);
+  }
   return recordTask({
+    parentTaskId: options.parentTaskId ?? null,
     id: options.id,
     type,
     ownerId,

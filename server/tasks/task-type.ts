@@ -123,6 +123,13 @@ export interface TaskType<Schema extends z.ZodType = z.ZodType> {
    * delivery type says false, for the same reason as the email.
    */
   webhooks?: boolean;
+  /**
+   * Whether a task of it is a follow-up: created as the child of the task it reports on (a
+   * completion email, a task event's webhook delivery), listed under its parent rather than as a
+   * row of its own. Only such types take a parent (createInternalTask); one made without a
+   * parent (an alert's email) is a top-level task like any other. False when left out.
+   */
+  followUp?: boolean;
   defaults: TaskDefaults;
   /**
    * Loads the type's processor module: always `() => import('./<name>-processor')`. The web

@@ -8,6 +8,7 @@ import { getPrisma } from '@/server/infra/clients';
 import { createInternalTask } from '@/server/tasks/task-submission';
 import { webhooksDeliver } from '@/server/tasks/types/webhooks-deliver';
 import { toDeliveryView } from './webhook-mapper';
+import { parentOf } from './webhook-relay';
 import { findOwnEndpoint, isUuid } from './webhook-service';
 
 // An endpoint's deliveries, newest first, and a redelivery by hand: a new webhooks.deliver task
@@ -50,11 +51,16 @@ export async function redeliverWebhook(
   if (delivery.task && !TERMINAL_STATUSES.has(delivery.task.status)) {
     throw new ConflictError('This delivery is still being sent.');
   }
-  const task = await createInternalTask(webhooksDeliver.name, endpoint.ownerId, {
-    deliveryId: delivery.id,
-    endpointId: endpoint.id,
-    eventType: delivery.eventType,
-  });
+  const task = await createInternalTask(
+    webhooksDeliver.name,
+    endpoint.ownerId,
+    {
+      deliveryId: delivery.id,
+      endpointId: endpoint.id,
+      eventType: delivery.eventType,
+    },
+    { parentTaskId: parentOf({ event_type: delivery.eventType, task_id: delivery.aboutTaskId }) },
+  );
   const updated = await prisma.webhookDelivery.update({
     where: { id: delivery.id },
     data: { taskId: task.id },

@@ -35,15 +35,17 @@ export function messageIdOf(eventId: string): string {
 /** The body every attempt sends, byte for byte: Standard Webhooks' recommended shape. */
 function bodyOf(event: ClaimedEvent): string {
   // A task event carries the task's row as the change left it: sent as REST shows a task.
-  const data =
-    event.task_id && event.event_type.startsWith('task.')
-      ? toTaskView(toTaskModel(event.data))
-      : event.data;
+  const data = parentOf(event) ? toTaskView(toTaskModel(event.data)) : event.data;
   return JSON.stringify({
     type: event.event_type,
     timestamp: new Date(event.occurred_at).toISOString(),
     data,
   });
+}
+
+/** The task a delivery of the event reports on: a task event's own task, else none. */
+export function parentOf(event: { event_type: string; task_id: string | null }): string | null {
+  return event.task_id && event.event_type.startsWith('task.') ? event.task_id : null;
 }
 
 /** Enabled endpoints that want it: the owner's own, and admins' for everything. */
@@ -92,7 +94,8 @@ async function fanOut(event: ClaimedEvent): Promise<number> {
         webhooksDeliver.name,
         delivery.endpoint.ownerId,
         { deliveryId: delivery.id, endpointId: delivery.endpointId, eventType: event.event_type },
-        { id: delivery.id },
+        // A task event's delivery is the child of the task whose change it announces.
+        { id: delivery.id, parentTaskId: parentOf(event) },
       );
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;

@@ -64,6 +64,7 @@ function insertQueuedTask(id: string, payload: object) {
     runAt: null,
     scheduleId: null,
     scheduleTrigger: null,
+    parentTaskId: null,
     idempotencyKey: null,
     idempotencyHash: null,
     inputs: [],
@@ -87,6 +88,7 @@ describe('the outbox', () => {
       runAt: new Date(Date.now() + 3_600_000),
       scheduleId: null,
       scheduleTrigger: null,
+      parentTaskId: null,
       idempotencyKey: `key-${id}`,
       idempotencyHash: 'a'.repeat(64),
       inputs: [

@@ -259,7 +259,12 @@ describe('completion notices', () => {
     expect(await emailsAbout(theirs.id)).toEqual([]);
     const [email, ...more] = await emailsAbout(mine.id);
     expect(more).toEqual([]);
-    expect(email).toMatchObject({ ownerId: owner.principal.userId, type: 'email.send' });
+    // A child of the task it is about: listed under it, not as a row of its own.
+    expect(email).toMatchObject({
+      ownerId: owner.principal.userId,
+      type: 'email.send',
+      parentTaskId: mine.id,
+    });
     const sent = email!.payload as { to: string; subject: string; text: string };
     expect(sent.to).toBe(owner.email);
     expect(sent.subject).toBe('Taskdeck: report.generate succeeded');

@@ -11,6 +11,8 @@ import { createTask } from '@/server/tasks/task-submission';
 import { redeliverWebhook } from '@/server/webhooks/webhook-deliveries';
 import { publishWebhookEvent } from '@/server/webhooks/webhook-publish';
 import { relayWebhookEvents } from '@/server/webhooks/webhook-relay';
+import { findDeliveryTargets } from '@/server/webhooks/webhook-follow-ups';
+import { listTaskFollowUps } from '@/server/tasks/task-service';
 import { purgeExpiredWebhookDeliveries } from '@/server/webhooks/webhook-retention';
 import { createWebhookEndpoint } from '@/server/webhooks/webhook-service';
 import { startTaskWorker, type RunningTaskWorker } from '@/worker/task-worker';
@@ -110,6 +112,15 @@ describe('a task that ends', () => {
 
     const delivery = await deliveryOf(mine.id, task.id);
     expect(delivery.messageId).toMatch(/^msg_[0-9a-f-]{36}$/);
+    // The delivery's task is a child of the task whose end it announces.
+    expect(await getPrisma().task.findUniqueOrThrow({ where: { id: delivery.id } })).toMatchObject({
+      parentTaskId: task.id,
+      ownerId: alice.principal.userId,
+    });
+    // The task's page lists it, saying where it went; Alice sees only her endpoint's copy.
+    const followUps = await listTaskFollowUps(alice.principal, task);
+    expect(followUps.map((child) => child.id)).toEqual([delivery.id]);
+    expect(await findDeliveryTargets(followUps)).toEqual({ [delivery.id]: mine.url });
     expect(await deliveryTaskEnd(delivery.id)).toMatchObject({ status: 'succeeded' });
     const [received] = receiver.at(new URL(mine.url).pathname);
     expect(received?.verifyError).toBeNull();

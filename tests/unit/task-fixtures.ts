@@ -37,6 +37,7 @@ export function makeTask(overrides: Partial<TaskView> = {}): TaskView {
     resultUrl: null,
     scheduleId: null,
     scheduleTrigger: null,
+    parentTaskId: null,
     ...overrides,
   };
 }

@@ -50,10 +50,13 @@ describe('task row labels and summaries', () => {
     expect(rowOf('diagnostics.simulate', {}).summary).toBeNull();
   });
 
+  it('says whom an email is to', () => {
+    expect(rowOf('email.send', { to: 'a@example.test', subject: 's', text: '' }).summary).toBe(
+      'to a@example.test',
+    );
+  });
+
   it('has nothing to say about the other types', () => {
-    expect(
-      rowOf('email.send', { to: 'a@example.test', subject: 's', text: '' }).summary,
-    ).toBeNull();
     expect(rowOf('maintenance.cleanup', { olderThanDays: 30 }).summary).toBeNull();
     expect(rowOf('diagnostics.stall', { durationMs: 10 }).summary).toBeNull();
   });

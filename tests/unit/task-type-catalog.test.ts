@@ -44,6 +44,7 @@ function rowOf(type: string, payload: unknown): TaskViewSource {
     finishedAt: null,
     scheduleId: null,
     scheduleTrigger: null,
+    parentTaskId: null,
   };
 }
 

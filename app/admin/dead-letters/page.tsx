@@ -37,7 +37,13 @@ export default async function DeadLettersPage({
   let problem: string | null = null;
   try {
     // Failed is final: a task fails only after its last attempt, so these are the dead letters.
-    page = await listTasks(principal, { status: 'failed', limit: PAGE_SIZE, cursor });
+    page = await listTasks(principal, {
+      status: 'failed',
+      // A completion email that could not be sent is a dead letter like any other.
+      include: 'children',
+      limit: PAGE_SIZE,
+      cursor,
+    });
   } catch (error) {
     // A tampered cursor, a page its statement timeout stopped: say so, like the audit log does.
     if (!isAppError(error) || (error.status !== 400 && error.status !== 422)) throw error;

@@ -5,8 +5,10 @@ import { notFound, redirect } from 'next/navigation';
 import { getPagePrincipal } from '@/server/auth/page-principal';
 import { TaskDetail } from '@/components/task-detail/task-detail';
 import { isAppError } from '@/lib/errors';
+import { readEmailMessage } from '@/server/email/email-preview';
+import { findDeliveryTargets } from '@/server/webhooks/webhook-follow-ups';
 import { listTaskFiles, listTaskLogs } from '@/server/files/task-files';
-import { findOtherOwnerEmail, getTask } from '@/server/tasks/task-service';
+import { findOtherOwnerEmail, getTask, listTaskFollowUps } from '@/server/tasks/task-service';
 
 export const dynamic = 'force-dynamic';
 
@@ -37,10 +39,22 @@ export async function generateMetadata({
 export default async function TaskPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const { principal, task } = await loadTask(id);
-  const [lines, files, owner] = await Promise.all([
+  const [lines, files, owner, followUps] = await Promise.all([
     listTaskLogs(principal, id),
     listTaskFiles(principal, id),
     findOtherOwnerEmail(principal, task),
+    listTaskFollowUps(principal, task),
   ]);
-  return <TaskDetail initialTask={task} initialLines={lines} initialFiles={files} owner={owner} />;
+  const targets = await findDeliveryTargets(followUps);
+  return (
+    <TaskDetail
+      initialTask={task}
+      initialLines={lines}
+      initialFiles={files}
+      owner={owner}
+      followUps={followUps}
+      followUpTargets={targets}
+      email={readEmailMessage(task)}
+    />
+  );
 }

@@ -24,19 +24,37 @@ function ownerOf(task: TaskView, ownerEmails: Record<string, string>): string {
   return task.ownerId ? (ownerEmails[task.ownerId] ?? task.ownerId.slice(0, 8)) : '—';
 }
 
+/** A follow-up's row says whose child it is: "for 9f3c01ab", a link to the parent. */
+function ParentOf({ task }: { task: TaskView }) {
+  if (!task.parentTaskId) return null;
+  return (
+    <Link
+      href={`/tasks/${task.parentTaskId}`}
+      title={task.parentTaskId}
+      data-testid="task-parent"
+      className="block font-mono text-xs text-slate-500 hover:underline"
+    >
+      for {shortTaskId(task.parentTaskId)}
+    </Link>
+  );
+}
+
 const ALL_TASK_COLUMNS: TaskColumn[] = [
   {
     header: 'Task',
     className: 'whitespace-nowrap px-3 py-2',
     render: (task) => (
-      <Link
-        href={`/tasks/${task.id}`}
-        title={task.id}
-        aria-label={`Open task ${task.id}`}
-        className="font-mono text-xs font-medium text-blue-700 hover:underline"
-      >
-        {shortTaskId(task.id)}
-      </Link>
+      <>
+        <Link
+          href={`/tasks/${task.id}`}
+          title={task.id}
+          aria-label={`Open task ${task.id}`}
+          className="font-mono text-xs font-medium text-blue-700 hover:underline"
+        >
+          {shortTaskId(task.id)}
+        </Link>
+        <ParentOf task={task} />
+      </>
     ),
   },
   {
@@ -102,6 +120,7 @@ const DEAD_LETTER_COLUMNS: TaskColumn[] = [
         <span className="block font-mono text-xs text-slate-400" title={task.id}>
           {shortTaskId(task.id)} · {task.queue}
         </span>
+        <ParentOf task={task} />
       </>
     ),
   },

@@ -23,10 +23,13 @@ export const emailSend = defineTaskType({
   title: 'Email',
   description: 'Sends one email: through SMTP_URL, or into storage when no SMTP server is set.',
   schema: emailPayloadSchema,
+  summarize: (payload) => `to ${payload.to}`,
   access: 'internal',
   origin: { byHand: 'sent by Taskdeck when a task ends' },
   // An email about an email would never end.
   completionEmail: false,
+  // A completion email is its task's child; an alert's email has no task to belong to.
+  followUp: true,
   defaults: {
     queue: 'notifications',
     attempts: 5,

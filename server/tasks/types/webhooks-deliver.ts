@@ -26,6 +26,8 @@ export const webhooksDeliver = defineTaskType({
   completionEmail: false,
   // A delivery telling of a delivery would never end.
   webhooks: false,
+  // A task event's delivery is the child of that task; other events' deliveries stand alone.
+  followUp: true,
   defaults: {
     queue: 'webhooks',
     // 8 tries over about 2 h (30 s, 1, 2, 4, 8, 16, 32, 60 min, less jitter), as receivers
