@@ -1,17 +1,15 @@
 import type { Locator, Page } from 'playwright-core';
-import type { operations } from '@/lib/api/openapi-types';
 import type { TaskStatus } from '@/lib/tasks/task-view';
 import {
   createApiClient,
   requireData,
   type ApiClient,
   type ApiSchemas,
+  type CreateTaskBody,
 } from '@/tests/support/api-client';
 
 // Shared by the lifecycle and admin browser tests: the typed REST client for one API key, and
 // ways to watch task rows change.
-
-type CreateTaskBody = operations['createTask']['requestBody']['content']['application/json'];
 
 export interface RestClient {
   /** The typed client (tests/support/api-client.ts) acting with this key. */

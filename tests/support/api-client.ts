@@ -1,5 +1,5 @@
 import createClient, { type Client } from 'openapi-fetch';
-import type { components, paths } from '@/lib/api/openapi-types';
+import type { components, operations, paths } from '@/lib/api/openapi-types';
 
 // The typed REST client the e2e tests and the benchmarks call Taskdeck with: openapi-fetch over
 // the types generated from the OpenAPI document (lib/api/openapi-types.ts, `npm run
@@ -8,6 +8,9 @@ import type { components, paths } from '@/lib/api/openapi-types';
 
 export type ApiClient = Client<paths>;
 export type ApiSchemas = components['schemas'];
+/** What POST /api/v1/tasks takes. */
+export type CreateTaskBody =
+  operations['createTask']['requestBody']['content']['application/json'];
 
 /** Who calls: an API key (Bearer) or a signed-in session's cookie header. */
 export type ApiCaller = { apiKey: string } | { cookie: string };
