@@ -9,8 +9,7 @@ import type { components, operations, paths } from '@/lib/api/openapi-types';
 export type ApiClient = Client<paths>;
 export type ApiSchemas = components['schemas'];
 /** What POST /api/v1/tasks takes. */
-export type CreateTaskBody =
-  operations['createTask']['requestBody']['content']['application/json'];
+export type CreateTaskBody = operations['createTask']['requestBody']['content']['application/json'];
 
 /** Who calls: an API key (Bearer) or a signed-in session's cookie header. */
 export type ApiCaller = { apiKey: string } | { cookie: string };
