@@ -6,9 +6,11 @@ import {
   type TaskUpdate,
 } from '@/lib/realtime/events';
 import type { TaskTransitionView, TaskView } from '@/lib/tasks/task-view';
+import { createApiClient, type ApiClient } from '@/tests/support/api-client';
 import { BenchSetupError } from './bench-script';
 
-// The client side of the benchmarks: the REST API and a Socket.IO client, as a browser uses them.
+// The client side of the benchmarks: the REST API through the typed client generated from the
+// OpenAPI document, and a Socket.IO client, as a browser uses them.
 
 export type BenchSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -31,28 +33,46 @@ export interface BenchTarget {
   apiKey: string;
 }
 
+// Clients are made once per target: the measured requests then cost what one typed call costs.
+const clients = new Map<string, ApiClient>();
+
+/** The typed REST client (tests/support/api-client.ts) acting with the target's key. */
+export function benchApi(target: BenchTarget): ApiClient {
+  const key = `${target.url} ${target.apiKey}`;
+  let client = clients.get(key);
+  if (!client) {
+    client = createApiClient(target.url, { apiKey: target.apiKey });
+    clients.set(key, client);
+  }
+  return client;
+}
+
+function failure(what: string, response: Response, error: unknown): BenchSetupError {
+  return new BenchSetupError(`${what} answered ${response.status}: ${JSON.stringify(error)}`);
+}
+
 export async function postTask(
   target: BenchTarget,
   type: string,
   payload: unknown,
 ): Promise<PostedTask> {
-  const body = JSON.stringify({ type, payload });
+  let respondedAtPerf = 0;
+  let respondedAt = 0;
+  // Taken when the response headers arrive, before openapi-fetch reads the body, as before.
+  const stamp = {
+    onResponse() {
+      respondedAtPerf = nowMs();
+      respondedAt = Date.now();
+    },
+  };
   const sentAt = Date.now();
-  const response = await fetch(`${target.url}/api/v1/tasks`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${target.apiKey}` },
-    body,
+  const { data, error, response } = await benchApi(target).POST('/api/v1/tasks', {
+    body: { type, payload },
     signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
+    middleware: [stamp],
   });
-  const respondedAtPerf = nowMs();
-  const respondedAt = Date.now();
-  const json = (await response.json()) as unknown;
-  if (response.status !== 201 || !isTaskView(json)) {
-    throw new BenchSetupError(
-      `POST /api/v1/tasks answered ${response.status}: ${JSON.stringify(json)}`,
-    );
-  }
-  return { task: json, sentAt, respondedAt, respondedAtPerf };
+  if (response.status !== 201 || !data) throw failure('POST /api/v1/tasks', response, error);
+  return { task: data, sentAt, respondedAt, respondedAtPerf };
 }
 
 export interface CancelResponse {
@@ -66,32 +86,31 @@ export interface CancelResponse {
 
 /** POST /api/v1/tasks/{id}/cancel, timed on the nowMs() clock. */
 export async function cancelTask(target: BenchTarget, id: string): Promise<CancelResponse> {
+  let respondedAt = 0;
+  const stamp = {
+    onResponse() {
+      respondedAt = nowMs();
+    },
+  };
   const sentAt = nowMs();
-  const response = await fetch(`${target.url}/api/v1/tasks/${id}/cancel`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${target.apiKey}` },
+  const { data, error, response } = await benchApi(target).POST('/api/v1/tasks/{id}/cancel', {
+    params: { path: { id } },
     signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
+    middleware: [stamp],
   });
-  const respondedAt = nowMs();
-  const json = (await response.json()) as unknown;
-  if (response.status !== 202 || !isTaskView(json)) {
-    throw new BenchSetupError(
-      `POST /api/v1/tasks/${id}/cancel answered ${response.status}: ${JSON.stringify(json)}`,
-    );
+  if (response.status !== 202 || !data) {
+    throw failure(`POST /api/v1/tasks/${id}/cancel`, response, error);
   }
-  return { task: json, sentAt, respondedAt };
+  return { task: data, sentAt, respondedAt };
 }
 
 export async function getTask(target: BenchTarget, id: string): Promise<TaskView> {
-  const response = await fetch(`${target.url}/api/v1/tasks/${id}`, {
-    headers: { authorization: `Bearer ${target.apiKey}` },
+  const { data, error, response } = await benchApi(target).GET('/api/v1/tasks/{id}', {
+    params: { path: { id } },
     signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
   });
-  const json = (await response.json()) as unknown;
-  if (!response.ok || !isTaskView(json)) {
-    throw new BenchSetupError(`GET /api/v1/tasks/${id} answered ${response.status}`);
-  }
-  return json;
+  if (!data) throw failure(`GET /api/v1/tasks/${id}`, response, error);
+  return data;
 }
 
 /** GET /api/v1/tasks/{id}/transitions: the task's recorded status changes, oldest first. */
@@ -99,24 +118,12 @@ export async function getTransitions(
   target: BenchTarget,
   id: string,
 ): Promise<TaskTransitionView[]> {
-  const response = await fetch(`${target.url}/api/v1/tasks/${id}/transitions`, {
-    headers: { authorization: `Bearer ${target.apiKey}` },
+  const { data, error, response } = await benchApi(target).GET('/api/v1/tasks/{id}/transitions', {
+    params: { path: { id } },
     signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
   });
-  const json = (await response.json()) as { data?: unknown };
-  if (!response.ok || !Array.isArray(json.data)) {
-    throw new BenchSetupError(`GET /api/v1/tasks/${id}/transitions answered ${response.status}`);
-  }
-  return json.data as TaskTransitionView[];
-}
-
-function isTaskView(value: unknown): value is TaskView {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as { id?: unknown }).id === 'string' &&
-    typeof (value as { status?: unknown }).status === 'string'
-  );
+  if (!data) throw failure(`GET /api/v1/tasks/${id}/transitions`, response, error);
+  return data.data;
 }
 
 /** Connects as the key's owner; the server puts the socket in that owner's room. */

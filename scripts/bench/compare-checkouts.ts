@@ -29,6 +29,9 @@ const HARNESS_FILES = [
   'scripts/bench/create-bench-key.ts',
   'scripts/bench/create-throughput.ts',
   'scripts/bench/pickup-latency.ts',
+  // The typed REST client bench-client.ts sends with (it needs openapi-fetch installed there).
+  'lib/api/openapi-types.ts',
+  'tests/support/api-client.ts',
   'tests/support/reset-services.ts',
 ];
 

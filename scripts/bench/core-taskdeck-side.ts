@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import pg from 'pg';
+import type { CreateTaskBody } from '@/tests/support/api-client';
 import type { BenchEnv } from './bench-env';
 import { BenchSetupError } from './bench-script';
 import { BENCH_SETTINGS } from './bench-settings';
@@ -90,7 +91,7 @@ export interface TaskdeckContext {
   options: CoreOptions;
 }
 
-const BODY = JSON.stringify({ type: TASK_TYPE, payload: PAYLOAD });
+const BODY: CreateTaskBody = { type: TASK_TYPE, payload: PAYLOAD };
 
 function createTasks(ctx: TaskdeckContext, count: number) {
   return ctx.env.guard(drive(count, ctx.options.callers, () => postOne(ctx.env, BODY)));

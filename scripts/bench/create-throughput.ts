@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
+import type { CreateTaskBody } from '@/tests/support/api-client';
+import { benchApi } from './bench-client';
 import { withBenchEnv, type BenchEnv } from './bench-env';
 import { describeMachine } from './bench-machine';
 import { isEntryPoint, parseWholeNumber, runScript } from './bench-script';
@@ -121,19 +123,20 @@ export function addRawJob(queue: Queue): Promise<Attempt> {
     );
 }
 
-/** One `POST /api/v1/tasks` with a ready-made JSON body; 201 is the only success. */
+/**
+ * One `POST /api/v1/tasks` through the typed client; 201 is the only success. The answer is
+ * read but not parsed (parseAs arrayBuffer), as the raw fetch this replaced did.
+ */
 export async function postOne(
   env: Pick<BenchEnv, 'url' | 'apiKey'>,
-  body: string,
+  body: CreateTaskBody,
 ): Promise<Attempt> {
   try {
-    const response = await fetch(`${env.url}/api/v1/tasks`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${env.apiKey}` },
+    const { response } = await benchApi(env).POST('/api/v1/tasks', {
       body,
+      parseAs: 'arrayBuffer',
       signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
     });
-    await response.arrayBuffer();
     return response.status === 201
       ? { ok: true }
       : { ok: false, failure: `HTTP ${response.status}` };
@@ -148,7 +151,7 @@ async function measureTaskdeck(
 ): Promise<SideResult> {
   const connection = new Redis(BENCH_SETTINGS.REDIS_URL, { maxRetriesPerRequest: null });
   const queue = new Queue(TASK_QUEUE, { connection, prefix: BENCH_SETTINGS.QUEUE_PREFIX });
-  const body = JSON.stringify({ type: TASK_TYPE, payload: PAYLOAD });
+  const body: CreateTaskBody = { type: TASK_TYPE, payload: PAYLOAD };
   try {
     await queue.pause();
     return await env.guard(measureSide(options, () => postOne(env, body)));

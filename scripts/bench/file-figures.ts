@@ -6,6 +6,7 @@ import { Readable } from 'node:stream';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TaskView } from '@/lib/tasks/task-view';
+import { getTask } from './bench-client';
 import type { BenchEnv } from './bench-env';
 import { withBenchEnv } from './bench-env';
 import { describeMachine } from './bench-machine';
@@ -68,10 +69,7 @@ function multipartBody(file: string, size: number) {
 
 async function waitForTask(env: BenchEnv, id: string): Promise<TaskView> {
   for (;;) {
-    const response = await fetch(`${env.url}/api/v1/tasks/${id}`, {
-      headers: { authorization: `Bearer ${env.apiKey}` },
-    });
-    const task = (await response.json()) as TaskView;
+    const task = await getTask(env, id);
     if (['succeeded', 'failed', 'cancelled'].includes(task.status)) return task;
     await sleep(250);
   }

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
+import { benchApi } from './bench-client';
 import { withBenchEnv, type BenchEnv } from './bench-env';
 import { describeMachine } from './bench-machine';
 import { spawnEntry, type BenchProcess } from './bench-process';
@@ -44,13 +45,11 @@ async function spawnBareSocketServer(children: CoreChildren): Promise<BenchProce
 }
 
 async function createOneTask(env: BenchEnv): Promise<string> {
-  const response = await fetch(`${env.url}/api/v1/tasks`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${env.apiKey}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ type: 'diagnostics.simulate', payload: { steps: 1, stepMs: 0 } }),
+  const { data, response } = await benchApi(env).POST('/api/v1/tasks', {
+    body: { type: 'diagnostics.simulate', payload: { steps: 1, stepMs: 0 } },
   });
-  if (response.status !== 201) throw new Error(`create failed: HTTP ${response.status}`);
-  return ((await response.json()) as { id: string }).id;
+  if (response.status !== 201 || !data) throw new Error(`create failed: HTTP ${response.status}`);
+  return data.id;
 }
 
 async function visitPages(env: BenchEnv, taskId: string): Promise<string[]> {

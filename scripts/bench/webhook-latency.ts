@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { generateWebhookSecret, webhookHeaders } from '@/server/webhooks/webhook-signing';
 import { WebhookReceiver } from '@/tests/support/webhook-receiver';
-import { postTask } from './bench-client';
+import { benchApi, postTask } from './bench-client';
 import { withBenchEnv, type BenchEnv } from './bench-env';
 import { BenchSetupError, isEntryPoint, parseWholeNumber, runScript } from './bench-script';
 import { formatSummary, summarizeLatencies, type LatencySummary } from './bench-stats';
@@ -25,16 +25,13 @@ export interface WebhookLatencyResult {
 }
 
 async function registerEndpoint(env: BenchEnv, url: string): Promise<string> {
-  const response = await fetch(`${env.url}/api/v1/webhooks`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${env.apiKey}` },
-    body: JSON.stringify({ url, events: ['task.succeeded'] }),
+  const { data, response } = await benchApi(env).POST('/api/v1/webhooks', {
+    body: { url, events: ['task.succeeded'] },
   });
-  const body = (await response.json()) as { secret?: string };
-  if (response.status !== 201 || !body.secret) {
+  if (response.status !== 201 || !data?.secret) {
     throw new BenchSetupError(`POST /api/v1/webhooks answered ${response.status}`);
   }
-  return body.secret;
+  return data.secret;
 }
 
 async function waitForArrival(receiver: WebhookReceiver, path: string, taskId: string) {

@@ -2,8 +2,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { TaskView } from '@/lib/tasks/task-view';
 import { closeClients } from '@/server/infra/clients';
-import type { QueueView } from '@/server/queues/queue-service';
 import { launchChromium, openSignedInPage } from '../support/browser';
+import { requireData } from '../support/api-client';
 import { createTestApiKey, createTestUser, type TestUser } from '../support/users';
 import { createRestClient, type RestClient } from './lifecycle-helpers';
 
@@ -37,10 +37,10 @@ async function openAs(who: TestUser, path: string): Promise<Page> {
   return openSignedInPage(browser, pageEvents, { baseUrl, cookie: who.cookie }, path);
 }
 
-async function listQueuesOverRest(): Promise<QueueView[]> {
-  const response = await adminRest.request('/api/v1/queues');
-  expect(response.status).toBe(200);
-  return ((await response.json()) as { data: QueueView[] }).data;
+async function listQueuesOverRest() {
+  const result = await adminRest.api.GET('/api/v1/queues');
+  expect(result.response.status).toBe(200);
+  return requireData(result).data;
 }
 
 describe('admin operations', () => {
@@ -175,7 +175,9 @@ describe('admin operations', () => {
     } finally {
       // Never leave the queue paused for the files after this one.
       if (!resumed)
-        await adminRest.request('/api/v1/queues/diagnostics/resume', { method: 'POST' });
+        await adminRest.api.POST('/api/v1/queues/{name}/resume', {
+          params: { path: { name: 'diagnostics' } },
+        });
     }
     await page.context().close();
   });

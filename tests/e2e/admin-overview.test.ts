@@ -1,8 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { QueueView } from '@/server/queues/queue-service';
 import { closeClients } from '@/server/infra/clients';
 import { launchChromium, openSignedInPage } from '../support/browser';
+import { requireData } from '../support/api-client';
 import { createTestApiKey, createTestUser, type TestUser } from '../support/users';
 import { createRestClient, type RestClient } from './lifecycle-helpers';
 
@@ -85,11 +85,7 @@ describe('admin overview', () => {
 
   it('shows every queue and the running worker, then a task run live, without a reload', async () => {
     const page = await openOverview();
-    const queues = (
-      (await (await adminRest.request('/api/v1/queues')).json()) as {
-        data: QueueView[];
-      }
-    ).data;
+    const { data: queues } = requireData(await adminRest.api.GET('/api/v1/queues'));
     expect(await page.getByTestId('queue-row').count()).toBe(queues.length);
     const workerRow = page.getByTestId('worker-row').first();
     await workerRow.waitFor();
@@ -176,7 +172,9 @@ describe('admin overview', () => {
     } finally {
       // Never leave the queue paused for the files after this one.
       if (!resumed)
-        await adminRest.request('/api/v1/queues/diagnostics/resume', { method: 'POST' });
+        await adminRest.api.POST('/api/v1/queues/{name}/resume', {
+          params: { path: { name: 'diagnostics' } },
+        });
     }
     await expectSamePage(page);
     await page.context().close();

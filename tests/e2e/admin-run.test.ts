@@ -117,7 +117,7 @@ describe('run a task by hand', () => {
     expect(runAt).toBeGreaterThan(submitted + 9 * 60_000);
     expect(runAt).toBeLessThan(Date.now() + 10 * 60_000 + 5_000);
     // Never run: cancel it so nothing is left waiting for the files after this one.
-    await adminRest.request(`/api/v1/tasks/${taskId}/cancel`, { method: 'POST' });
+    await adminRest.api.POST('/api/v1/tasks/{id}/cancel', { params: { path: { id: taskId } } });
     await page.context().close();
   });
 

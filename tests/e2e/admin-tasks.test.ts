@@ -101,11 +101,17 @@ describe('admin task list', () => {
     // Escape backs out, like Keep: nothing is deleted.
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden' });
-    expect((await userRest.request(`/api/v1/tasks/${first.id}`)).status).toBe(200);
+    expect(
+      (await userRest.api.GET('/api/v1/tasks/{id}', { params: { path: { id: first.id } } }))
+        .response.status,
+    ).toBe(200);
     await deleteButton.click();
     await dialog.getByRole('button', { name: 'Keep' }).click();
     await dialog.waitFor({ state: 'hidden' });
-    expect((await userRest.request(`/api/v1/tasks/${second.id}`)).status).toBe(200);
+    expect(
+      (await userRest.api.GET('/api/v1/tasks/{id}', { params: { path: { id: second.id } } }))
+        .response.status,
+    ).toBe(200);
 
     await deleteButton.click();
     await dialog.getByRole('button', { name: 'Confirm' }).click();
@@ -118,7 +124,10 @@ describe('admin task list', () => {
     await rowOf(page, second).waitFor({ state: 'detached' });
     expect(await rowOf(page, waiting).count()).toBe(1);
     for (const task of [first, second]) {
-      expect((await userRest.request(`/api/v1/tasks/${task.id}`)).status).toBe(404);
+      expect(
+        (await userRest.api.GET('/api/v1/tasks/{id}', { params: { path: { id: task.id } } }))
+          .response.status,
+      ).toBe(404);
     }
     expect((await userRest.getTask(waiting.id)).status).toBe('delayed');
 
@@ -127,7 +136,7 @@ describe('admin task list', () => {
     await rowOf(page, waiting).waitFor();
     expect(await page.getByTestId('admin-task-row').count()).toBe(1);
     await page.context().close();
-    await userRest.request(`/api/v1/tasks/${waiting.id}/cancel`, { method: 'POST' });
+    await userRest.api.POST('/api/v1/tasks/{id}/cancel', { params: { path: { id: waiting.id } } });
   });
 
   it('says when no task matches, and explains a filter it cannot use', async () => {

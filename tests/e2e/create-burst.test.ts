@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { TaskView } from '@/lib/tasks/task-view';
 import { getPrisma } from '@/server/infra/clients';
+import { createApiClient } from '../support/api-client';
 import { killAllSpawned, spawnEntry } from '../support/spawn-process';
 import { createTestApiKey, createTestUser } from '../support/users';
 
@@ -107,15 +108,15 @@ function expectAnsweredWell(answers: Answer[]): TaskView[] {
 
 /** GET every created task, a few at a time: each exists, as it was answered. */
 async function expectTasksExist(url: string, tasks: TaskView[]): Promise<void> {
+  const api = createApiClient(url, { apiKey });
   const missing: string[] = [];
   for (let i = 0; i < tasks.length; i += 25) {
     await Promise.all(
       tasks.slice(i, i + 25).map(async (task) => {
-        const response = await fetch(`${url}/api/v1/tasks/${task.id}`, {
-          headers: { authorization: `Bearer ${apiKey}` },
+        const { data: found, response } = await api.GET('/api/v1/tasks/{id}', {
+          params: { path: { id: task.id } },
         });
-        const found = (await response.json()) as TaskView;
-        if (response.status !== 200 || found.id !== task.id || found.type !== task.type) {
+        if (response.status !== 200 || found?.id !== task.id || found.type !== task.type) {
           missing.push(`${task.id}: ${response.status}`);
         }
       }),

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Browser, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { getEnv } from '@/lib/env';
-import type { TaskView } from '@/lib/tasks/task-view';
+import { createApiClient, requireData, type CreateTaskBody } from '../support/api-client';
 import { launchChromium, openRecordedPage } from '../support/browser';
 import { lockTasksTable } from '../support/tasks-lock';
 import { createTestApiKey, createTestUser, type TestUser } from '../support/users';
@@ -21,12 +21,8 @@ beforeAll(async () => {
 });
 
 /** Tasks created over REST as the same user the browser is signed in as. */
-function postTask(body: unknown) {
-  return fetch(`${baseUrl}/api/v1/tasks`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
-    body: JSON.stringify(body),
-  });
+async function postTask(body: CreateTaskBody) {
+  return requireData(await createApiClient(baseUrl, { apiKey }).POST('/api/v1/tasks', { body }));
 }
 
 afterAll(async () => {
@@ -146,11 +142,10 @@ describe('dashboard', () => {
 
   it('shows a task created elsewhere (REST) live, without a reload', async () => {
     const page = await openDashboard();
-    const response = await postTask({
+    const task = await postTask({
       type: 'diagnostics.simulate',
       payload: { steps: 5, stepMs: 100 },
     });
-    const task = (await response.json()) as TaskView;
     const row = page.locator(`[data-task-id="${task.id}"]`);
     await row.locator('[data-testid="task-status"]', { hasText: 'running' }).waitFor();
     await row.locator('[data-testid="task-status"]', { hasText: 'succeeded' }).waitFor();
@@ -160,11 +155,10 @@ describe('dashboard', () => {
 
   it('shows a failed task with its error', async () => {
     const page = await openDashboard();
-    const response = await postTask({
+    const task = await postTask({
       type: 'diagnostics.simulate',
       payload: { steps: 2, stepMs: 0, failAtStep: 1 },
     });
-    const task = (await response.json()) as TaskView;
     const row = page.locator(`[data-task-id="${task.id}"]`);
     await row.locator('[data-testid="task-status"]', { hasText: 'failed' }).waitFor();
     expect(await row.locator('[data-testid="task-message"]').textContent()).toBe(
@@ -229,10 +223,11 @@ describe('dashboard', () => {
       .waitFor();
     const added = (await rowIds(page)).filter((id) => !before.includes(id));
     expect(added).toHaveLength(1);
-    const listed = await fetch(`${baseUrl}/api/v1/tasks?type=report.generate`, {
-      headers: { authorization: `Bearer ${apiKey}` },
-    });
-    const reports = (await listed.json()) as { data: TaskView[] };
+    const reports = requireData(
+      await createApiClient(baseUrl, { apiKey }).GET('/api/v1/tasks', {
+        params: { query: { type: 'report.generate' } },
+      }),
+    );
     expect(reports.data.filter((report) => !before.includes(report.id))).toEqual([
       expect.objectContaining({ id: added[0], priority: 'low' }),
     ]);

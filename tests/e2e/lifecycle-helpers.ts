@@ -1,40 +1,34 @@
 import type { Locator, Page } from 'playwright-core';
-import type { TaskStatus, TaskView } from '@/lib/tasks/task-view';
+import type { TaskStatus } from '@/lib/tasks/task-view';
+import {
+  createApiClient,
+  requireData,
+  type ApiClient,
+  type ApiSchemas,
+  type CreateTaskBody,
+} from '@/tests/support/api-client';
 
-// Shared by the lifecycle and admin browser tests: a REST client for one API key, and ways to
-// watch task rows change.
+// Shared by the lifecycle and admin browser tests: the typed REST client for one API key, and
+// ways to watch task rows change.
 
 export interface RestClient {
-  request(path: string, init?: RequestInit): Promise<Response>;
-  createTask(body: unknown): Promise<TaskView>;
-  getTask(id: string): Promise<TaskView>;
+  /** The typed client (tests/support/api-client.ts) acting with this key. */
+  api: ApiClient;
+  createTask(body: CreateTaskBody): Promise<ApiSchemas['Task']>;
+  getTask(id: string): Promise<ApiSchemas['Task']>;
   /** Polls until the task reaches one of these statuses. */
-  waitForTask(id: string, statuses: TaskStatus[], timeoutMs?: number): Promise<TaskView>;
+  waitForTask(id: string, statuses: TaskStatus[], timeoutMs?: number): Promise<ApiSchemas['Task']>;
 }
 
 export function createRestClient(baseUrl: string, apiKey: string): RestClient {
-  const request = (path: string, init: RequestInit = {}) =>
-    fetch(baseUrl + path, {
-      ...init,
-      headers: {
-        'content-type': 'application/json',
-        authorization: `Bearer ${apiKey}`,
-        ...init.headers,
-      },
-    });
-  async function json<T>(response: Response): Promise<T> {
-    if (!response.ok) throw new Error(`${response.status}: ${await response.text()}`);
-    return (await response.json()) as T;
-  }
+  const api = createApiClient(baseUrl, { apiKey });
   const client: RestClient = {
-    request,
+    api,
     async createTask(body) {
-      return json<TaskView>(
-        await request('/api/v1/tasks', { method: 'POST', body: JSON.stringify(body) }),
-      );
+      return requireData(await api.POST('/api/v1/tasks', { body }));
     },
     async getTask(id) {
-      return json<TaskView>(await request(`/api/v1/tasks/${id}`));
+      return requireData(await api.GET('/api/v1/tasks/{id}', { params: { path: { id } } }));
     },
     async waitForTask(id, statuses, timeoutMs = 30_000) {
       const deadline = Date.now() + timeoutMs;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { getEnv } from '@/lib/env';
-import type { TaskView } from '@/lib/tasks/task-view';
 import { listQueueConfigs } from '@/server/queues/queue-config';
+import { createApiClient, requireData } from '../support/api-client';
 import { sampleValue } from '../support/prometheus-text';
 import {
   checkMetrics,
@@ -96,20 +96,18 @@ describe('Prometheus reads /metrics', () => {
       type: SIMULATE,
       status: 'succeeded',
     })!;
-    const created = await fetch(`${baseUrl}/api/v1/tasks`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ type: SIMULATE, payload: { steps: 2, stepMs: 100 } }),
+    const api = createApiClient(baseUrl, { apiKey });
+    const created = await api.POST('/api/v1/tasks', {
+      body: { type: SIMULATE, payload: { steps: 2, stepMs: 100 } },
     });
-    expect(created.status).toBe(201);
-    const task = (await created.json()) as TaskView;
+    expect(created.response.status).toBe(201);
+    const task = requireData(created);
     await waitFor(
       async () => {
-        const response = await fetch(`${baseUrl}/api/v1/tasks/${task.id}`, {
-          headers: { authorization: `Bearer ${apiKey}` },
+        const { data: view } = await api.GET('/api/v1/tasks/{id}', {
+          params: { path: { id: task.id } },
         });
-        const view = (await response.json()) as TaskView;
-        return view.status === 'succeeded' ? view : undefined;
+        return view?.status === 'succeeded' ? view : undefined;
       },
       'the task to succeed',
       30_000,

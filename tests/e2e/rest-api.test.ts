@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import type { TaskView } from '@/lib/tasks/task-view';
+import { createApiClient, requireData, type ApiSchemas } from '../support/api-client';
 import { createTestApiKey, createTestUser } from '../support/users';
 
 // The REST API over real HTTP against the production build, as an integration with an API key.
@@ -38,11 +39,14 @@ async function waitForStatus(
   id: string,
   statuses: string[],
   timeoutMs = 20_000,
-): Promise<TaskView> {
+): Promise<ApiSchemas['Task']> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const { body } = await api(`/api/v1/tasks/${id}`);
-    const task = body as TaskView;
+    const task = requireData(
+      await createApiClient(baseUrl, { apiKey }).GET('/api/v1/tasks/{id}', {
+        params: { path: { id } },
+      }),
+    );
     if (statuses.includes(task.status)) return task;
     if (Date.now() > deadline) throw new Error(`task ${id} still ${task.status}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -161,18 +165,13 @@ describe('Idempotency-Key on POST /api/v1/tasks', () => {
     const body = { type: 'diagnostics.simulate', payload: { steps: 1, stepMs: 0 } };
     const mine = await post(body, false, { 'idempotency-key': key });
     const otherKey = await createTestApiKey(await createTestUser('user', 'idempotency'));
-    const response = await fetch(`${baseUrl}/api/v1/tasks`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        authorization: `Bearer ${otherKey}`,
-        'idempotency-key': key,
-      },
-      body: JSON.stringify(body),
+    const theirs = await createApiClient(baseUrl, { apiKey: otherKey }).POST('/api/v1/tasks', {
+      params: { header: { 'idempotency-key': key } },
+      body,
     });
-    expect(response.status).toBe(201);
-    expect(response.headers.get('idempotent-replayed')).toBeNull();
-    expect(((await response.json()) as TaskView).id).not.toBe((mine.body as TaskView).id);
+    expect(theirs.response.status).toBe(201);
+    expect(theirs.response.headers.get('idempotent-replayed')).toBeNull();
+    expect(requireData(theirs).id).not.toBe((mine.body as TaskView).id);
   });
 
   it('400 for a key that is not printable ASCII', async () => {

@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { TaskView } from '@/lib/tasks/task-view';
+import { createApiClient, requireData, type ApiSchemas } from '../support/api-client';
 import { launchChromium, openRecordedPage } from '../support/browser';
 import { killAllSpawned, spawnEntry } from '../support/spawn-process';
 import { createTestApiKey, createTestUser, type TestUser } from '../support/users';
@@ -12,17 +12,16 @@ import { createTestApiKey, createTestUser, type TestUser } from '../support/user
 const baseUrl = inject('baseUrl');
 let browser: Browser;
 let admin: TestUser;
-let task: TaskView;
+let task: ApiSchemas['Task'];
 
 beforeAll(async () => {
   admin = await createTestUser('admin', 'csp');
   const key = await createTestApiKey(admin);
-  const created = await fetch(`${baseUrl}/api/v1/tasks`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-    body: JSON.stringify({ type: 'diagnostics.simulate', payload: { steps: 1, stepMs: 0 } }),
-  });
-  task = (await created.json()) as TaskView;
+  task = requireData(
+    await createApiClient(baseUrl, { apiKey: key }).POST('/api/v1/tasks', {
+      body: { type: 'diagnostics.simulate', payload: { steps: 1, stepMs: 0 } },
+    }),
+  );
   browser = await launchChromium();
 });
 

@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { TaskView } from '@/lib/tasks/task-view';
 import { formatLocalTime } from '@/lib/time/format-time';
+import { createApiClient, requireData, type ApiSchemas } from '../support/api-client';
 import { launchChromium, openRecordedPage } from '../support/browser';
 import { waitFor } from '../support/wait-for';
 import { createTestApiKey, createTestUser, type TestUser } from '../support/users';
@@ -26,21 +26,20 @@ afterAll(async () => {
   await browser?.close();
 });
 
-async function createTask(): Promise<TaskView> {
-  const response = await fetch(`${baseUrl}/api/v1/tasks`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
-    body: JSON.stringify({ type: 'diagnostics.simulate', payload: { steps: 2, stepMs: 300 } }),
+async function createTask(): Promise<ApiSchemas['Task']> {
+  const result = await createApiClient(baseUrl, { apiKey }).POST('/api/v1/tasks', {
+    body: { type: 'diagnostics.simulate', payload: { steps: 2, stepMs: 300 } },
   });
-  expect(response.status).toBe(201);
-  return (await response.json()) as TaskView;
+  expect(result.response.status).toBe(201);
+  return requireData(result);
 }
 
-async function readTask(id: string): Promise<TaskView> {
-  const response = await fetch(`${baseUrl}/api/v1/tasks/${id}`, {
-    headers: { authorization: `Bearer ${apiKey}` },
-  });
-  return (await response.json()) as TaskView;
+async function readTask(id: string): Promise<ApiSchemas['Task']> {
+  return requireData(
+    await createApiClient(baseUrl, { apiKey }).GET('/api/v1/tasks/{id}', {
+      params: { path: { id } },
+    }),
+  );
 }
 
 describe('task identity and times', () => {

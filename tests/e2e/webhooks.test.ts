@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { WebhookEndpointView, WebhookSecretView } from '@/lib/webhooks/webhook-view';
+import { createApiClient, requireData } from '../support/api-client';
 import { launchChromium, openSignedInPage } from '../support/browser';
 import { createTestApiKey, createTestUser, type TestUser } from '../support/users';
 import { waitFor } from '../support/wait-for';
@@ -19,21 +19,14 @@ let browser: Browser;
 let user: TestUser;
 let apiKey: string;
 
-function api(path: string, init: { method?: string; body?: unknown } = {}) {
-  return fetch(`${baseUrl}${path}`, {
-    method: init.method ?? 'GET',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
-  });
-}
+const api = () => createApiClient(baseUrl, { apiKey });
 
 async function finishTask(): Promise<string> {
-  const response = await api('/api/v1/tasks', {
-    method: 'POST',
+  const created = await api().POST('/api/v1/tasks', {
     body: { type: 'diagnostics.simulate', payload: { steps: 1, stepMs: 0 } },
   });
-  expect(response.status).toBe(201);
-  return ((await response.json()) as { id: string }).id;
+  expect(created.response.status).toBe(201);
+  return requireData(created).id;
 }
 
 beforeAll(async () => {
@@ -115,20 +108,17 @@ describe('the webhooks settings page', () => {
 describe('the webhooks REST API', () => {
   it('creates with a secret shown once, lists without it, pages deliveries, deletes', async () => {
     const path = `/rest-${randomUUID()}`;
-    const created = await api('/api/v1/webhooks', {
-      method: 'POST',
+    const created = await api().POST('/api/v1/webhooks', {
       body: { url: receiver.url(path), events: ['task.succeeded'] },
     });
-    expect(created.status).toBe(201);
-    const endpoint = (await created.json()) as WebhookSecretView;
-    expect(created.headers.get('location')).toBe(`/api/v1/webhooks/${endpoint.id}`);
+    expect(created.response.status).toBe(201);
+    const endpoint = requireData(created);
+    expect(created.response.headers.get('location')).toBe(`/api/v1/webhooks/${endpoint.id}`);
     expect(endpoint).toMatchObject({ scope: 'own', enabled: true, events: ['task.succeeded'] });
     expect(endpoint.secret).toMatch(/^whsec_/);
     receiver.expectSecret(path, endpoint.secret);
 
-    const listed = (await (await api('/api/v1/webhooks')).json()) as {
-      data: WebhookEndpointView[];
-    };
+    const listed = requireData(await api().GET('/api/v1/webhooks'));
     const mine = listed.data.find((entry) => entry.id === endpoint.id);
     expect(mine).toBeDefined();
     expect(mine).not.toHaveProperty('secret');
@@ -136,26 +126,24 @@ describe('the webhooks REST API', () => {
     const taskId = await finishTask();
     const page = await waitFor(
       async () => {
-        const response = await api(`/api/v1/webhooks/${endpoint.id}/deliveries?limit=1`);
-        const body = (await response.json()) as {
-          data: Array<{ aboutTaskId: string; status: string; lastStatusCode: number }>;
-          nextCursor: string | null;
-        };
-        return body.data[0]?.status === 'delivered' ? body : undefined;
+        const { data: body } = await api().GET('/api/v1/webhooks/{id}/deliveries', {
+          params: { path: { id: endpoint.id }, query: { limit: 1 } },
+        });
+        return body?.data[0]?.status === 'delivered' ? body : undefined;
       },
       'a delivered delivery over REST',
       30_000,
     );
     expect(page.data[0]).toMatchObject({ aboutTaskId: taskId, lastStatusCode: 200 });
 
-    const refused = await api('/api/v1/webhooks', {
-      method: 'POST',
+    const refused = await api().POST('/api/v1/webhooks', {
       body: { url: receiver.url(path), events: ['task.failed'], scope: 'all' },
     });
-    expect(refused.status).toBe(403);
-    expect(refused.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    expect(refused.response.status).toBe(403);
+    expect(refused.response.headers.get('content-type')).toMatch(/application\/problem\+json/);
 
-    expect((await api(`/api/v1/webhooks/${endpoint.id}`, { method: 'DELETE' })).status).toBe(204);
-    expect((await api(`/api/v1/webhooks/${endpoint.id}`)).status).toBe(404);
+    const byId = { params: { path: { id: endpoint.id } } };
+    expect((await api().DELETE('/api/v1/webhooks/{id}', byId)).response.status).toBe(204);
+    expect((await api().GET('/api/v1/webhooks/{id}', byId)).response.status).toBe(404);
   });
 });
