@@ -18,6 +18,46 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/alerts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The alert rules with their state
+     * @description Admins only. `firing`: since when and the last value while a rule fires; null when quiet.
+     */
+    get: operations['listAlertRules'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/events': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Live events of every task the caller may see (admins: all)
+     * @description The dashboard's live feed as Server-Sent Events. Each `id:` is `<revision>.<seq>:<taskId>:<cursor>` (the event's task, its position, the server's time in ms). The stream starts with a `task.snapshot` of every unfinished task; a reconnect with `Last-Event-ID` gets a snapshot of every unfinished task and of every task changed since the cursor, at most SSE_REPLAY_MAX_TASKS (past that a `stream.reset` first). Merge by `revision`/`seq`.
+     */
+    get: operations['streamTaskEvents'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/files': {
     parameters: {
       query?: never;
@@ -211,7 +251,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** List the caller's tasks (admins: everyone's), newest first */
+    /**
+     * List the caller's tasks (admins: everyone's), newest first
+     * @description Follow-ups (completion emails, webhook deliveries of task events) are children of the task they report on (`parentTaskId`) and are left out unless `include=children`; `parent=<id>` lists one task's children.
+     */
     get: operations['listTasks'];
     put?: never;
     /**
@@ -256,6 +299,26 @@ export interface paths {
      * @description A running task becomes `cancelling` until its worker stops it.
      */
     post: operations['cancelTask'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/tasks/{id}/events': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Live events of one task, until it finishes
+     * @description Server-Sent Events of one task. Each `id:` is `<revision>.<seq>` and ids only grow. The first event is a `task.snapshot`; after the terminal status the server closes the stream. A reconnect with `Last-Event-ID: r.s` gets a `task.updated` for each status change after revision `r`, then the current state as a `task.updated`; never anything at or before `r.s`.
+     */
+    get: operations['streamTaskEventsOfTask'];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -502,6 +565,38 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
+    AlertChannels: {
+      email: boolean;
+      webhook: boolean;
+    };
+    AlertRule: {
+      channels: components['schemas']['AlertChannels'];
+      cooldownMinutes: number;
+      /** Format: date-time */
+      createdAt: string;
+      /** @description The creator's email. */
+      createdBy: string | null;
+      /** @description "Failure rate of report.generate over 15 min ≥ 20 % (at least 5 tasks)". */
+      description: string;
+      enabled: boolean;
+      /** @description The open incident, while the rule fires. */
+      firing: components['schemas']['FiringState'] | null;
+      /** Format: uuid */
+      id: string;
+      /** @enum {string} */
+      kind: 'failure_rate' | 'oldest_waiting' | 'no_worker';
+      minTasks: number | null;
+      name: string;
+      /** @description oldest_waiting, no_worker: the queue watched. */
+      queue: string | null;
+      /** @description failure_rate: the task type watched. */
+      taskType: string | null;
+      /** @description Percent (failure_rate), seconds (oldest_waiting); null for no_worker. */
+      threshold: number | null;
+      /** Format: date-time */
+      updatedAt: string;
+      windowMinutes: number | null;
+    };
     BulkResult: {
       failed: number;
       results: {
@@ -524,6 +619,15 @@ export interface components {
           | 'cancelled';
       }[];
       succeeded: number;
+    };
+    FiringState: {
+      /** Format: uuid */
+      incidentId: string;
+      lastNotifiedAt: string | null;
+      /** @description The figure at the last evaluation, in the rule's unit. */
+      lastValue: number | null;
+      /** Format: date-time */
+      since: string;
     };
     Health: {
       /** @description Jobs recorded in Postgres but not yet added to Redis; null while Postgres is down. */
@@ -654,6 +758,12 @@ export interface components {
       updatedAt: string;
       version: number;
     };
+    StreamReset: {
+      /** @enum {string} */
+      reason: 'too_many_changes';
+      /** @description How many task snapshots follow (the most recently changed ones). */
+      replayed: number;
+    };
     Task: {
       /** @description Attempts started so far (the current one included). */
       attempts: number;
@@ -668,6 +778,11 @@ export interface components {
       label: string;
       maxAttempts: number;
       ownerId: string | null;
+      /**
+       * Format: uuid
+       * @description For a follow-up (a completion email, the webhook delivery of a task event): the task it reports on. Lists leave such children out unless asked (include=children).
+       */
+      parentTaskId: string | null;
       payload: unknown;
       /** @enum {string} */
       priority: 'low' | 'normal' | 'high' | 'urgent';
@@ -777,6 +892,38 @@ export interface components {
         | 'failed'
         | 'cancelled';
     };
+    TaskUpdate: {
+      attempt: number;
+      cancelRequestedAt?: string | null;
+      /** @description performance.timeOrigin + performance.now() where the change was made, for latency figures. */
+      emittedAt: number;
+      error?: components['schemas']['TaskError'] | null;
+      finishedAt?: string | null;
+      /** Format: uuid */
+      id: string;
+      /** @enum {string} */
+      priority?: 'low' | 'normal' | 'high' | 'urgent';
+      /** @description 0..100 */
+      progress: number;
+      progressMessage: string | null;
+      result?: unknown;
+      resultUrl?: string | null;
+      retryAt?: string | null;
+      revision: number;
+      runAt?: string | null;
+      seq: number;
+      startedAt?: string | null;
+      /** @enum {string} */
+      status:
+        | 'queued'
+        | 'delayed'
+        | 'running'
+        | 'retrying'
+        | 'cancelling'
+        | 'succeeded'
+        | 'failed'
+        | 'cancelled';
+    };
     WebhookDelivery: {
       aboutTaskId: string | null;
       attempts: number;
@@ -812,6 +959,11 @@ export interface components {
             | 'cancelled'
           )
         | null;
+    };
+    WebhookDeliveryPage: {
+      data: components['schemas']['WebhookDelivery'][];
+      /** @description null on the last page. */
+      nextCursor: string | null;
     };
     WebhookEndpoint: {
       /** Format: date-time */
@@ -891,6 +1043,125 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['Health'];
+        };
+      };
+    };
+  };
+  listAlertRules: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Every alert rule. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            data: components['schemas']['AlertRule'][];
+          };
+        };
+      };
+      /** @description No valid API key or session. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not allowed: an admin route, or a cookie-signed write from another origin. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many failed keys or requests: wait for `Retry-After`. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description PostgreSQL or Redis cannot be reached: retry after `Retry-After`. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  streamTaskEvents: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description The `id` of the last event received, which EventSource clients send when they reconnect: the stream resumes after it. One that does not parse starts afresh. */
+        'last-event-id'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The stream; it stays open. Events: `task.snapshot`, `task.created`, `task.updated`, `stream.reset`, each `data:` one line of JSON whose schema `x-events` names. `retry: 3000`; a `: ping` comment every SSE_HEARTBEAT_MS. */
+      200: {
+        headers: {
+          /** @description `no-cache, no-transform` */
+          'cache-control': string;
+          [name: string]: unknown;
+        };
+        content: {
+          'text/event-stream': string;
+        };
+      };
+      /** @description A `Last-Event-ID` over 200 characters. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid API key or session; also the reconnect after the key is revoked, a sign-out or a ban ended the stream. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `too_many_streams`: SSE_MAX_STREAMS_PER_USER streams of this user are open already; wait for `Retry-After` or close one. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description PostgreSQL or Redis cannot be reached: retry after `Retry-After`. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
     };
@@ -1838,9 +2109,13 @@ export interface operations {
         cursor?: string;
         /** @description Created at or after this time (ISO 8601; no offset means UTC). */
         from?: string;
+        /** @description children: also list follow-up tasks (completion emails, webhook deliveries of task events), which are otherwise listed only under their parent. */
+        include?: 'children';
         limit?: number;
         /** @description Admins: a user's id or exact email. */
         owner?: string;
+        /** @description Only the follow-ups of this task (its children), newest first. */
+        parent?: string;
         /** @description A task id, or at least 3 characters to find in the payload. */
         q?: string;
         queue?: string;
@@ -2138,6 +2413,86 @@ export interface operations {
         };
       };
       /** @description Too many failed keys or requests: wait for `Retry-After`. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description PostgreSQL or Redis cannot be reached: retry after `Retry-After`. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  streamTaskEventsOfTask: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description The `id` of the last event received, which EventSource clients send when they reconnect: the stream resumes after it. One that does not parse starts afresh. */
+        'last-event-id'?: string;
+      };
+      path: {
+        /** @description The task id (a UUID). */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The stream, until the task finishes. Events: `task.snapshot`, `task.updated`, `task.log`, each `data:` one line of JSON whose schema `x-events` names. `retry: 3000`; a `: ping` comment every SSE_HEARTBEAT_MS. */
+      200: {
+        headers: {
+          /** @description `no-cache, no-transform` */
+          'cache-control': string;
+          [name: string]: unknown;
+        };
+        content: {
+          'text/event-stream': string;
+        };
+      };
+      /** @description The task has finished and `Last-Event-ID` is at or after its end: nothing more will come (EventSource clients stop reconnecting). */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description A `Last-Event-ID` over 200 characters. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid API key or session; also the reconnect after the key is revoked, a sign-out or a ban ended the stream. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource, or not yours. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `too_many_streams`: SSE_MAX_STREAMS_PER_USER streams of this user are open already; wait for `Retry-After` or close one. */
       429: {
         headers: {
           [name: string]: unknown;
@@ -3058,11 +3413,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': {
-            data: components['schemas']['WebhookDelivery'][];
-            /** @description null on the last page. */
-            nextCursor: string | null;
-          };
+          'application/json': components['schemas']['WebhookDeliveryPage'];
         };
       };
       /** @description Invalid input: `errors` names each field. */

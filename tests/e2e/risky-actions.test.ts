@@ -1,9 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { closeClients, getPrisma } from '@/server/infra/clients';
-import type { QueueView } from '@/server/queues/queue-service';
 import { shortTaskId } from '@/lib/tasks/short-task-id';
-import type { ScheduleView } from '@/lib/schedules/schedule-view';
+import { requireData } from '@/tests/support/api-client';
 import { launchChromium, openSignedInPage } from '../support/browser';
 import { createTestApiKey, createTestUser, type TestUser } from '../support/users';
 import { createRestClient, taskRow, waitForRowStatus, type RestClient } from './lifecycle-helpers';
@@ -110,9 +109,7 @@ describe('risky actions ask first', () => {
 
   it('pausing a queue (resuming is one click)', async () => {
     const pausedOverRest = async () => {
-      const queues = (await (await adminRest.request('/api/v1/queues')).json()) as {
-        data: QueueView[];
-      };
+      const queues = requireData(await adminRest.api.GET('/api/v1/queues'));
       return queues.data.find((queue) => queue.name === 'diagnostics')?.paused;
     };
     const page = await openAsAdmin('/admin/queues');
@@ -138,7 +135,9 @@ describe('risky actions ask first', () => {
       expect(await pausedOverRest()).toBe(false);
     } finally {
       if (!resumed)
-        await adminRest.request('/api/v1/queues/diagnostics/resume', { method: 'POST' });
+        await adminRest.api.POST('/api/v1/queues/{name}/resume', {
+          params: { path: { name: 'diagnostics' } },
+        });
     }
     await page.context().close();
   });
@@ -168,21 +167,20 @@ describe('risky actions ask first', () => {
   });
 
   it('running a schedule now', async () => {
-    const created = await adminRest.request('/api/v1/schedules', {
-      method: 'POST',
-      body: JSON.stringify({
-        name: `Risky run now ${Date.now()}`,
-        taskType: 'diagnostics.simulate',
-        payload: { steps: 1, stepMs: 0 },
-        priority: 'normal',
-        // Once a year at 03:00 on 1 January: it never fires by itself during the test.
-        repeat: { kind: 'cron', cron: '0 3 1 1 *', timezone: 'UTC' },
-        enabled: true,
-        missedRunPolicy: 'skip',
+    const schedule = requireData(
+      await adminRest.api.POST('/api/v1/schedules', {
+        body: {
+          name: `Risky run now ${Date.now()}`,
+          taskType: 'diagnostics.simulate',
+          payload: { steps: 1, stepMs: 0 },
+          priority: 'normal',
+          // Once a year at 03:00 on 1 January: it never fires by itself during the test.
+          repeat: { kind: 'cron', cron: '0 3 1 1 *', timezone: 'UTC' },
+          enabled: true,
+          missedRunPolicy: 'skip',
+        },
       }),
-    });
-    expect(created.status).toBe(201);
-    const schedule = (await created.json()) as ScheduleView;
+    );
     const runs = () => getPrisma().task.count({ where: { scheduleId: schedule.id } });
     try {
       const page = await openAsAdmin(`/admin/schedules/${schedule.id}`);
@@ -200,7 +198,9 @@ describe('risky actions ask first', () => {
       expect(await runs()).toBe(1);
       await page.context().close();
     } finally {
-      await adminRest.request(`/api/v1/schedules/${schedule.id}`, { method: 'DELETE' });
+      await adminRest.api.DELETE('/api/v1/schedules/{id}', {
+        params: { path: { id: schedule.id } },
+      });
     }
   });
 });
