@@ -6,7 +6,9 @@ import { isTerminalStatus } from '@/lib/tasks/task-view';
 import { listDocumentedOperations, listServedOperations } from '@/tests/support/openapi-operations';
 import { connectSocket, postTask, TaskUpdateLog, type BenchSocket } from './bench-client';
 import { withBenchEnv, type BenchEnv } from './bench-env';
+import { spawnEntry } from './bench-process';
 import { BenchSetupError, isEntryPoint, runScript } from './bench-script';
+import type { OpenApiCoverage } from './openapi-coverage';
 import { formatSummary } from './bench-stats';
 import {
   ratePerSecond,
@@ -54,7 +56,7 @@ export interface SseBenchResult {
   sse: TransportFigures;
   /** Progress calls per second in the worker during the load phase (from emittedAt). */
   publishRate: number;
-  openApi: { documented: number; served: number; missing: string[]; extra: string[] };
+  openApi: OpenApiCoverage;
 }
 
 /** An EventSource on /api/v1/events with the bench key, feeding its task.updated into a log. */
@@ -135,15 +137,19 @@ function summarizeLoad(log: TaskUpdateLog, ids: string[], steps: number) {
   };
 }
 
-function compareOpenApi(): SseBenchResult['openApi'] {
-  const served = listServedOperations();
-  const documented = listDocumentedOperations().map((entry) => entry.key);
-  return {
-    documented: documented.length,
-    served: served.length,
-    missing: served.filter((key) => !documented.includes(key)),
-    extra: documented.filter((key) => !served.includes(key)),
-  };
+/** Runs openapi-coverage.ts in a child under the react-server condition (see there why). */
+async function compareOpenApi(): Promise<OpenApiCoverage> {
+  const child = spawnEntry(
+    'openapi',
+    'scripts/bench/openapi-coverage.ts',
+    {},
+    {
+      nodeArgs: ['--conditions=react-server'],
+    },
+  );
+  const [, json] = await child.waitForLine(/^OPENAPI_COVERAGE=(.+)$/, 60_000);
+  await child.exited;
+  return JSON.parse(json!) as OpenApiCoverage;
 }
 
 export async function measureSseLatency(
@@ -176,7 +182,7 @@ export async function measureSseLatency(
       socketIo: figures(socketLog),
       sse: figures(sseLog),
       publishRate: ratePerSecond(emitted.length, emitted[0], emitted.at(-1)),
-      openApi: compareOpenApi(),
+      openApi: await compareOpenApi(),
     };
   } finally {
     source?.close();
