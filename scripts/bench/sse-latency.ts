@@ -3,7 +3,6 @@ import { EventSource } from 'eventsource';
 import { STREAM_EVENTS } from '@/lib/realtime/event-stream';
 import { nowMs, type TaskUpdate } from '@/lib/realtime/events';
 import { isTerminalStatus } from '@/lib/tasks/task-view';
-import { listDocumentedOperations, listServedOperations } from '@/tests/support/openapi-operations';
 import { connectSocket, postTask, TaskUpdateLog, type BenchSocket } from './bench-client';
 import { withBenchEnv, type BenchEnv } from './bench-env';
 import { spawnEntry } from './bench-process';
