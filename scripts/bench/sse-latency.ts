@@ -3,11 +3,10 @@ import { EventSource } from 'eventsource';
 import { STREAM_EVENTS } from '@/lib/realtime/event-stream';
 import { nowMs, type TaskUpdate } from '@/lib/realtime/events';
 import { isTerminalStatus } from '@/lib/tasks/task-view';
+import { compareOpenApiOperations, type OpenApiCoverage } from '@/tests/support/openapi-operations';
 import { connectSocket, postTask, TaskUpdateLog, type BenchSocket } from './bench-client';
 import { withBenchEnv, type BenchEnv } from './bench-env';
-import { spawnEntry } from './bench-process';
 import { BenchSetupError, isEntryPoint, runScript } from './bench-script';
-import type { OpenApiCoverage } from './openapi-coverage';
 import { formatSummary } from './bench-stats';
 import {
   ratePerSecond,
@@ -136,21 +135,6 @@ function summarizeLoad(log: TaskUpdateLog, ids: string[], steps: number) {
   };
 }
 
-/** Runs openapi-coverage.ts in a child under the react-server condition (see there why). */
-async function compareOpenApi(): Promise<OpenApiCoverage> {
-  const child = spawnEntry(
-    'openapi',
-    'scripts/bench/openapi-coverage.ts',
-    {},
-    {
-      nodeArgs: ['--conditions=react-server'],
-    },
-  );
-  const [, json] = await child.waitForLine(/^OPENAPI_COVERAGE=(.+)$/, 60_000);
-  await child.exited;
-  return JSON.parse(json!) as OpenApiCoverage;
-}
-
 export async function measureSseLatency(
   env: BenchEnv,
   options: SseBenchOptions = DEFAULT_OPTIONS,
@@ -181,7 +165,7 @@ export async function measureSseLatency(
       socketIo: figures(socketLog),
       sse: figures(sseLog),
       publishRate: ratePerSecond(emitted.length, emitted[0], emitted.at(-1)),
-      openApi: await compareOpenApi(),
+      openApi: compareOpenApiOperations(),
     };
   } finally {
     source?.close();

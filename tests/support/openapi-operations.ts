@@ -1,5 +1,5 @@
 import { getOpenApiDocument } from '@/server/http/openapi-document';
-import { discoverRoutes, discoverServerEndpoints } from './route-discovery';
+import { discoverRoutes, discoverServerEndpoints } from './route-files';
 
 // The operations the app serves (its route files and the web process's own endpoints, as
 // route-discovery finds them) and the ones the OpenAPI document describes, each as
@@ -41,4 +41,25 @@ export function listDocumentedOperations() {
       operation: item![method]!,
     })),
   );
+}
+
+export interface OpenApiCoverage {
+  documented: number;
+  served: number;
+  /** Served but not in the document. */
+  missing: string[];
+  /** In the document but not served. */
+  extra: string[];
+}
+
+/** How far the document and the app agree; the unit test wants both lists empty. */
+export function compareOpenApiOperations(): OpenApiCoverage {
+  const served = listServedOperations();
+  const documented = listDocumentedOperations().map((entry) => entry.key);
+  return {
+    documented: documented.length,
+    served: served.length,
+    missing: served.filter((key) => !documented.includes(key)),
+    extra: documented.filter((key) => !served.includes(key)),
+  };
 }
