@@ -177,22 +177,25 @@ export class TaskUpdateLog {
   private readonly byTask = new Map<string, ReceivedUpdate[]>();
   private readonly waiters = new Set<Waiter>();
 
-  constructor(socket: BenchSocket) {
-    socket.on('task.updated', (update) => {
-      const received = { update, receivedAt: nowMs() };
-      let list = this.byTask.get(update.id);
-      if (!list) {
-        list = [];
-        this.byTask.set(update.id, list);
+  /** Without a socket, another transport (the SSE bench's EventSource) calls record(). */
+  constructor(socket?: BenchSocket) {
+    socket?.on('task.updated', (update) => this.record(update, nowMs()));
+  }
+
+  record(update: TaskUpdate, receivedAt: number): void {
+    const received = { update, receivedAt };
+    let list = this.byTask.get(update.id);
+    if (!list) {
+      list = [];
+      this.byTask.set(update.id, list);
+    }
+    list.push(received);
+    for (const waiter of [...this.waiters]) {
+      if (waiter.taskId === update.id && waiter.matches(update)) {
+        this.waiters.delete(waiter);
+        waiter.resolve(received);
       }
-      list.push(received);
-      for (const waiter of [...this.waiters]) {
-        if (waiter.taskId === update.id && waiter.matches(update)) {
-          this.waiters.delete(waiter);
-          waiter.resolve(received);
-        }
-      }
-    });
+    }
   }
 
   updatesOf(taskId: string): ReceivedUpdate[] {

@@ -46,7 +46,7 @@ export interface ProgressLatencyResult {
   pass: boolean;
 }
 
-function taskTimeoutMs(steps: number, stepMs: number): number {
+export function taskTimeoutMs(steps: number, stepMs: number): number {
   // Generous (timers and a busy machine stretch each step) but bounded.
   return Math.min(120_000, 15_000 + steps * stepMs * 5);
 }
@@ -68,9 +68,43 @@ async function runSimulatedTask(
   return log.updatesOf(task.id);
 }
 
-function ratePerSecond(count: number, first: number | undefined, last: number | undefined) {
+export function ratePerSecond(count: number, first: number | undefined, last: number | undefined) {
   if (first === undefined || last === undefined || last <= first) return Number.NaN;
   return ((count - 1) / (last - first)) * 1000;
+}
+
+export type ProgressSummary = Omit<ProgressLatencyResult, 'options' | 'pass'>;
+
+/** The progress events (seq > 0) of one task's updates, against the steps it was asked to run. */
+export function summarizeProgress(updates: ReceivedUpdate[], steps: number): ProgressSummary {
+  // seq 0 is the 'running' status change from beginAttempt; progress calls are seq 1...
+  const progress = updates.filter((r) => r.update.status === 'running' && r.update.seq > 0);
+  const seen = new Set<number>();
+  let duplicates = 0;
+  let outOfOrder = 0;
+  let previousSeq = 0;
+  for (const { update } of progress) {
+    if (seen.has(update.seq)) duplicates += 1;
+    seen.add(update.seq);
+    if (update.seq < previousSeq) outOfOrder += 1;
+    previousSeq = update.seq;
+  }
+  const latency = summarizeLatencies(progress.map((r) => r.receivedAt - r.update.emittedAt));
+  const emitted = progress.map((r) => r.update.emittedAt).sort((a, b) => a - b);
+  return {
+    latency,
+    expected: steps,
+    received: seen.size,
+    lost: Math.max(0, steps - seen.size),
+    duplicates,
+    outOfOrder,
+    emitRate: ratePerSecond(emitted.length, emitted[0], emitted.at(-1)),
+    receiveRate: ratePerSecond(
+      progress.length,
+      progress[0]?.receivedAt,
+      progress.at(-1)?.receivedAt,
+    ),
+  };
 }
 
 export async function measureProgressLatency(
@@ -85,35 +119,11 @@ export async function measureProgressLatency(
     await runSimulatedTask(env, log, options.warmupSteps, options.stepMs);
 
     const updates = await runSimulatedTask(env, log, options.steps, options.stepMs);
-    // seq 0 is the 'running' status change from beginAttempt; progress calls are seq 1...
-    const progress = updates.filter((r) => r.update.status === 'running' && r.update.seq > 0);
-    const seen = new Set<number>();
-    let duplicates = 0;
-    let outOfOrder = 0;
-    let previousSeq = 0;
-    for (const { update } of progress) {
-      if (seen.has(update.seq)) duplicates += 1;
-      seen.add(update.seq);
-      if (update.seq < previousSeq) outOfOrder += 1;
-      previousSeq = update.seq;
-    }
-    const latency = summarizeLatencies(progress.map((r) => r.receivedAt - r.update.emittedAt));
-    const emitted = progress.map((r) => r.update.emittedAt).sort((a, b) => a - b);
+    const summary = summarizeProgress(updates, options.steps);
     return {
       options,
-      latency,
-      expected: options.steps,
-      received: seen.size,
-      lost: Math.max(0, options.steps - seen.size),
-      duplicates,
-      outOfOrder,
-      emitRate: ratePerSecond(emitted.length, emitted[0], emitted.at(-1)),
-      receiveRate: ratePerSecond(
-        progress.length,
-        progress[0]?.receivedAt,
-        progress.at(-1)?.receivedAt,
-      ),
-      pass: latency.p99 < PROGRESS_TARGET_P99_MS,
+      ...summary,
+      pass: summary.latency.p99 < PROGRESS_TARGET_P99_MS,
     };
   } finally {
     socket?.disconnect();

@@ -21,6 +21,7 @@ import {
   printProgressLatency,
   type ProgressLatencyResult,
 } from './progress-latency';
+import { measureSseLatency, printSseLatency, type SseBenchResult } from './sse-latency';
 
 // `npm run bench`: every benchmark against one fresh environment, one after the other
 // (never overlapping, so the pickup figures are taken on an idle system).
@@ -29,6 +30,7 @@ function printSummary(
   progress: ProgressLatencyResult,
   pickup: PickupLatencyResult,
   cancel: CancelLatencyResult,
+  sse: SseBenchResult,
 ): void {
   const p = progress.latency;
   const q = pickup.pickup;
@@ -49,6 +51,9 @@ function printSummary(
       `cancel -> UI      n=${u.count}, 'cancelled' at the socket client` +
         `  p50 ${u.p50.toFixed(2)} ms  p90 ${u.p90.toFixed(2)} ms  p99 ${u.p99.toFixed(2)} ms  max ${u.max.toFixed(2)} ms` +
         `  [${cancel.problems.length} problems]`,
+      `SSE vs Socket.IO  n=${sse.sse.latency.latency.count}, p99 ${sse.sse.latency.latency.p99.toFixed(2)} ms vs ${sse.socketIo.latency.latency.p99.toFixed(2)} ms` +
+        `; load ${sse.sse.load.rate.toFixed(0)} vs ${sse.socketIo.load.rate.toFixed(0)} ev/s, lost ${sse.sse.load.lost} vs ${sse.socketIo.load.lost}` +
+        `; OpenAPI ${sse.openApi.documented} documented / ${sse.openApi.served} served`,
       `machine: ${cancel.machine}`,
       '==================================',
     ].join('\n'),
@@ -63,7 +68,9 @@ runScript(async () => {
     printPickupLatency(pickup);
     const cancel = await measureCancelLatency(env);
     printCancelLatency(cancel);
-    printSummary(progress, pickup, cancel);
+    const sse = await measureSseLatency(env);
+    printSseLatency(sse);
+    printSummary(progress, pickup, cancel, sse);
     assertCancelsClean(cancel);
   });
   // Its own fresh environment: thousands of queued tasks must not weigh on the figures above,
