@@ -12,7 +12,8 @@ const noSubscription = () => () => {};
 const readZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
 const serverZone = () => null;
 
-function useBrowserZone(): string | null {
+/** The reader's time zone; null while server-rendering and hydrating. */
+export function useBrowserZone(): string | null {
   return useSyncExternalStore(noSubscription, readZone, serverZone);
 }
 

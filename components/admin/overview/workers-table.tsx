@@ -9,14 +9,14 @@ import { describeQueueConcurrency, formatAgo } from '@/lib/admin/overview-format
 import { formatDuration } from '@/lib/tasks/eta';
 import { shortTaskId } from '@/lib/tasks/short-task-id';
 import { formatLocalTime } from '@/lib/time/format-time';
-import { LocalTime } from '@/components/time/local-time';
+import { LocalTime, useBrowserZone } from '@/components/time/local-time';
 
 /** Time since an instant, ticking with the page's clock; the time itself until the page is live. */
 function Since({ iso, suffix }: { iso: string; suffix: 'ago' | 'running' }) {
   const now = useNow();
-  if (now === null) return <LocalTime iso={iso} timeOnly />;
+  const zone = useBrowserZone();
+  if (now === null || zone === null) return <LocalTime iso={iso} timeOnly />;
   const elapsed = Math.max(0, now - Date.parse(iso));
-  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   return (
     <span title={formatLocalTime(iso, zone, { withZone: true })}>
       {suffix === 'ago' ? formatAgo(elapsed) : `${formatDuration(elapsed)}`}
