@@ -18,6 +18,9 @@ const nextConfig: NextConfig = {
     'sharp',
     'pdfkit',
     'nodemailer',
+    // Loaded only when STORAGE_DRIVER=s3 (server/storage/storage.ts imports the driver lazily).
+    '@aws-sdk/client-s3',
+    '@aws-sdk/lib-storage',
   ],
   experimental: {
     // Next otherwise loads every route's server bundle at start; on demand, the web process

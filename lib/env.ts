@@ -7,7 +7,7 @@ const booleanish = z
   .enum(['true', 'false', '1', '0'])
   .transform((value) => value === 'true' || value === '1');
 
-const envSchema = z.object({
+const envFields = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -33,7 +33,17 @@ const envSchema = z.object({
     .string()
     .regex(/^\{[a-z0-9-]+\}$/, 'must look like {name}')
     .default('{taskdeck}'),
+  /** Where uploads and outputs live: local disk (STORAGE_DIR) or an S3-compatible bucket. */
+  STORAGE_DRIVER: z.enum(['local', 's3']).default('local'),
   STORAGE_DIR: z.string().min(1).default('.data/storage'),
+  /** The S3 API's address, e.g. https://s3.eu-west-1.amazonaws.com or a MinIO endpoint. */
+  S3_ENDPOINT: z.url().optional(),
+  S3_BUCKET: z.string().min(3).max(63).optional(),
+  S3_REGION: z.string().min(1).optional(),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  /** true: the bucket goes in the path (endpoint/bucket/key), as most S3-compatible stores want. */
+  S3_FORCE_PATH_STYLE: booleanish.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /**
    * pretty: coloured lines for people (pino-pretty); json: one JSON object per line, for log
@@ -149,6 +159,29 @@ const envSchema = z.object({
     .default(1024 * 1024),
   /** Task snapshots a reconnect to /api/v1/events replays at most; past it a stream.reset. */
   SSE_REPLAY_MAX_TASKS: z.coerce.number().int().min(1).max(10_000).default(500),
+});
+
+const S3_REQUIRED = [
+  'S3_ENDPOINT',
+  'S3_BUCKET',
+  'S3_REGION',
+  'S3_ACCESS_KEY_ID',
+  'S3_SECRET_ACCESS_KEY',
+  'S3_FORCE_PATH_STYLE',
+] as const;
+
+const envSchema = envFields.superRefine((env, context) => {
+  if (env.STORAGE_DRIVER !== 's3') return;
+  // Checked at start, so a half-configured bucket stops the process at once, not the first upload.
+  for (const name of S3_REQUIRED) {
+    if (env[name] === undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: [name],
+        message: 'required when STORAGE_DRIVER=s3',
+      });
+    }
+  }
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -7,7 +7,7 @@ import { getLogger } from '@/lib/logger';
 // with @prisma/adapter-pg reports most of them as PrismaClientKnownRequestError whose
 // `meta.driverAdapterError.cause` names the kind; a few pg errors pass through unwrapped.
 
-export type InfrastructureKind = 'postgres' | 'redis' | 'network';
+export type InfrastructureKind = 'postgres' | 'redis' | 'storage' | 'network';
 
 /** Prisma's own codes for "the database is not there right now". */
 const PRISMA_CODES = new Set([
@@ -76,6 +76,8 @@ function classifyNode(node: Node): InfrastructureKind | null {
   // A pg DatabaseError: a SQLSTATE with a severity.
   if (code && typeof node.severity === 'string' && SQLSTATE.test(code)) return 'postgres';
   if (typeof name === 'string' && REDIS_NAMES.has(name)) return 'redis';
+  // Raised by the S3 driver (server/storage/s3-errors.ts) for a store down or answering 5xx.
+  if (name === 'StorageUnavailableError') return 'storage';
   if (typeof message === 'string') {
     if (PG_MESSAGES.includes(message)) return 'postgres';
     if (message === 'Connection is closed.' || message.startsWith("Stream isn't writeable")) {
@@ -112,7 +114,7 @@ export function infrastructureErrorKind(error: unknown): InfrastructureKind | nu
     if (typeof current !== 'object' || current === null || seen.has(current)) continue;
     seen.add(current);
     const kind = classifyNode(current as Node);
-    if (kind === 'postgres' || kind === 'redis') return kind;
+    if (kind === 'postgres' || kind === 'redis' || kind === 'storage') return kind;
     if (kind) fallback = kind;
     stack.push(...childrenOf(current as Node));
   }
@@ -130,6 +132,8 @@ export function describeOutage(kind: InfrastructureKind): string {
       return 'Taskdeck cannot reach its database right now. Try again in a few seconds.';
     case 'redis':
       return 'Taskdeck cannot reach its job queue (Redis) right now. Try again in a few seconds.';
+    case 'storage':
+      return 'Taskdeck cannot reach its file storage right now. Try again in a few seconds.';
     default:
       return 'Taskdeck cannot reach a service it depends on right now. Try again in a few seconds.';
   }

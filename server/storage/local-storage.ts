@@ -2,36 +2,15 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { once } from 'node:events';
 import path from 'node:path';
-import { Readable, Transform } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createHash, randomUUID } from 'node:crypto';
-import { NotFoundError, PayloadTooLargeError } from '@/lib/errors';
+import { NotFoundError } from '@/lib/errors';
+import { limitBytes, measureBytes } from './byte-transforms';
 import type { Storage, StoredObject } from './storage';
+import { assertSafeKey, checkRange } from './storage-keys';
 
-const SAFE_KEY = /^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)*$/;
 const PARTIAL_SUFFIX = '.partial';
-
-/** Counts bytes on their way to disk and stops the write past the limit. */
-function limitBytes(maxBytes: number): Transform {
-  let total = 0;
-  return new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      total += chunk.length;
-      if (total > maxBytes) callback(new PayloadTooLargeError(maxBytes));
-      else callback(null, chunk);
-    },
-  });
-}
-
-/** Hashes bytes on their way to disk, so the digest is of exactly what was stored. */
-function hashBytes(hash: ReturnType<typeof createHash>): Transform {
-  return new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      hash.update(chunk);
-      callback(null, chunk);
-    },
-  });
-}
 
 async function* walkFiles(dir: string): AsyncGenerator<string> {
   const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
@@ -46,11 +25,7 @@ export function createLocalStorage(rootDir: string): Storage {
   const root = path.resolve(rootDir);
 
   function resolveKey(key: string): string {
-    // Keys are ours, but a bad one must never escape the root directory.
-    if (!SAFE_KEY.test(key) || key.split('/').some((part) => part === '..')) {
-      throw new Error(`Unsafe storage key: ${JSON.stringify(key)}`);
-    }
-    return path.join(root, key);
+    return path.join(root, assertSafeKey(key));
   }
 
   return {
@@ -63,9 +38,14 @@ export function createLocalStorage(rootDir: string): Storage {
       const sink = createWriteStream(temp, { flags: 'wx' });
       try {
         if (options.maxBytes === undefined)
-          await pipeline(Readable.from(body), hashBytes(hash), sink);
+          await pipeline(Readable.from(body), measureBytes(hash), sink);
         else {
-          await pipeline(Readable.from(body), limitBytes(options.maxBytes), hashBytes(hash), sink);
+          await pipeline(
+            Readable.from(body),
+            limitBytes(options.maxBytes),
+            measureBytes(hash),
+            sink,
+          );
         }
         await rename(temp, target);
       } catch (error) {
@@ -79,11 +59,13 @@ export function createLocalStorage(rootDir: string): Storage {
       return { key, size, sha256: hash.digest('hex') };
     },
 
-    async read(key) {
+    async read(key, options = {}) {
       const target = resolveKey(key);
       const info = await stat(target).catch(() => null);
       if (!info?.isFile()) throw new NotFoundError('The file does not exist.');
-      return { stream: createReadStream(target, { highWaterMark: 256 * 1024 }), size: info.size };
+      const range = options.range && checkRange(options.range, info.size);
+      const stream = createReadStream(target, { highWaterMark: 256 * 1024, ...range });
+      return { stream, size: info.size };
     },
 
     async exists(key) {

@@ -16,6 +16,13 @@ const VARIABLES = [
   'REDIS_URL',
   'QUEUE_PREFIX',
   'STORAGE_DIR',
+  'STORAGE_DRIVER',
+  'S3_ENDPOINT',
+  'S3_BUCKET',
+  'S3_REGION',
+  'S3_ACCESS_KEY_ID',
+  'S3_SECRET_ACCESS_KEY',
+  'S3_FORCE_PATH_STYLE',
   'LOG_LEVEL',
   'LOG_FORMAT',
   'WORKER_CONCURRENCY',
@@ -88,6 +95,7 @@ describe('getEnv', () => {
       DATABASE_TX_TIMEOUT_MS: 10_000,
       REDIS_URL: 'redis://127.0.0.1:6379',
       QUEUE_PREFIX: '{taskdeck}',
+      STORAGE_DRIVER: 'local',
       STORAGE_DIR: '.data/storage',
       LOG_LEVEL: 'info',
       LOG_FORMAT: 'auto',
@@ -252,6 +260,40 @@ describe('getEnv', () => {
     resetEnvCache();
     process.env.SIGNUP_MODE = 'invite-only';
     expect(envError().message).toMatch(/^ {2}SIGNUP_MODE: /m);
+  });
+
+  it('refuses STORAGE_DRIVER=s3 without its S3_ variables, naming each one', () => {
+    process.env.STORAGE_DRIVER = 's3';
+    process.env.S3_BUCKET = 'uploads';
+    const message = envError().message;
+    for (const name of [
+      'S3_ENDPOINT',
+      'S3_REGION',
+      'S3_ACCESS_KEY_ID',
+      'S3_SECRET_ACCESS_KEY',
+      'S3_FORCE_PATH_STYLE',
+    ]) {
+      expect(message).toContain(`${name}: required when STORAGE_DRIVER=s3`);
+    }
+    expect(message).not.toContain('S3_BUCKET');
+  });
+
+  it('takes a complete S3 configuration', () => {
+    Object.assign(process.env, {
+      STORAGE_DRIVER: 's3',
+      S3_ENDPOINT: 'http://127.0.0.1:9000',
+      S3_BUCKET: 'uploads',
+      S3_REGION: 'eu-west-1',
+      S3_ACCESS_KEY_ID: 'key',
+      S3_SECRET_ACCESS_KEY: 'secret',
+      S3_FORCE_PATH_STYLE: 'true',
+    });
+    expect(getEnv()).toMatchObject({
+      STORAGE_DRIVER: 's3',
+      S3_ENDPOINT: 'http://127.0.0.1:9000',
+      S3_BUCKET: 'uploads',
+      S3_FORCE_PATH_STYLE: true,
+    });
   });
 
   it('rejects a NEXT_DEV that is not boolean-like', () => {

@@ -84,6 +84,27 @@ describe('what the worker process loads at start', () => {
   });
 });
 
+describe('the S3 storage driver', () => {
+  // Local disk is the default: only STORAGE_DRIVER=s3 imports the driver and the AWS SDK, on
+  // first use (server/storage/storage.ts).
+  const S3_PACKAGES = ['@aws-sdk/client-s3', '@aws-sdk/lib-storage'];
+
+  it.each([
+    ['web', WEB_ENTRIES],
+    ['worker', ['worker/main.ts']],
+  ])('is not loaded by the %s process at start', (_name, entries) => {
+    const graph = walkImportGraph(root, entries);
+    expect(graph.files.has('server/storage/storage.ts')).toBe(true);
+    expect(graph.files.has('server/storage/s3-storage.ts')).toBe(false);
+    expect(S3_PACKAGES.filter((name) => graph.packages.has(name))).toEqual([]);
+  });
+
+  it('is what loads the SDK', () => {
+    const graph = walkImportGraph(root, ['server/storage/s3-storage.ts']);
+    expect(S3_PACKAGES.every((name) => graph.packages.has(name))).toBe(true);
+  });
+});
+
 describe('the import walker', () => {
   it('follows static imports into our modules and stops at packages', () => {
     const graph = walkImportGraph(root, ['server/tasks/types/file-process-processor.ts']);
