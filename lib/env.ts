@@ -54,6 +54,22 @@ const envFields = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).optional(),
   WORKER_QUEUES: z.string().optional(),
   /**
+   * Overrides queues' cluster-wide limits (server/queues/queue-config.ts), e.g. `reports=4,files=8`;
+   * 0 removes a queue's limit. Applied by every web and worker process at start.
+   */
+  QUEUE_GLOBAL_CONCURRENCY: z
+    .string()
+    .regex(/^[a-z-]+=\d{1,4}(,[a-z-]+=\d{1,4})*$/, 'must look like queue=4,other=2')
+    .transform((value) =>
+      Object.fromEntries(
+        value.split(',').map((pair) => {
+          const [name = '', limit = '0'] = pair.split('=');
+          return [name, Number(limit)];
+        }),
+      ),
+    )
+    .optional(),
+  /**
    * Threads that profile a CSV of 8 MiB or more (server/files/csv-parallel-profile.ts); 0 = one
    * pass on the worker's own thread. Two on 2 vCPUs: ~1.45x the speed, ~45 MB more peak RSS.
    */

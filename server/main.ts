@@ -13,6 +13,7 @@ import { answerClientError, guardRequest, prepareForNext } from '@/server/http/e
 import { serveServerEndpoint } from '@/server/http/server-endpoints';
 import { closeClients } from '@/server/infra/clients';
 import { observeHttpRequest, watchOpenSockets } from '@/server/metrics/process-metrics';
+import { applyGlobalConcurrencyAtStart } from '@/server/queues/global-concurrency';
 import { attachSocketServer } from '@/server/realtime/socket-server';
 import { startScheduleSync } from '@/server/schedules/schedule-sync';
 import { refuseForeignPageWrite } from '@/server/security/page-write-guard';
@@ -60,6 +61,10 @@ async function main(): Promise<void> {
   // Postgres holds the schedules; BullMQ's job schedulers are brought in line at start and
   // checked again now and then (server/schedules/schedule-sync.ts).
   const stopScheduleSync = startScheduleSync(env.SCHEDULE_SYNC_INTERVAL_MS);
+  // Cluster-wide queue limits, written by every process at start (idempotent).
+  await applyGlobalConcurrencyAtStart(undefined, (error) =>
+    logger.warn({ err: error }, 'could not apply the queues’ global concurrency'),
+  );
   // No accepted task is lost between Postgres and Redis (server/durability/).
   const stopDurability = startDurabilityLoops();
   // Admins' alert rules, one web process at a time (server/alerts/).

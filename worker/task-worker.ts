@@ -22,6 +22,7 @@ import {
 } from '@/server/attempts/task-runner';
 import type { TaskJobData } from '@/server/tasks/task-jobs';
 import { closeRedisConnection } from '@/server/infra/clients';
+import { applyGlobalConcurrencyAtStart } from '@/server/queues/global-concurrency';
 import {
   describeThisHost,
   recordWorkerHeartbeat,
@@ -92,6 +93,10 @@ export async function startTaskWorker(options: TaskWorkerOptions = {}): Promise<
   });
   if (swept > 0) logger.warn({ swept }, 'marked abandoned cancelling tasks cancelled');
 
+  // Before taking a job: the cluster-wide limits (BullMQ's global concurrency) are in force.
+  await applyGlobalConcurrencyAtStart(queues, (error) =>
+    logger.warn({ err: error }, 'could not apply the queues’ global concurrency'),
+  );
   const concurrency: Record<string, number> = {};
   const workers = queues.map((queue) => {
     const config = findQueueConfig(queue);

@@ -684,6 +684,7 @@ export interface components {
       type: string;
     };
     Queue: {
+      /** @description Jobs one worker process runs at once. */
       concurrency: number;
       counts: {
         active: number;
@@ -693,6 +694,8 @@ export interface components {
         waiting: number;
       };
       description: string;
+      /** @description Jobs running at once across every worker (BullMQ global concurrency, as in force in Redis); null: no cluster-wide limit. */
+      globalConcurrency: number | null;
       name: string;
       paused: boolean;
       /** @description At most `max` jobs started per `durationMs`, across all workers. */

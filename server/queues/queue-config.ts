@@ -1,11 +1,17 @@
 // The named queues task types route to. Concurrency is per worker process (WORKER_CONCURRENCY
-// overrides it); the rate limit is BullMQ's, shared by every worker of the queue.
+// overrides it); the global concurrency (QUEUE_GLOBAL_CONCURRENCY overrides it) and the rate
+// limit are BullMQ's, shared by every worker of the queue.
 
 export interface QueueConfig {
   name: string;
   description: string;
   /** Jobs of this queue one worker process runs at once. */
   concurrency: number;
+  /**
+   * Jobs of this queue running at once across every worker process (BullMQ's global
+   * concurrency); unset: only the per-process limit, so M workers run M × concurrency.
+   */
+  globalConcurrency?: number;
   /** At most `max` jobs started per `durationMs`, across all workers. */
   rateLimit?: { max: number; durationMs: number };
 }
@@ -23,6 +29,8 @@ const QUEUES = [
     name: 'reports',
     description: 'Reports read the task history in bulk; a few at a time keep Postgres responsive.',
     concurrency: 2,
+    // "A few at a time" must hold however many workers run: four across the cluster.
+    globalConcurrency: 4,
     rateLimit: { max: 60, durationMs: 60_000 },
   },
   {

@@ -10,7 +10,11 @@ export const queueViewSchema = z
     name: z.string(),
     description: z.string(),
     paused: z.boolean(),
-    concurrency: z.number().int(),
+    concurrency: z.number().int().meta({ description: 'Jobs one worker process runs at once.' }),
+    globalConcurrency: z.number().int().nullable().meta({
+      description:
+        'Jobs running at once across every worker (BullMQ global concurrency, as in force in Redis); null: no cluster-wide limit.',
+    }),
     rateLimit: z
       .object({ max: z.number().int(), durationMs: z.number().int() })
       .nullable()
@@ -28,15 +32,17 @@ export type QueueView = z.infer<typeof queueViewSchema>;
 
 async function describeQueue(config: QueueConfig): Promise<QueueView> {
   const queue = getQueue(config.name);
-  const [counts, paused] = await Promise.all([
+  const [counts, paused, globalConcurrency] = await Promise.all([
     queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'failed', 'completed'),
     queue.isPaused(),
+    queue.getGlobalConcurrency(),
   ]);
   return {
     name: config.name,
     description: config.description,
     paused,
     concurrency: config.concurrency,
+    globalConcurrency,
     rateLimit: config.rateLimit ?? null,
     counts: {
       // Every job of ours has a priority, so BullMQ keeps waiting ones as "prioritized".

@@ -82,7 +82,12 @@ export default async function QueuesPage() {
               </dl>
             </td>
             <td className="whitespace-nowrap px-4 py-3 text-slate-600">
-              {queue.concurrency} per worker
+              <span className="block">{queue.concurrency} per worker</span>
+              <span className="block text-xs" data-testid="queue-global-concurrency">
+                {queue.globalConcurrency === null
+                  ? 'no cluster limit'
+                  : `${queue.globalConcurrency} across all workers`}
+              </span>
             </td>
             <td className="whitespace-nowrap px-4 py-3 text-slate-600">
               {describeRateLimit(queue.rateLimit)}
@@ -95,7 +100,8 @@ export default async function QueuesPage() {
       </DataTable>
       <p className="mt-3 text-xs text-slate-500">
         Counts are of queue jobs (finished ones are kept for a while, then trimmed), read when the
-        page loaded. Concurrency is per worker process unless a worker was started with another.
+        page loaded. Concurrency is per worker process unless a worker was started with another; the
+        cluster limit caps the queue&apos;s running jobs across every worker together.
       </p>
     </div>
   );
