@@ -20,6 +20,7 @@ import { closeRedisConnection, createRedisConnection } from '@/server/infra/clie
 import { replaceOutage, toServiceUnavailable } from '@/server/infra/infra-errors';
 import { redisKey } from '@/server/queues/queue-clients';
 import { toWebHeaders } from '@/server/http/node-headers';
+import { countRealtimeMessage } from '@/server/metrics/process-metrics';
 import { isForeignOriginHandshake } from '@/server/security/same-origin';
 import { COMMON_HEADERS } from '@/server/security/security-headers';
 import { getVisibleTasks } from '@/server/tasks/task-service';
@@ -144,6 +145,7 @@ export async function attachSocketServer(httpServer: HttpServer): Promise<{
   // Messages come only on retained channels, hence after `io` exists (retains are handshakes).
   const events = createChannelSubscriber('taskdeck:events', (channel, raw) => {
     const audience = audiences.get(channel);
+    countRealtimeMessage();
     const message = audience ? parseBusMessage(raw) : null;
     if (audience && message) relay(io, audience, message);
   });
