@@ -48,7 +48,7 @@ const realtimeReceived = new Counter({
   registers: [registry],
 });
 
-/** One task event arrived for this process's sockets (the fan-out figure of bench:fanout). */
+/** One task event arrived for this process's sockets (the fan-out figure of npm run bench:fanout). */
 export function countRealtimeMessage(): void {
   realtimeReceived.inc();
 }
