@@ -40,10 +40,12 @@ async function startCluster(webs: number, workers: number): Promise<Cluster> {
       spawnEntry(`worker-${i + 1}`, 'dist/worker.mjs', { ...OVERRIDES, LOG_LEVEL: 'info' }),
     );
     processes.push(...webProcs, ...workerProcs);
+    // Listening from the start: waitForLine only sees lines printed after it is called.
+    const started = workerProcs.map((worker) => worker.waitForLine(/worker started/, START_MS));
     const urls = await Promise.all(
       webProcs.map(async (web) => (await web.waitForLine(/^TASKDECK_URL=(\S+)$/, START_MS))[1]!),
     );
-    await Promise.all(workerProcs.map((worker) => worker.waitForLine(/worker started/, START_MS)));
+    await Promise.all(started);
     return { urls, stop: async () => void (await Promise.all(processes.map((p) => p.stop()))) };
   } catch (error) {
     await Promise.all(processes.map((p) => p.stop()));
@@ -110,7 +112,8 @@ async function postTasks(
           body: JSON.stringify({ type: 'diagnostics.simulate', payload }),
         });
         if (response.status !== 201) throw new Error(`POST answered ${response.status}`);
-        ids.push(((await response.json()) as { id: string }).id);
+        // By index: the user of task i is keys[i % keys.length].
+        ids[index] = ((await response.json()) as { id: string }).id;
       }
     }),
   );
