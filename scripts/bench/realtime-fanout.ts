@@ -120,16 +120,17 @@ async function postTasks(
   return { ids, createMs: performance.now() - started };
 }
 
-/** Counts what is published: the admins' channel carries every task event once. */
-async function countPublished(): Promise<{ count(): number; stop(): void }> {
+/** Counts what is published: the admins' channel carries every task event (log lines too) once. */
+async function countPublished(): Promise<{ count(): number; logLines(): number; stop(): void }> {
   const redis = new Redis(BENCH_SETTINGS.REDIS_URL);
   let published = 0;
+  let logLines = 0;
   redis.on('message', (_channel: string, raw: string) => {
-    const message = JSON.parse(raw) as BusMessage;
-    if (message.kind !== 'task.log') published += 1;
+    published += 1;
+    if ((JSON.parse(raw) as BusMessage).kind === 'task.log') logLines += 1;
   });
   await redis.subscribe(`${QUEUE_PREFIX}:events:admins`);
-  return { count: () => published, stop: () => redis.disconnect() };
+  return { count: () => published, logLines: () => logLines, stop: () => redis.disconnect() };
 }
 
 async function waitUntil(done: () => boolean, what: string, timeoutMs = 180_000): Promise<void> {
@@ -167,9 +168,10 @@ async function fanout(webs: number, placement: Placement, tasks: number): Promis
     await new Promise((resolve) => setTimeout(resolve, 300));
     const after = await Promise.all(cluster.urls.map(receivedBy));
     const published = publishedCounter.count();
+    const logLines = publishedCounter.logLines();
     publishedCounter.stop();
     console.log(
-      `\n${webs} web node(s), sockets ${placement === 'both' ? 'of both users on every node' : 'of disjoint users per node'}: ${published} events published (${tasks} tasks)`,
+      `\n${webs} web node(s), sockets ${placement === 'both' ? 'of both users on every node' : 'of disjoint users per node'}: ${published} events published (${tasks} tasks; ${logLines} of them log lines, which go only to task pages)`,
     );
     for (const [n, url] of cluster.urls.entries()) {
       const received = after[n]! - before[n]!;

@@ -9,7 +9,7 @@ afterAll(async () => {
   await closeClients();
 });
 
-function request(revision: number, taskId = randomUUID()): CancelRequest {
+function request(revision: number, taskId: string = randomUUID()): CancelRequest {
   const now = Date.now();
   return { taskId, revision, actorId: null, requestedAt: now, deadlineAt: now + 1_000 };
 }
