@@ -195,12 +195,13 @@ async function throughput(workers: number, tasks: number): Promise<void> {
     const keys = [await makeUserKey()];
     const watcher = await openSocket(cluster.urls[0]!, keys[0]!);
     const started = performance.now();
-    // Tasks that wait more than they compute (steps of sleep), so more workers can overlap them.
+    // Tasks that wait more than they compute (20 sleeps of 100 ms): a worker runs 16 at once
+    // (the diagnostics queue's concurrency), so one worker's ceiling is ~8 tasks/s.
     const { ids, createMs } = await postTasks(
       cluster.urls,
       keys,
       tasks,
-      { steps: 4, stepMs: 50 },
+      { steps: 20, stepMs: 100 },
       16,
     );
     await waitUntil(() => ids.every((id) => watcher.ended.has(id)), 'every task to end');
