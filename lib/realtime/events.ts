@@ -104,11 +104,14 @@ export interface ClientToServerEvents {
   'admin.overview.unsubscribe': () => void;
 }
 
-/** What travels over Redis pub/sub from any process to every Socket.IO node. */
+/**
+ * What travels over Redis pub/sub from any process to the Socket.IO nodes and event streams
+ * that may see it; `ownerId` picks the channels (server/realtime/event-bus.ts).
+ */
 export type BusMessage =
   | { kind: 'task.created'; ownerId: string | null; task: TaskView }
   | { kind: 'task.updated'; ownerId: string | null; update: TaskUpdate }
-  | { kind: 'task.log'; line: TaskLogLine };
+  | { kind: 'task.log'; ownerId: string | null; line: TaskLogLine };
 
 export function nowMs(): number {
   return performance.timeOrigin + performance.now();

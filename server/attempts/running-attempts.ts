@@ -1,7 +1,11 @@
 import { getLogger } from '@/lib/logger';
 import { nowMs } from '@/lib/realtime/events';
 import type { CurrentJob } from '@/lib/admin/admin-overview';
-import { readCancelRequests, type CancelRequest } from '@/server/tasks/cancel-relay';
+import {
+  claimCancelBackstop,
+  readCancelRequests,
+  type CancelRequest,
+} from '@/server/tasks/cancel-relay';
 import { BACKSTOP_GRACE_MS, forceCancelled } from '@/server/tasks/abandoned-cancels';
 
 // The attempts this worker process is running, so a cancel request for one of them reaches its
@@ -80,9 +84,25 @@ export function handleCancelRequest(request: CancelRequest): void {
     if (entry.revision === null || entry.revision < request.revision) signalCancel(entry, request);
     return;
   }
-  // Not ours. If the worker holding it is gone or stuck, someone must still end the task.
+  // Not ours. If the worker holding it is gone or stuck, someone must still end the task: one
+  // worker of all those that got the request (the first to claim it).
   if (backstops.has(request.taskId)) return;
   const wait = Math.max(0, request.deadlineAt + BACKSTOP_GRACE_MS - Date.now());
+  claimCancelBackstop(request, wait + BACKSTOP_CLAIM_MARGIN_MS)
+    .then((claimed) => {
+      if (claimed && !backstops.has(request.taskId) && !running.has(request.taskId)) {
+        armBackstop(request, wait);
+      }
+    })
+    .catch((error: unknown) =>
+      getLogger().warn({ err: error, taskId: request.taskId }, 'could not claim a cancel backstop'),
+    );
+}
+
+/** How long a claim outlives its backstop's moment, so no other worker arms one meanwhile. */
+const BACKSTOP_CLAIM_MARGIN_MS = 30_000;
+
+function armBackstop(request: CancelRequest, wait: number): void {
   const timer = setTimeout(() => {
     backstops.delete(request.taskId);
     forceCancelled(request, 'Forced: the worker holding it did not confirm the stop.').catch(

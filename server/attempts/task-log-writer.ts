@@ -62,6 +62,7 @@ export class TaskLogWriter {
 
   constructor(
     private readonly taskId: string,
+    private readonly ownerId: string | null,
     private readonly attempt: number,
   ) {
     writers.add(this);
@@ -87,7 +88,7 @@ export class TaskLogWriter {
       at: new Date().toISOString(),
     };
     this.pending.push(line);
-    void publishBusMessage({ kind: 'task.log', line });
+    void publishBusMessage({ kind: 'task.log', ownerId: this.ownerId, line });
   }
 
   /** Forgets an attempt that ended without finish() (it never ran its processor). */

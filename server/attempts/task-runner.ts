@@ -288,7 +288,7 @@ export async function runTaskJob(
     }
     const type = findTaskType(task.type);
     const reporter = new ProgressReporter(task.id, task.ownerId, task.attempts, task.revision);
-    const taskLog = new TaskLogWriter(task.id, task.attempts);
+    const taskLog = new TaskLogWriter(task.id, task.ownerId, task.attempts);
     // Every line of the attempt (the processor's own included) names it.
     const attemptLogger = logger.child({ attempt: task.attempts });
     try {

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { labelRoute } from './route-label';
 
 // What only this web process knows, kept in prom-client's own instruments: its requests, its
@@ -40,6 +40,17 @@ new Gauge({
 /** The Socket.IO server of this process, once it is attached. */
 export function watchOpenSockets(count: () => number): void {
   countOpenSockets = count;
+}
+
+const realtimeReceived = new Counter({
+  name: 'taskdeck_realtime_messages_received_total',
+  help: "Task events this web process's Socket.IO server received from Redis: only those of the audiences (owners, admins) it holds sockets of.",
+  registers: [registry],
+});
+
+/** One task event arrived for this process's sockets (the fan-out figure of npm run bench:fanout). */
+export function countRealtimeMessage(): void {
+  realtimeReceived.inc();
 }
 
 const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);

@@ -3,12 +3,20 @@ import { getLogger } from '@/lib/logger';
 import { CLIENT_EVENTS, SERVER_EVENTS } from '@/lib/realtime/events';
 import { getAdminOverview } from '@/server/admin/overview-service';
 import { isAdmin, type Principal } from '@/server/auth/principal';
+import { closeRedisConnection, getRedis } from '@/server/infra/clients';
 import { isInfrastructureError, toServiceUnavailable } from '@/server/infra/infra-errors';
+import { createRedisLease } from '@/server/infra/redis-lease';
+import { redisKey } from '@/server/queues/queue-clients';
+import type { AdminOverview } from '@/lib/admin/admin-overview';
+import { createChannelSubscriber } from './channel-subscriber';
 import type { TaskdeckServer, TaskdeckSocket } from './socket-server';
 
-// The admin overview, pushed to the admins watching it. Each web node computes its own
-// snapshots, only while one of its own sockets watches, and emits them to its local room:
-// every node reads the same Redis and Postgres, so no node-to-node traffic is needed.
+// The admin overview, pushed to the admins watching it. One node of the cluster computes each
+// snapshot: among the nodes that have a watcher, the one holding a Redis lease (renewed every
+// tick; a dead holder's lease expires and the next tick of another node takes over). It
+// publishes the snapshot on one channel that every watching node subscribes to and emits to its
+// local room, so Postgres reads the numbers once per tick, not once per node, and each watcher
+// gets each snapshot once (through its node's one subscription).
 
 export const ADMIN_OVERVIEW_ROOM = 'admin:overview';
 
@@ -18,10 +26,28 @@ export interface AdminOverviewFeed {
   close(): void;
 }
 
+const overviewChannel = () => redisKey('admin-overview');
+
 export function createAdminOverviewFeed(io: TaskdeckServer, intervalMs: number): AdminOverviewFeed {
   const logger = getLogger();
   const adapter = io.of('/').adapter;
+  // Three ticks: a missed renewal or two does not hand the duty over.
+  const lease = createRedisLease(
+    redisKey('admin-overview', 'lease'),
+    Math.max(3 * intervalMs, 3_000),
+  );
+  const snapshots = createChannelSubscriber('taskdeck:admin-overview', (_channel, raw) => {
+    if (closed || !timer) return;
+    try {
+      io.local
+        .to(ADMIN_OVERVIEW_ROOM)
+        .emit(SERVER_EVENTS.adminOverview, JSON.parse(raw) as AdminOverview);
+    } catch (error) {
+      logger.error({ err: error }, 'dropped a malformed admin overview');
+    }
+  });
   let timer: NodeJS.Timeout | null = null;
+  let releaseChannel: (() => void) | null = null;
   let computing = false;
   let failing = false;
   let closed = false;
@@ -42,8 +68,10 @@ export function createAdminOverviewFeed(io: TaskdeckServer, intervalMs: number):
     if (!watcher) return;
     computing = true;
     try {
-      const overview = await getAdminOverview(watcher);
-      if (!closed) io.local.to(ADMIN_OVERVIEW_ROOM).emit(SERVER_EVENTS.adminOverview, overview);
+      if (await lease.tryHold()) {
+        const overview = await getAdminOverview(watcher);
+        if (!closed) await getRedis().publish(overviewChannel(), JSON.stringify(overview));
+      }
       if (failing) logger.info('admin overview snapshots work again');
       failing = false;
     } catch (error) {
@@ -62,11 +90,21 @@ export function createAdminOverviewFeed(io: TaskdeckServer, intervalMs: number):
     if (timer || closed) return;
     timer = setInterval(() => void push(), intervalMs);
     timer.unref();
+    void snapshots.retain(overviewChannel()).then((release) => {
+      if (timer) releaseChannel = release;
+      else release();
+    });
   }
 
   function stop(): void {
-    if (timer) clearInterval(timer);
+    if (!timer) return;
+    clearInterval(timer);
     timer = null;
+    releaseChannel?.();
+    releaseChannel = null;
+    lease.release().catch((error: unknown) => {
+      logger.warn({ err: error }, 'could not give up the admin overview lease');
+    });
   }
 
   // The in-memory part of the adapter reports this node's rooms: the first watcher starts the
@@ -109,8 +147,9 @@ export function createAdminOverviewFeed(io: TaskdeckServer, intervalMs: number):
       });
     },
     close() {
-      closed = true;
       stop();
+      closed = true;
+      void closeRedisConnection(snapshots.connection);
     },
   };
 }

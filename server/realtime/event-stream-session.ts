@@ -1,6 +1,7 @@
 import type { BusMessage } from '@/lib/realtime/events';
 import { getEnv } from '@/lib/env';
 import type { UserPrincipal } from '@/server/auth/principal';
+import { audienceOf } from './event-bus';
 import { listenToTaskEvents } from './live-event-hub';
 import { createSseStream, EVENT_STREAM_HEADERS, type SseStream } from './sse-stream';
 import { registerStream } from './stream-registry';
@@ -54,7 +55,7 @@ export async function openEventStream<Initial>(plan: EventStreamPlan<Initial>): 
   };
   let initial: Initial;
   try {
-    unlisten = await listenToTaskEvents({
+    unlisten = await listenToTaskEvents(audienceOf(plan.principal), {
       onMessage(message) {
         if (!plan.accepts(message)) return;
         if (stream) plan.deliver(stream, message);

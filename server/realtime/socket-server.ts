@@ -15,26 +15,30 @@ import { isAppError } from '@/lib/errors';
 import { getLogger } from '@/lib/logger';
 import { taskIdListSchema } from '@/lib/tasks/task-inputs';
 import { authenticateRequest } from '@/server/auth/authenticate-request';
-import {
-  ADMIN_ROOM,
-  CLIENT_IP_HEADER,
-  isAdmin,
-  ownerRoom,
-  type Principal,
-} from '@/server/auth/principal';
+import { CLIENT_IP_HEADER, type UserPrincipal } from '@/server/auth/principal';
 import { closeRedisConnection, createRedisConnection } from '@/server/infra/clients';
 import { replaceOutage, toServiceUnavailable } from '@/server/infra/infra-errors';
 import { redisKey } from '@/server/queues/queue-clients';
 import { toWebHeaders } from '@/server/http/node-headers';
+import { countRealtimeMessage } from '@/server/metrics/process-metrics';
 import { isForeignOriginHandshake } from '@/server/security/same-origin';
 import { COMMON_HEADERS } from '@/server/security/security-headers';
 import { getVisibleTasks } from '@/server/tasks/task-service';
 import { createAdminOverviewFeed } from './admin-overview-feed';
-import { subscribeBusMessages } from './event-bus';
+import { createChannelSubscriber } from './channel-subscriber';
+import {
+  audienceChannel,
+  audienceOf,
+  audienceRoom,
+  parseBusMessage,
+  type EventAudience,
+} from './event-bus';
 import { watchSocketCredentials } from './socket-revalidation';
 
 interface SocketData {
-  principal: Principal;
+  principal: UserPrincipal;
+  /** Gives back the socket's hold on its audience's channel (on disconnect). */
+  releaseEvents?: () => void;
 }
 
 export type TaskdeckServer = Server<ClientToServerEvents, ServerToClientEvents, never, SocketData>;
@@ -44,8 +48,12 @@ export const SOCKET_PATH = '/socket.io/';
 /** The handshake error a cookie handshake from another origin gets. */
 export const CROSS_ORIGIN_REFUSED = 'cross_origin_refused';
 
-function taskRoom(taskId: string): string {
-  return `task:${taskId}`;
+/**
+ * A task's room within an audience: sockets of the task's page, which get its log lines. Per
+ * audience, so the copy of an event on each channel reaches only that audience's sockets.
+ */
+function taskRoom(audience: EventAudience, taskId: string): string {
+  return `${audienceRoom(audience)}/task:${taskId}`;
 }
 
 function handlersFor(socket: TaskdeckSocket): void {
@@ -58,8 +66,9 @@ function handlersFor(socket: TaskdeckSocket): void {
     }
     try {
       // Only tasks the principal may see are joined; the others are silently left out.
-      const tasks = await getVisibleTasks(socket.data.principal, parsed.data);
-      await socket.join(tasks.map((task) => taskRoom(task.id)));
+      const { principal } = socket.data;
+      const tasks = await getVisibleTasks(principal, parsed.data);
+      await socket.join(tasks.map((task) => taskRoom(audienceOf(principal), task.id)));
       ack({ ok: true, tasks });
     } catch (error) {
       const outage = toServiceUnavailable(error);
@@ -74,7 +83,9 @@ function handlersFor(socket: TaskdeckSocket): void {
   });
   socket.on(CLIENT_EVENTS.unsubscribe, (taskIds) => {
     const parsed = taskIdListSchema.safeParse(taskIds);
-    if (parsed.success) for (const id of parsed.data) void socket.leave(taskRoom(id));
+    if (!parsed.success) return;
+    const audience = audienceOf(socket.data.principal);
+    for (const id of parsed.data) void socket.leave(taskRoom(audience, id));
   });
 }
 
@@ -101,33 +112,43 @@ function handshakeCredentials(socket: TaskdeckSocket): Headers {
   return headers;
 }
 
-/** Delivers one bus message to the sockets of this node that may see it. */
-function relay(io: TaskdeckServer, message: BusMessage): void {
+/**
+ * Delivers one message that arrived on an audience's channel to this node's sockets of that
+ * audience. Every socket is in exactly one audience, so each event reaches it once.
+ */
+function relay(io: TaskdeckServer, audience: EventAudience, message: BusMessage): void {
+  const room = audienceRoom(audience);
   if (message.kind === 'task.log') {
-    io.local.to(taskRoom(message.line.taskId)).emit(SERVER_EVENTS.taskLog, message.line);
-    return;
-  }
-  const owner = ownerRoom(message.ownerId);
-  // Owners and admins see everything of a task; sockets that subscribed to it see it too.
-  // Emitting to several rooms reaches each socket once, however many of them it is in.
-  if (message.kind === 'task.created') {
-    io.local.to([owner, ADMIN_ROOM]).emit(SERVER_EVENTS.taskCreated, message.task);
+    io.local.to(taskRoom(audience, message.line.taskId)).emit(SERVER_EVENTS.taskLog, message.line);
+  } else if (message.kind === 'task.created') {
+    io.local.to(room).emit(SERVER_EVENTS.taskCreated, message.task);
   } else {
+    // Emitting to several rooms reaches each socket once, however many of them it is in.
     io.local
-      .to([owner, ADMIN_ROOM, taskRoom(message.update.id)])
+      .to([room, taskRoom(audience, message.update.id)])
       .emit(SERVER_EVENTS.taskUpdated, message.update);
   }
 }
 
 /**
  * Attaches Socket.IO to the HTTP server that also serves Next. Task events come from Redis
- * pub/sub (every node receives all of them and relays to its own sockets); the streams adapter
- * carries the node-to-node traffic of Socket.IO itself when several web nodes run.
+ * pub/sub, on the channels of the audiences this node has sockets of (event-bus.ts); the
+ * streams adapter carries the node-to-node traffic of Socket.IO itself when several web nodes
+ * run. Connection-state recovery is off: the events are local emits, which the adapter does not
+ * keep, so a reconnecting client (to any node) resubscribes and gets a snapshot instead.
  */
 export async function attachSocketServer(httpServer: HttpServer): Promise<{
   io: TaskdeckServer;
   close(): Promise<void>;
 }> {
+  const audiences = new Map<string, EventAudience>();
+  // Messages come only on retained channels, hence after `io` exists (retains are handshakes).
+  const events = createChannelSubscriber('taskdeck:events', (channel, raw) => {
+    const audience = audiences.get(channel);
+    countRealtimeMessage();
+    const message = audience ? parseBusMessage(raw) : null;
+    if (audience && message) relay(io, audience, message);
+  });
   const io: TaskdeckServer = new Server(httpServer, {
     path: SOCKET_PATH,
     serveClient: false,
@@ -150,6 +171,18 @@ export async function attachSocketServer(httpServer: HttpServer): Promise<{
       const principal = await authenticateRequest(headers);
       if (principal.kind !== 'user') return next(new Error('unauthorized'));
       socket.data.principal = principal;
+      // Subscribed before the socket counts as connected, so it misses nothing after that.
+      const audience = audienceOf(principal);
+      const channel = audienceChannel(audience);
+      audiences.set(channel, audience);
+      const releaseChannel = await events.retain(channel);
+      const release = () => {
+        releaseChannel();
+        if (!events.channels().includes(channel)) audiences.delete(channel);
+      };
+      socket.data.releaseEvents = release;
+      // A client gone before the handshake finished never gets a 'disconnect'.
+      socket.conn.once('close', release);
       next();
     } catch (error) {
       next(handshakeRefusal(error, socket.id));
@@ -168,26 +201,18 @@ export async function attachSocketServer(httpServer: HttpServer): Promise<{
   const overviewFeed = createAdminOverviewFeed(io, getEnv().ADMIN_OVERVIEW_INTERVAL_MS);
 
   io.on('connection', (socket) => {
-    const { principal } = socket.data;
-    if (principal.kind === 'user') {
-      void socket.join(
-        isAdmin(principal)
-          ? [ADMIN_ROOM, ownerRoom(principal.userId)]
-          : ownerRoom(principal.userId),
-      );
-    }
+    void socket.join(audienceRoom(audienceOf(socket.data.principal)));
+    socket.on('disconnect', () => socket.data.releaseEvents?.());
     handlersFor(socket);
     overviewFeed.handle(socket);
   });
-
-  const subscriber = await subscribeBusMessages((message) => relay(io, message));
 
   return {
     io,
     async close() {
       stopWatching();
       overviewFeed.close();
-      await closeRedisConnection(subscriber);
+      await closeRedisConnection(events.connection);
       await new Promise<void>((resolve) => {
         io.close(() => resolve());
       });

@@ -48,6 +48,16 @@ export async function readCancelRequests(taskIds: string[]): Promise<CancelReque
   return values.flatMap((raw) => parseRequest(raw) ?? []);
 }
 
+/**
+ * The backstop of a cancel is armed by one worker only: the first to claim it. If that worker
+ * dies before it fires, the reconciler's sweep of abandoned cancels ends the task instead.
+ */
+export async function claimCancelBackstop(request: CancelRequest, ttlMs: number): Promise<boolean> {
+  const key = redisKey('cancel-backstop', request.taskId, String(request.revision));
+  const claimed = await getRedis().set(key, '1', 'PX', Math.max(1, Math.ceil(ttlMs)), 'NX');
+  return claimed === 'OK';
+}
+
 export async function clearCancelRequest(taskId: string): Promise<void> {
   await getRedis().del(cancelKey(taskId));
 }

@@ -66,6 +66,7 @@ describe('GET /metrics', () => {
       taskdeck_outbox_backlog: 'gauge',
       taskdeck_outbox_oldest_seconds: 'gauge',
       taskdeck_socket_connections: 'gauge',
+      taskdeck_realtime_messages_received_total: 'counter',
       taskdeck_http_request_duration_seconds: 'histogram',
       process_resident_memory_bytes: 'gauge',
       bullmq_job_count: 'gauge',
