@@ -70,14 +70,17 @@ export async function auditPage(page: Page): Promise<PageAudit> {
           ? '.' + element.className.trim().split(/\s+/).slice(0, 3).join('.')
           : ''
       }: ${Math.round(element.getBoundingClientRect().right)}`;
+    // What widens the document: an element past the right edge that no scrolling ancestor
+    // clips, or a positioned one (it escapes an unpositioned scroller, e.g. an sr-only label).
+    const clipped = (element: Element) => {
+      if (['absolute', 'fixed'].includes(getComputedStyle(element).position)) return false;
+      for (let parent = element.parentElement; parent; parent = parent.parentElement)
+        if (getComputedStyle(parent).overflowX !== 'visible') return true;
+      return false;
+    };
     const overflowing = [...document.body.querySelectorAll('*')]
       .filter((element) => element.getBoundingClientRect().right > viewportWidth + 0.5)
-      // The outermost ones: their children overflow with them.
-      .filter(
-        (element) =>
-          !element.parentElement ||
-          element.parentElement.getBoundingClientRect().right <= viewportWidth + 0.5,
-      )
+      .filter((element) => !clipped(element))
       .slice(0, 5)
       .map(describe);
     return {
