@@ -4,6 +4,7 @@ import { getPagePrincipal } from '@/server/auth/page-principal';
 import { SiteHeader, type HeaderUser } from '@/components/site-header';
 import { isAdmin } from '@/server/auth/principal';
 import { PageMain } from '@/components/navigation-progress';
+import { ToastProvider } from '@/components/toast/toast-provider';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -29,8 +30,10 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   return (
     <html lang="en">
       <body className="min-h-screen bg-slate-50 font-sans text-slate-900 antialiased">
-        <SiteHeader user={user} />
-        <PageMain className="mx-auto max-w-6xl px-6 py-8">{children}</PageMain>
+        <ToastProvider>
+          <SiteHeader user={user} />
+          <PageMain className="mx-auto max-w-6xl px-6 py-8">{children}</PageMain>
+        </ToastProvider>
       </body>
     </html>
   );

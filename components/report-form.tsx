@@ -79,6 +79,7 @@ export function ReportForm({
         form.reset();
         onCreated(task);
       },
+      toast: 'Report queued',
       onFailure: (result) => {
         if (result.status !== 422) return;
         // The id was used for a different request (the fields changed after a lost answer):

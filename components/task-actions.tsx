@@ -36,6 +36,7 @@ export function TaskActions({
     setRunning(kind);
     runAction(() => (kind === 'cancel' ? cancelTask(task.id) : retryTask(task.id)), {
       onSuccess: onChanged,
+      toast: kind === 'cancel' ? 'Cancel requested' : 'Retry queued',
       onSettled: () => {
         setRunning(null);
         setAsking(false);

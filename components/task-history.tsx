@@ -18,7 +18,7 @@ export function TaskHistory({ taskId, revision }: { taskId: string; revision: nu
 
   useEffect(() => {
     if (!open) return;
-    run(() => loadTaskHistory(taskId), { onSuccess: setEntries });
+    run(() => loadTaskHistory(taskId), { onSuccess: setEntries, toast: false });
   }, [open, taskId, revision, run]);
 
   return (

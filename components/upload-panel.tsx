@@ -3,6 +3,7 @@
 import { useRef, useState, type DragEvent } from 'react';
 import type { TaskView } from '@/lib/tasks/task-view';
 import { formatBytes } from '@/lib/format-bytes';
+import { useToast } from './toast/toast-provider';
 
 interface UploadItem {
   id: string;
@@ -49,6 +50,8 @@ export function UploadPanel({
   const [items, setItems] = useState<UploadItem[]>([]);
   const [dragging, setDragging] = useState(false);
   const inputRef = useRef<HTMLInputElement>(null);
+  // Uploads are not server actions (the file goes to /api/v1/files), so they toast here.
+  const showToast = useToast();
 
   function update(id: string, change: Partial<UploadItem>) {
     setItems((current) => current.map((item) => (item.id === id ? { ...item, ...change } : item)));
@@ -75,6 +78,7 @@ export function UploadPanel({
         .then((task) => {
           update(id, { state: 'done', sent: file.size, taskId: task.id });
           onCreated(task);
+          showToast({ message: `${file.name} uploaded`, href: `/tasks/${task.id}` });
         })
         .catch((error: unknown) =>
           update(id, {

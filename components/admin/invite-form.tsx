@@ -21,6 +21,7 @@ export function InviteForm() {
         setLink(window.location.origin + invitation.path);
         form.reset();
       },
+      toast: `Invitation made for ${email}`,
     });
   }
 

@@ -19,6 +19,7 @@ export function QueuePauseButton({ name, paused }: { name: string; paused: boole
   function toggle() {
     run(() => setQueuePaused(name, !paused), {
       onSuccess: () => router.refresh(),
+      toast: paused ? `Queue ${name} resumed` : `Queue ${name} paused`,
       onSettled: () => setAsking(false),
     });
   }

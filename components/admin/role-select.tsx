@@ -59,6 +59,7 @@ export function RoleSelect({
           router.refresh();
         }
       },
+      toast: next === 'admin' ? 'Made an admin' : 'Now a user',
       onFailure: () => setValue(previous),
       onSettled: () => setAsking(null),
     });

@@ -90,6 +90,7 @@ export function RunTaskForm({
         setErrors({});
         setMessage(null);
       },
+      toast: (task) => `${task.label} queued`,
       onFailure: (failure) => {
         setRan(null);
         setErrors(toFieldErrorMap(failure.fieldErrors));

@@ -16,8 +16,11 @@ function ConfirmedButton({
   explain,
   danger = true,
   run,
+  done,
 }: {
   label: string;
+  /** The toast once done. */
+  done: string;
   question: string;
   explain: string;
   danger?: boolean;
@@ -41,7 +44,7 @@ function ConfirmedButton({
         title={question}
         danger={danger}
         pending={action.pending}
-        onConfirm={() => action.run(run, { onSettled: () => setAsking(false) })}
+        onConfirm={() => action.run(run, { toast: done, onSettled: () => setAsking(false) })}
         onClose={() => setAsking(false)}
       >
         {explain}
@@ -66,6 +69,7 @@ export function BanButton({
       explain="They can sign in again and their API keys work again."
       danger={false}
       run={() => setUserBanned(userId, false)}
+      done={`${email} unbanned`}
     />
   ) : (
     <ConfirmedButton
@@ -73,6 +77,7 @@ export function BanButton({
       question={`Ban ${email}?`}
       explain="They are signed out now, cannot sign in, and their API keys stop working."
       run={() => setUserBanned(userId, true)}
+      done={`${email} banned`}
     />
   );
 }
@@ -84,6 +89,7 @@ export function RevokeKeysButton({ userId, email }: { userId: string; email: str
       question={`Revoke every API key of ${email}?`}
       explain="Integrations using them stop working now."
       run={() => revokeUserApiKeys(userId)}
+      done={`API keys of ${email} revoked`}
     />
   );
 }

@@ -25,6 +25,7 @@ export function CreateApiKeyForm() {
         setCreated({ name: made.apiKey.name, key: made.key });
         form.reset();
       },
+      toast: (made) => `API key “${made.apiKey.name}” created`,
     });
   }
 

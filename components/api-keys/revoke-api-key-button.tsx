@@ -11,7 +11,10 @@ export function RevokeApiKeyButton({ id, name }: { id: string; name: string }) {
   const { run, pending, error, clear } = useAction();
 
   function revoke() {
-    run(() => revokeApiKey(id), { onSuccess: () => setConfirming(false) });
+    run(() => revokeApiKey(id), {
+      onSuccess: () => setConfirming(false),
+      toast: 'API key revoked',
+    });
   }
 
   if (!confirming) {

@@ -30,7 +30,10 @@ export function ApiReference({ document }: { document: ApiDocument }) {
   const schemas = Object.entries(document.components?.schemas ?? {});
   return (
     <div className="grid gap-8 lg:grid-cols-[14rem_1fr]">
-      <nav aria-label="Operations" className="text-sm lg:sticky lg:top-4 lg:self-start">
+      <nav
+        aria-label="Operations"
+        className="text-sm wrap-anywhere lg:sticky lg:top-4 lg:self-start"
+      >
         {[...byTag].map(([tag, entries]) => (
           <div key={tag} className="mb-3">
             <a href={`#tag-${tag}`} className="font-semibold">

@@ -50,7 +50,7 @@ export function OperationView(props: { method: string; path: string; operation: 
           {method}
         </span>
         <code className="font-mono text-sm font-semibold">{path}</code>
-        <a href={`#${operation.operationId}`} className="text-xs text-slate-400 hover:underline">
+        <a href={`#${operation.operationId}`} className="text-xs text-slate-500 hover:underline">
           #{operation.operationId}
         </a>
       </h3>

@@ -2,6 +2,8 @@
 
 import { useCallback, useState, useTransition, type FormEvent } from 'react';
 import type { FieldError } from '@/lib/errors';
+import { useToast } from '../toast/toast-provider';
+import { defaultToast, type ToastInput } from '../toast/toast-types';
 
 /** What a failed server action answers (server/http/action.ts's ActionResult, its `ok: false` half). */
 export interface ActionFailure {
@@ -20,6 +22,21 @@ export interface RunOptions<T> {
   onFailure?: (failure: ActionFailure) => ActionFailure | void;
   /** Runs after either, once the answer is handled. */
   onSettled?: () => void;
+  /**
+   * The toast acknowledging success: a message (linked to the answer's task if it names one),
+   * a toast made from the answer, or false for a call that changes nothing (loading a page).
+   * Left out, it says "Done", with the link where there is a task.
+   */
+  toast?: string | ((data: T) => ToastInput | string) | false;
+}
+
+function toastFor<T>(toast: RunOptions<T>['toast'], data: T): ToastInput | null {
+  if (toast === false) return null;
+  if (typeof toast === 'function') {
+    const made = toast(data);
+    return typeof made === 'string' ? defaultToast(data, made) : made;
+  }
+  return defaultToast(data, toast);
 }
 
 /** A failure made here in the browser, in the shape of a server's. */
@@ -57,10 +74,12 @@ export function handleSubmit(
 
 /**
  * Calling a server action from a component: pending while it runs, the last failure kept for
- * an alert (cleared when the next call starts), success handed to `onSuccess`.
+ * an alert (cleared when the next call starts), success acknowledged by a toast and handed to
+ * `onSuccess`. Failures are never toasted: the caller shows them inline.
  */
 export function useAction(initialError: string | null = null) {
   const [pending, startTransition] = useTransition();
+  const showToast = useToast();
   const [failure, setFailure] = useState<ActionFailure | null>(
     initialError === null ? null : toFailure(initialError),
   );
@@ -75,12 +94,15 @@ export function useAction(initialError: string | null = null) {
         } catch (error) {
           result = unreachedFailure(error);
         }
-        if (result.ok) options.onSuccess?.(result.data);
-        else setFailure(options.onFailure?.(result) ?? result);
+        if (result.ok) {
+          options.onSuccess?.(result.data);
+          const toast = toastFor(options.toast, result.data);
+          if (toast) showToast(toast);
+        } else setFailure(options.onFailure?.(result) ?? result);
         options.onSettled?.();
       });
     },
-    [],
+    [showToast],
   );
 
   const clear = useCallback(() => setFailure(null), []);

@@ -34,6 +34,7 @@ export function useCursorPaging<T>({
         onPage(page.data);
         setCursor(page.nextCursor);
       },
+      toast: false,
     });
   }
 

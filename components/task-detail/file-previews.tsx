@@ -74,7 +74,7 @@ export function CsvSummaryPreview({ file }: { file: TaskFileView }) {
         <span data-testid="csv-valid-rows">{summary.validRows.toLocaleString()}</span> valid,{' '}
         <span data-testid="csv-invalid-rows">{summary.invalidRows.toLocaleString()}</span> left out.
       </p>
-      <div className="overflow-x-auto">
+      <div tabIndex={0} className="overflow-x-auto">
         <table className="min-w-full text-left text-xs">
           <thead className="bg-slate-50 text-slate-600">
             <tr>

@@ -5,8 +5,8 @@ import type { ReactNode } from 'react';
 import type { TaskFileView } from '@/lib/files/task-file-view';
 import type { TaskLogLine } from '@/lib/realtime/events';
 import { hasTiming } from '@/lib/tasks/describe-timing';
-import { formatDuration } from '@/lib/tasks/eta';
 import { isTerminalStatus, type TaskView } from '@/lib/tasks/task-view';
+import { formatRunDuration } from '@/lib/time/format-time';
 import { ProgressBar } from '../progress-bar';
 import { StatusBadge } from '../status-badge';
 import { TaskActions } from '../task-actions';
@@ -37,13 +37,12 @@ function Section({ title, children }: { title: string; children: ReactNode }) {
 function Timings({ task }: { task: TaskView }) {
   const running = task.status === 'running' || task.status === 'cancelling';
   const now = useNow();
-  const end = task.finishedAt ? Date.parse(task.finishedAt) : running ? now : null;
-  const duration = task.startedAt && end !== null ? end - Date.parse(task.startedAt) : null;
+  const duration = formatRunDuration(task.startedAt, task.finishedAt, running ? now : null);
   const rows: Array<[string, ReactNode]> = [
     ['Created', <LocalTime key="created" iso={task.createdAt} />],
     ['Started', <LocalTime key="started" iso={task.startedAt} />],
     ['Finished', <LocalTime key="finished" iso={task.finishedAt} />],
-    ['Run time', duration === null ? '—' : formatDuration(Math.max(0, duration))],
+    ['Run time', duration ?? '—'],
     ['Attempts', `${task.attempts} of ${task.maxAttempts}`],
     ['Queue', task.queue],
     ['Priority', task.priority],
@@ -119,7 +118,7 @@ export function TaskDetail({
                 <span className="ml-2 text-base font-normal text-slate-500">{detail}</span>
               ) : null}
             </h1>
-            <p className="font-mono text-xs text-slate-400">
+            <p className="font-mono text-xs text-slate-500">
               {task.id} · {task.type}
               {owner ? ` · owner ${owner}` : ''}
             </p>
@@ -155,7 +154,7 @@ export function TaskDetail({
           <InputFiles files={files} />
           <details className="mt-2 text-sm">
             <summary className="cursor-pointer text-slate-500">Payload</summary>
-            <pre className="mt-2 overflow-x-auto rounded bg-slate-50 p-3 text-xs">
+            <pre tabIndex={0} className="mt-2 overflow-x-auto rounded bg-slate-50 p-3 text-xs">
               {JSON.stringify(task.payload, null, 2)}
             </pre>
           </details>
@@ -178,6 +177,7 @@ export function TaskDetail({
             <summary className="cursor-pointer text-slate-500">Result</summary>
             <pre
               data-testid="task-result"
+              tabIndex={0}
               className="mt-2 overflow-x-auto rounded bg-slate-50 p-3 text-xs"
             >
               {JSON.stringify(task.result, null, 2)}

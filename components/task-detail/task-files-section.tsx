@@ -2,6 +2,7 @@
 
 import type { TaskFileView } from '@/lib/files/task-file-view';
 import { formatBytes } from '@/lib/format-bytes';
+import { longTokenClass } from '../styles';
 import { CsvSummaryPreview, ThumbnailGallery } from './file-previews';
 
 const KIND_LABELS: Record<string, string> = {
@@ -31,7 +32,7 @@ function FileList({ files }: { files: TaskFileView[] }) {
               {formatBytes(file.size)}
             </span>
             {file.sha256 ? (
-              <div className="font-mono text-xs text-slate-400" title="SHA-256">
+              <div className={`font-mono text-xs text-slate-500 ${longTokenClass}`} title="SHA-256">
                 {file.sha256}
               </div>
             ) : null}

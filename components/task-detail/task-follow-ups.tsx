@@ -31,7 +31,7 @@ export function TaskFollowUps({
               <span className="block truncate text-xs text-slate-500">to {targets[child.id]}</span>
             ) : null}
           </Link>
-          <span className="font-mono text-xs text-slate-400">{shortTaskId(child.id)}</span>
+          <span className="font-mono text-xs text-slate-500">{shortTaskId(child.id)}</span>
           <StatusBadge status={child.status} />
         </li>
       ))}

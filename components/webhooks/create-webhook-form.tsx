@@ -32,6 +32,7 @@ export function CreateWebhookForm({ admin }: { admin: boolean }) {
         setUrl('');
         setDescription('');
       },
+      toast: 'Webhook created',
     });
   }
 

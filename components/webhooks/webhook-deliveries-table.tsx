@@ -22,7 +22,11 @@ function RedeliverButton({ delivery }: { delivery: WebhookDeliveryView }) {
       <button
         type="button"
         disabled={pending || underWay}
-        onClick={() => run(() => redeliverWebhook(delivery.endpointId, delivery.id))}
+        onClick={() =>
+          run(() => redeliverWebhook(delivery.endpointId, delivery.id), {
+            toast: 'Redelivery queued',
+          })
+        }
         aria-label={`Redeliver ${delivery.eventType} ${delivery.messageId}`}
         className="rounded-md border border-slate-300 bg-white px-2 py-1 text-xs font-medium hover:bg-slate-50 disabled:opacity-60"
       >

@@ -37,7 +37,7 @@ function DeleteEndpointButton({ endpoint }: { endpoint: WebhookEndpointView }) {
       <button
         type="button"
         disabled={pending}
-        onClick={() => run(() => deleteWebhook(endpoint.id))}
+        onClick={() => run(() => deleteWebhook(endpoint.id), { toast: 'Webhook deleted' })}
         className="rounded-md bg-red-600 px-2 py-1 text-xs font-semibold text-white hover:bg-red-700 disabled:opacity-60"
       >
         {pending ? 'Deleting…' : 'Yes, delete'}
@@ -91,7 +91,11 @@ export function WebhookEndpointPanel({
           <button
             type="button"
             disabled={pending}
-            onClick={() => run(() => updateWebhook(endpoint.id, { enabled: !endpoint.enabled }))}
+            onClick={() =>
+              run(() => updateWebhook(endpoint.id, { enabled: !endpoint.enabled }), {
+                toast: endpoint.enabled ? 'Webhook disabled' : 'Webhook enabled',
+              })
+            }
             className={smallButton}
           >
             {endpoint.enabled ? 'Disable' : 'Enable'}
@@ -102,6 +106,7 @@ export function WebhookEndpointPanel({
             onClick={() =>
               run(() => rotateWebhookSecret(endpoint.id), {
                 onSuccess: (rotated) => setSecret(rotated.secret),
+                toast: 'Signing secret rotated',
               })
             }
             className={smallButton}
@@ -126,7 +131,9 @@ export function WebhookEndpointPanel({
           <button
             type="button"
             disabled={pending || events.length === 0}
-            onClick={() => run(() => updateWebhook(endpoint.id, { events }))}
+            onClick={() =>
+              run(() => updateWebhook(endpoint.id, { events }), { toast: 'Events saved' })
+            }
             className={smallButton}
           >
             Save events

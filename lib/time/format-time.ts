@@ -85,13 +85,20 @@ export function formatRelativeTime(iso: string | Date, now: number): string {
   return ahead ? `in ${amount}` : `${amount} ago`;
 }
 
-/** How long a finished task ran, from its start to its end; null if it never started. */
+/**
+ * How long a task ran, from its start to its end, or to `now` (epoch ms) while it still runs:
+ * the one run-time format of task rows, the task page, schedule runs and the admin tables.
+ * Null if it never started, or it has not finished and no `now` is given.
+ */
 export function formatRunDuration(
   startedAt: string | null,
   finishedAt: string | null,
+  now: number | null = null,
 ): string | null {
-  if (!startedAt || !finishedAt) return null;
-  const ms = Date.parse(finishedAt) - Date.parse(startedAt);
+  if (!startedAt) return null;
+  const end = finishedAt ? Date.parse(finishedAt) : now;
+  if (end === null) return null;
+  const ms = end - Date.parse(startedAt);
   if (!Number.isFinite(ms) || ms < 0) return null;
   if (ms < 1_000) return `${Math.max(1, Math.round(ms))} ms`;
   if (ms < 10_000) return `${(ms / 1000).toFixed(1)} s`;

@@ -75,3 +75,31 @@ export function discoverServerEndpoints(): DiscoveredEndpoint[] {
     methods: [...endpoint.methods],
   }));
 }
+
+export interface DiscoveredPage {
+  /** The page file under app/, e.g. tasks/[id]/page.tsx */
+  page: string;
+  /** The URL path with its dynamic segments, e.g. /tasks/[id] ('/' for app/page.tsx) */
+  urlPath: string;
+  params: string[];
+}
+
+/** Every page of the app (each app/**\/page.tsx), so a page added later is audited too. */
+export function discoverPages(): DiscoveredPage[] {
+  return listAppFiles('page.tsx').map((file) => {
+    const page = path.relative(APP_DIR, file);
+    const urlPath =
+      '/' +
+      page
+        .replace(/\/?page\.tsx$/, '')
+        .split('/')
+        // Route groups `(name)` are not part of the URL.
+        .filter((segment) => !/^\(.*\)$/.test(segment))
+        .join('/');
+    return {
+      page,
+      urlPath: urlPath.replace(/\/+$/, '') || '/',
+      params: [...urlPath.matchAll(/\[(?:\.\.\.)?([^\]]+)\]/g)].map((match) => match[1]!),
+    };
+  });
+}

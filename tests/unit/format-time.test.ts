@@ -43,6 +43,19 @@ describe('formatRunDuration', () => {
     expect(formatRunDuration(null, '2026-12-03T14:00:00.000Z')).toBeNull();
     expect(formatRunDuration('2026-12-03T14:00:01.000Z', '2026-12-03T14:00:00.000Z')).toBeNull();
   });
+
+  it('counts a running task up to now, in the same format, and says nothing without a now', () => {
+    const started = '2026-12-03T14:00:00.000Z';
+    expect(formatRunDuration(started, null, Date.parse('2026-12-03T14:00:04.260Z'))).toBe('4.3 s');
+    expect(formatRunDuration(started, null, Date.parse('2026-12-03T14:01:05.000Z'))).toBe(
+      '1 min 5 s',
+    );
+    expect(formatRunDuration(started, null)).toBeNull();
+    // Finished: its end, whatever the clock says now.
+    expect(
+      formatRunDuration(started, '2026-12-03T14:00:04.260Z', Date.parse('2026-12-03T15:00:00Z')),
+    ).toBe('4.3 s');
+  });
 });
 
 describe('shortTaskId', () => {

@@ -65,7 +65,7 @@ export default async function SchedulesPage() {
                       <StatusBadge status={schedule.lastRun.status} />
                     </Link>
                   ) : (
-                    <span className="text-slate-400">never</span>
+                    <span className="text-slate-500">never</span>
                   )}
                 </td>
                 <td className="px-3 py-2 text-xs text-slate-600">

@@ -1,26 +1,21 @@
 'use client';
 
-import { useState, useTransition } from 'react';
+import { useState } from 'react';
 import { setCompletionEmails } from '@/server/email/notification-actions';
+import { useAction } from '@/components/hooks/use-action';
 
 /** Saves on change; the box shows what is stored, so a failed save flips it back. */
 export function CompletionEmailsToggle({ initial }: { initial: boolean }) {
   const [enabled, setEnabled] = useState(initial);
-  const [status, setStatus] = useState<{ error: boolean; text: string } | null>(null);
-  const [pending, startTransition] = useTransition();
+  // useAction: a lost connection is a message here, not the error page, and success toasts.
+  const { run, pending, failure } = useAction();
 
   function change(next: boolean) {
     setEnabled(next);
-    setStatus(null);
-    startTransition(async () => {
-      const result = await setCompletionEmails(next);
-      if (result.ok) {
-        setEnabled(result.data.completionEmails);
-        setStatus({ error: false, text: 'Saved.' });
-      } else {
-        setEnabled(!next);
-        setStatus({ error: true, text: result.message });
-      }
+    run(() => setCompletionEmails(next), {
+      onSuccess: (saved) => setEnabled(saved.completionEmails),
+      onFailure: () => setEnabled(!next),
+      toast: (saved) => (saved.completionEmails ? 'Completion emails on' : 'Completion emails off'),
     });
   }
 
@@ -43,11 +38,8 @@ export function CompletionEmailsToggle({ initial }: { initial: boolean }) {
           </span>
         </span>
       </label>
-      <p
-        role={status?.error ? 'alert' : 'status'}
-        className={`mt-2 min-h-5 text-xs ${status?.error ? 'text-red-700' : 'text-slate-500'}`}
-      >
-        {pending ? 'Saving…' : (status?.text ?? '')}
+      <p role="alert" className="mt-2 min-h-5 text-xs text-red-700">
+        {pending ? <span className="text-slate-500">Saving…</span> : (failure?.message ?? '')}
       </p>
     </div>
   );

@@ -21,6 +21,7 @@ export function AlertRuleControls({ rule }: { rule: AlertRuleView }) {
   function toggle() {
     action.run(() => setAlertRuleEnabled(rule.id, !rule.enabled), {
       onSuccess: () => router.refresh(),
+      toast: rule.enabled ? 'Alert rule paused' : 'Alert rule resumed',
     });
   }
 
@@ -30,6 +31,7 @@ export function AlertRuleControls({ rule }: { rule: AlertRuleView }) {
         setConfirmingDelete(false);
         router.refresh();
       },
+      toast: 'Alert rule deleted',
       onFailure: () => setConfirmingDelete(false),
     });
   }

@@ -117,6 +117,7 @@ export function AlertRuleForm({
         router.push('/admin/alerts');
         router.refresh();
       },
+      toast: rule ? 'Alert rule saved' : 'Alert rule created',
       onFailure: (failure) => {
         setErrors(toFieldErrorMap(failure.fieldErrors));
         setMessage(failure.message);

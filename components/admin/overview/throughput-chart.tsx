@@ -2,6 +2,8 @@ import type { ThroughputWindow } from '@/lib/admin/admin-overview';
 import { formatRate } from '@/lib/admin/overview-format';
 import { bucketStartOf, niceCeiling, perMinute } from '@/lib/admin/throughput';
 import { formatDuration } from '@/lib/tasks/eta';
+import { formatLocalTime } from '@/lib/time/format-time';
+import { useBrowserZone } from '../../time/local-time';
 
 // A stacked bar chart drawn by hand in SVG: one bar per bucket, succeeded at the bottom, then
 // failed, then cancelled. The figures are per minute, so both windows read on the same scale.
@@ -20,13 +22,23 @@ export const SERIES = [
   { key: 'cancelled', label: 'Cancelled', fill: 'fill-amber-300', swatch: 'bg-amber-300' },
 ] as const;
 
-function describeBucket(range: ThroughputWindow, index: number): string {
+/**
+ * A moment on the chart as "14:05" on the reader's clock ("14:05 GMT+1" with its zone), or in
+ * UTC, said so, while server-rendering and hydrating (the zone is not known yet).
+ */
+function clockAt(iso: string, zone: string | null, withZone: boolean): string {
+  // "14:05:09 GMT+1": hours and minutes, then the zone's name after the seconds.
+  const text = formatLocalTime(iso, zone ?? 'UTC', { timeOnly: true, withZone: true });
+  return withZone ? `${text.slice(0, 5)}${text.slice(8)}` : text.slice(0, 5);
+}
+
+function describeBucket(range: ThroughputWindow, index: number, zone: string | null): string {
   const bucket = range.buckets[index];
   const start = bucketStartOf(range, index);
   const counts = bucket
     ? SERIES.map((series) => `${bucket[series.key]} ${series.key}`).join(', ')
     : 'nothing';
-  return `${start.slice(11, 16)} UTC, ${formatDuration(range.bucketMs)}: ${counts}`;
+  return `${clockAt(start, zone, true)}, ${formatDuration(range.bucketMs)}: ${counts}`;
 }
 
 export function ThroughputChart({
@@ -39,6 +51,7 @@ export function ThroughputChart({
   /** The text alternative: what the chart shows, in one sentence. */
   summary: string;
 }) {
+  const zone = useBrowserZone();
   const count = range.buckets.length;
   const rates = range.buckets.map((bucket) =>
     SERIES.map((series) => perMinute(bucket[series.key], range.bucketMs)),
@@ -84,7 +97,7 @@ export function ThroughputChart({
         if (stack.every((value) => value === 0)) return null;
         return (
           <g key={index} data-testid="throughput-bar" data-bucket={index}>
-            <title>{describeBucket(range, index)}</title>
+            <title>{describeBucket(range, index, zone)}</title>
             {SERIES.map((series, part) => {
               const height = scale(stack[part] ?? 0);
               if (height === 0) return null;
@@ -115,7 +128,11 @@ export function ThroughputChart({
             textAnchor={anchor}
             className="fill-slate-500 text-[11px]"
           >
-            {agoMs === 0 ? 'now' : `${formatDuration(agoMs)} ago`}
+            {agoMs === 0
+              ? 'now'
+              : zone
+                ? clockAt(bucketStartOf(range, position), zone, false)
+                : `${formatDuration(agoMs)} ago`}
           </text>
         );
       })}

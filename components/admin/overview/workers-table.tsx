@@ -25,7 +25,7 @@ function Since({ iso, suffix }: { iso: string; suffix: 'ago' | 'running' }) {
 }
 
 function CurrentJobs({ jobs }: { jobs: CurrentJob[] }) {
-  if (jobs.length === 0) return <span className="text-slate-400">idle</span>;
+  if (jobs.length === 0) return <span className="text-slate-500">idle</span>;
   return (
     <ul className="space-y-0.5">
       {jobs.map((job) => (

@@ -22,7 +22,6 @@ export function ScheduleControls({ schedule }: { schedule: ScheduleView }) {
   const router = useRouter();
   const action = useAction();
   const pending = action.pending;
-  const [notice, setNotice] = useState<{ text: string; taskId?: string } | null>(null);
   const [confirmingDelete, setConfirmingDelete] = useState(false);
   // A run now starts real work outside the schedule, so it is asked; pausing the schedule only
   // stops future runs and is undone by Resume, so it is not.
@@ -30,20 +29,16 @@ export function ScheduleControls({ schedule }: { schedule: ScheduleView }) {
 
   function run() {
     action.run(() => runScheduleNow(schedule.id), {
-      onSuccess: (task) => {
-        setNotice({ text: 'Run started', taskId: task.id });
-        router.refresh();
-      },
+      onSuccess: () => router.refresh(),
+      toast: 'Run started',
       onSettled: () => setConfirmingRun(false),
     });
   }
 
   function toggle() {
     action.run(() => setScheduleEnabled(schedule.id, !schedule.enabled), {
-      onSuccess: (changed) => {
-        setNotice({ text: changed.enabled ? 'Schedule resumed' : 'Schedule paused' });
-        router.refresh();
-      },
+      onSuccess: () => router.refresh(),
+      toast: (changed) => (changed.enabled ? 'Schedule resumed' : 'Schedule paused'),
     });
   }
 
@@ -53,6 +48,7 @@ export function ScheduleControls({ schedule }: { schedule: ScheduleView }) {
         router.push('/admin/schedules');
         router.refresh();
       },
+      toast: 'Schedule deleted',
       onFailure: () => setConfirmingDelete(false),
     });
   }
@@ -62,10 +58,7 @@ export function ScheduleControls({ schedule }: { schedule: ScheduleView }) {
       <div className="flex flex-wrap gap-2">
         <button
           type="button"
-          onClick={() => {
-            setNotice(null);
-            setConfirmingRun(true);
-          }}
+          onClick={() => setConfirmingRun(true)}
           disabled={pending}
           className={primaryButtonClass}
         >
@@ -86,19 +79,6 @@ export function ScheduleControls({ schedule }: { schedule: ScheduleView }) {
           Delete
         </button>
       </div>
-      {notice ? (
-        <p role="status" className="text-sm text-emerald-800">
-          {notice.text}
-          {notice.taskId ? (
-            <>
-              {': '}
-              <Link href={`/tasks/${notice.taskId}`} className="font-medium underline">
-                open the task
-              </Link>
-            </>
-          ) : null}
-        </p>
-      ) : null}
       <ActionError message={action.error} />
       <ConfirmDialog
         open={confirmingRun}

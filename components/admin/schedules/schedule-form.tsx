@@ -89,6 +89,7 @@ export function ScheduleForm({
         router.push(`/admin/schedules/${saved.id}`);
         router.refresh();
       },
+      toast: schedule ? 'Schedule saved' : 'Schedule created',
       onFailure: (failure) => {
         setErrors(toFieldErrorMap(failure.fieldErrors));
         setMessage(failure.message);

@@ -3,8 +3,8 @@
 import Link from 'next/link';
 import { useCallback } from 'react';
 import { loadScheduleRuns } from '@/server/schedules/schedule-actions';
-import { formatDuration } from '@/lib/tasks/eta';
-import { shortTaskId } from '@/lib/tasks/short-task-id';
+import { formatRunDuration } from '@/lib/time/format-time';
+import { shortTaskId, taskLinkLabel } from '@/lib/tasks/short-task-id';
 import type { ScheduleTrigger, TaskView } from '@/lib/tasks/task-view';
 import { ActionError } from '../../action-error';
 import { ConnectionStatus } from '../../connection-status';
@@ -23,9 +23,7 @@ const TRIGGER_LABELS: Record<ScheduleTrigger, string> = {
 };
 
 function durationOf(task: TaskView, now: number | null): string {
-  if (!task.startedAt) return '—';
-  const end = task.finishedAt ? Date.parse(task.finishedAt) : now;
-  return end === null ? '—' : formatDuration(Math.max(0, end - Date.parse(task.startedAt)));
+  return formatRunDuration(task.startedAt, task.finishedAt, now) ?? '—';
 }
 
 /** The schedule's runs, newest first, kept live: new runs appear and move as they happen. */
@@ -82,7 +80,7 @@ export function ScheduleRuns({
                 <Link
                   href={`/tasks/${task.id}`}
                   title={task.id}
-                  aria-label={`Open task ${task.id}`}
+                  aria-label={taskLinkLabel(task.id)}
                   className="font-mono text-xs text-blue-700 underline"
                 >
                   {shortTaskId(task.id)}

@@ -3,8 +3,8 @@ import type { ReactNode } from 'react';
 import type { TaskView } from '@/lib/tasks/task-view';
 import { StatusBadge } from '../../status-badge';
 import { PRIORITY_LABELS, PRIORITY_TAG_STYLES } from '../../task-labels';
-import { shortTaskId } from '@/lib/tasks/short-task-id';
-import { formatRunDuration } from '@/lib/time/format-time';
+import { shortTaskId, taskLinkLabel } from '@/lib/tasks/short-task-id';
+import { RunDuration } from '../../time/run-duration';
 import { RelativeTime } from '../../time/local-time';
 
 // The columns of the admin task table, for each view of it: all tasks, and the dead letters
@@ -14,10 +14,6 @@ export interface TaskColumn {
   header: string;
   className: string;
   render: (task: TaskView, ownerEmails: Record<string, string>) => ReactNode;
-}
-
-function describeDuration(task: TaskView): string {
-  return formatRunDuration(task.startedAt, task.finishedAt) ?? '—';
 }
 
 function ownerOf(task: TaskView, ownerEmails: Record<string, string>): string {
@@ -48,7 +44,7 @@ const ALL_TASK_COLUMNS: TaskColumn[] = [
         <Link
           href={`/tasks/${task.id}`}
           title={task.id}
-          aria-label={`Open task ${task.id}`}
+          aria-label={taskLinkLabel(task.id)}
           className="font-mono text-xs font-medium text-blue-700 hover:underline"
         >
           {shortTaskId(task.id)}
@@ -63,7 +59,7 @@ const ALL_TASK_COLUMNS: TaskColumn[] = [
     render: (task) => (
       <>
         <span className="font-medium">{task.label}</span>
-        <span className="block font-mono text-xs text-slate-400">{task.type}</span>
+        <span className="block font-mono text-xs text-slate-500">{task.type}</span>
       </>
     ),
   },
@@ -101,7 +97,7 @@ const ALL_TASK_COLUMNS: TaskColumn[] = [
   {
     header: 'Duration',
     className: 'whitespace-nowrap px-3 py-2 tabular-nums text-slate-600',
-    render: describeDuration,
+    render: (task) => <RunDuration task={task} />,
   },
   {
     header: 'Progress',
@@ -117,7 +113,7 @@ const DEAD_LETTER_COLUMNS: TaskColumn[] = [
     render: (task) => (
       <>
         <span className="font-medium">{task.label}</span>
-        <span className="block font-mono text-xs text-slate-400" title={task.id}>
+        <span className="block font-mono text-xs text-slate-500" title={task.id}>
           {shortTaskId(task.id)} · {task.queue}
         </span>
         <ParentOf task={task} />

@@ -68,7 +68,7 @@ export default async function SchedulePage({ params }: { params: Promise<{ id: s
               <span className="font-mono">{schedule.taskType}</span>
             </Detail>
             <Detail term="Payload">
-              <pre className="overflow-x-auto rounded bg-slate-50 p-2 text-xs">
+              <pre tabIndex={0} className="overflow-x-auto rounded bg-slate-50 p-2 text-xs">
                 {JSON.stringify(schedule.payload, null, 2)}
               </pre>
             </Detail>
