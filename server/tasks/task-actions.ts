@@ -10,7 +10,9 @@ import {
 import { TASK_PRIORITIES } from '@/lib/tasks/task-view';
 import { defineAction } from '@/server/actions/define-action';
 import { requireAdmin, requireUser } from '@/server/auth/principal';
+import { filterBulkActionSchema, filterBulkPreviewSchema } from '@/lib/tasks/filter-bulk-inputs';
 import { runTaskByHand as runByHand } from './run-by-hand';
+import * as filterBulk from './task-filter-bulk';
 import * as control from './task-control';
 import { listTaskTransitions, listTasks } from './task-service';
 import { createTask } from './task-submission';
@@ -80,6 +82,22 @@ export const runBulkTaskAction = defineAction({
   args: ['action', 'ids'],
   input: bulkTaskActionSchema,
   run: (principal, context, input) => control.runBulkTaskAction(principal, input, context),
+});
+
+/** How many tasks a list filter matches, and how many each bulk action would change. */
+export const previewFilterBulkAction = defineAction({
+  name: 'previewFilterBulkAction',
+  args: ['filter'],
+  input: filterBulkPreviewSchema,
+  run: (principal, _context, { filter }) => filterBulk.previewFilterBulk(principal, filter),
+});
+
+/** Cancel, retry or delete every task a list filter matches (within the cap). */
+export const runFilterBulkAction = defineAction({
+  name: 'runFilterBulkAction',
+  args: ['action', 'filter'],
+  input: filterBulkActionSchema,
+  run: (principal, context, input) => filterBulk.runFilterBulkAction(principal, input, context),
 });
 
 export const loadTaskHistory = defineAction({
