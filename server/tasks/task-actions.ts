@@ -13,6 +13,7 @@ import { requireAdmin, requireUser } from '@/server/auth/principal';
 import { filterBulkActionSchema, filterBulkPreviewSchema } from '@/lib/tasks/filter-bulk-inputs';
 import { runTaskByHand as runByHand } from './run-by-hand';
 import * as filterBulk from './task-filter-bulk';
+import { replayTaskWithChanges as replayWithChanges } from './replay-with-changes';
 import * as control from './task-control';
 import { listTaskTransitions, listTasks } from './task-service';
 import { createTask } from './task-submission';
@@ -105,6 +106,14 @@ export const loadTaskHistory = defineAction({
   args: ['id'],
   input: idSchema,
   run: (principal, _context, { id }) => listTaskTransitions(principal, id),
+});
+
+/** "Replay with changes": a finished task's payload, edited, as a new task linked to it. */
+export const replayTaskWithChanges = defineAction({
+  name: 'replayTaskWithChanges',
+  args: ['id', 'payload'],
+  input: z.object({ id: z.string().min(1).max(64), payload: z.unknown() }),
+  run: (principal, context, input) => replayWithChanges(principal, input, context),
 });
 
 /** The task as the form built it: { type, payload, priority, delayMs | runAt }. */
