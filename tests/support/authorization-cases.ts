@@ -574,6 +574,11 @@ export const ACTIONS: Record<string, ActionCase> = {
     args: (_f, id) => ['cancel', { q: id }],
     expected: ACTION_ADMIN_ONLY,
   },
+  replayTaskWithChanges: {
+    prepare: createCancelledTask,
+    args: (_f, id) => [id, { steps: 1, stepMs: 0 }],
+    expected: ACTION_OWNER_ONLY,
+  },
   loadTaskHistory: {
     args: (f) => [f.alicesReport.id],
     expected: ACTION_OWNER_ONLY,
