@@ -1,8 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { uuid7 } from '@/lib/uuid7';
 import { closeClients, getPrisma } from '@/server/infra/clients';
 import { launchChromium, openSignedInPage } from '../support/browser';
+import { countOwnedStatuses, seedOwnedTasks } from '../support/owned-tasks';
 import { createTestApiKey, createTestUser, type TestUser } from '../support/users';
 import { createRestClient, type RestClient } from './lifecycle-helpers';
 
@@ -37,38 +37,6 @@ async function openAs(who: TestUser, path: string, size: (typeof WIDTHS)[number]
   return page;
 }
 
-/** Tasks of this owner in this status, written straight to the table (no worker runs them). */
-async function seed(
-  owner: TestUser,
-  status: 'failed' | 'delayed',
-  count: number,
-): Promise<string[]> {
-  const ids = Array.from({ length: count }, () => uuid7());
-  await getPrisma().task.createMany({
-    data: ids.map((id) => ({
-      id,
-      type: 'diagnostics.simulate',
-      queue: 'diagnostics',
-      status,
-      payload: { steps: 1, stepMs: 0 },
-      maxAttempts: 1,
-      attempts: status === 'failed' ? 1 : 0,
-      ownerId: owner.principal.userId,
-      ...(status === 'delayed' ? { runAt: new Date(Date.now() + 86_400_000) } : {}),
-    })),
-  });
-  return ids;
-}
-
-async function statusesOf(owner: TestUser): Promise<Record<string, number>> {
-  const groups = await getPrisma().task.groupBy({
-    by: ['status'],
-    where: { ownerId: owner.principal.userId },
-    _count: true,
-  });
-  return Object.fromEntries(groups.map((group) => [group.status, group._count]));
-}
-
 /** The section fits the screen: nothing of it is cut off at the right edge. */
 async function expectWithinWidth(page: Page, width: number): Promise<void> {
   const box = await page.getByTestId('filter-bulk').boundingBox();
@@ -80,8 +48,8 @@ describe('bulk actions over a filter', () => {
   for (const size of WIDTHS) {
     it(`previews the counts, then cancels and deletes every match after confirming (${size.width} px)`, async () => {
       const owner = await createTestUser('user', `filter-bulk-${size.width}`);
-      await seed(owner, 'delayed', 3);
-      await seed(owner, 'failed', 2);
+      await seedOwnedTasks(owner, 'delayed', 3);
+      await seedOwnedTasks(owner, 'failed', 2);
       const page = await openAs(
         admin,
         `/admin/tasks?owner=${encodeURIComponent(owner.email)}`,
@@ -106,12 +74,12 @@ describe('bulk actions over a filter', () => {
       // Keep backs out: nothing changed.
       await dialog.getByRole('button', { name: 'Keep' }).click();
       await dialog.waitFor({ state: 'hidden' });
-      expect(await statusesOf(owner)).toEqual({ delayed: 3, failed: 2 });
+      expect(await countOwnedStatuses(owner)).toEqual({ delayed: 3, failed: 2 });
 
       await section.getByRole('button', { name: 'Cancel 3 matching' }).click();
       await dialog.getByRole('button', { name: 'Confirm' }).click();
       await section.getByTestId('filter-bulk-summary').filter({ hasText: '3 cancelled' }).waitFor();
-      expect(await statusesOf(owner)).toEqual({ cancelled: 3, failed: 2 });
+      expect(await countOwnedStatuses(owner)).toEqual({ cancelled: 3, failed: 2 });
 
       // Counted again: everything is finished now, and a repeat of the cancel has nothing to do.
       await section
@@ -129,7 +97,7 @@ describe('bulk actions over a filter', () => {
       const deleting = page.getByRole('dialog', { name: 'Delete 5 tasks that match?' });
       await deleting.getByRole('button', { name: 'Confirm' }).click();
       await section.getByTestId('filter-bulk-summary').filter({ hasText: '5 deleted' }).waitFor();
-      expect(await statusesOf(owner)).toEqual({});
+      expect(await countOwnedStatuses(owner)).toEqual({});
       await page.getByText('No tasks match these filters').waitFor();
       await page.context().close();
     });
@@ -137,7 +105,7 @@ describe('bulk actions over a filter', () => {
 
   it('retries every failed match of a filter (390 px), and counts the dead letters (1440 px)', async () => {
     const owner = await createTestUser('user', 'filter-bulk-retry');
-    await seed(owner, 'failed', 4);
+    await seedOwnedTasks(owner, 'failed', 4);
     const narrow = await openAs(
       admin,
       `/admin/tasks?owner=${encodeURIComponent(owner.email)}&status=failed`,
@@ -151,13 +119,13 @@ describe('bulk actions over a filter', () => {
       .getByRole('button', { name: 'Confirm' })
       .click();
     await section.getByTestId('filter-bulk-summary').filter({ hasText: '4 retried' }).waitFor();
-    const after = await statusesOf(owner);
+    const after = await countOwnedStatuses(owner);
     expect(Object.values(after).reduce((a, b) => a + b, 0)).toBe(4);
     expect(after.failed ?? 0).toBe(0);
     await narrow.context().close();
 
     // Dead letters: every failed task. Counted, then left alone (other tests' tasks are there).
-    await seed(owner, 'failed', 2);
+    await seedOwnedTasks(owner, 'failed', 2);
     const failed = await getPrisma().task.count({ where: { status: 'failed' } });
     const wide = await openAs(admin, '/admin/dead-letters', WIDTHS[0]);
     const letters = wide.getByRole('region', { name: 'Act on all matching tasks' });

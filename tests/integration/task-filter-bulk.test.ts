@@ -2,12 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LimitExceededError } from '@/lib/errors';
 import { FILTER_BULK_CAP } from '@/lib/tasks/filter-bulk-inputs';
 import { listTasksQuerySchema } from '@/lib/tasks/task-inputs';
-import type { TaskStatus } from '@/lib/tasks/task-view';
-import { uuid7 } from '@/lib/uuid7';
 import { NO_AUDIT_CONTEXT } from '@/server/audit/audit-service';
 import { closeClients, getPrisma } from '@/server/infra/clients';
 import { previewFilterBulk, runFilterBulkAction } from '@/server/tasks/task-filter-bulk';
 import { transitionTask } from '@/server/tasks/task-transitions';
+import { countOwnedStatuses, seedOwnedTasks } from '../support/owned-tasks';
 import { createTestUser, type TestUser } from '../support/users';
 
 // Bulk actions over every task a list filter matches: the preview's counts, batches in id
@@ -24,45 +23,18 @@ afterAll(async () => {
   await closeClients();
 });
 
-/** `count` tasks of this owner in this status, created in one statement. */
-async function seed(owner: TestUser, status: TaskStatus, count: number): Promise<string[]> {
-  const ids = Array.from({ length: count }, () => uuid7());
-  await getPrisma().task.createMany({
-    data: ids.map((id) => ({
-      id,
-      type: 'diagnostics.simulate',
-      queue: 'diagnostics',
-      status,
-      payload: { steps: 1, stepMs: 0 },
-      maxAttempts: 1,
-      attempts: status === 'queued' ? 0 : 1,
-      ownerId: owner.principal.userId,
-    })),
-  });
-  return ids;
-}
-
 /** The filter as the list's own schema reads it (the admin page sends the URL's values). */
 const filterOf = (values: Record<string, string>) => listTasksQuerySchema.parse(values);
-
-async function statusesOf(owner: TestUser): Promise<Record<string, number>> {
-  const groups = await getPrisma().task.groupBy({
-    by: ['status'],
-    where: { ownerId: owner.principal.userId },
-    _count: true,
-  });
-  return Object.fromEntries(groups.map((group) => [group.status, group._count]));
-}
 
 describe('previewing a bulk action over a filter', () => {
   it('counts what matches and what each action would change', async () => {
     const owner = await createTestUser('user', 'filter-bulk-preview');
     await Promise.all([
-      seed(owner, 'failed', 3),
-      seed(owner, 'cancelled', 2),
-      seed(owner, 'queued', 4),
-      seed(owner, 'running', 1),
-      seed(owner, 'succeeded', 2),
+      seedOwnedTasks(owner, 'failed', 3),
+      seedOwnedTasks(owner, 'cancelled', 2),
+      seedOwnedTasks(owner, 'queued', 4),
+      seedOwnedTasks(owner, 'running', 1),
+      seedOwnedTasks(owner, 'succeeded', 2),
     ]);
     const all = await previewFilterBulk(admin.principal, filterOf({ owner: owner.email }));
     expect(all).toEqual({
@@ -97,8 +69,8 @@ describe('previewing a bulk action over a filter', () => {
 describe('applying a bulk action over a filter', () => {
   it('retries every match in batches of 500, audits once, and a repeat finds nothing to do', async () => {
     const owner = await createTestUser('user', 'filter-bulk-retry');
-    const failed = await seed(owner, 'failed', 1_100);
-    await seed(owner, 'succeeded', 5);
+    const failed = await seedOwnedTasks(owner, 'failed', 1_100);
+    await seedOwnedTasks(owner, 'succeeded', 5);
     const filter = filterOf({ owner: owner.email });
     const first = await runFilterBulkAction(
       admin.principal,
@@ -112,7 +84,7 @@ describe('applying a bulk action over a filter', () => {
       skipped: 0,
       batches: 3,
     });
-    expect(await statusesOf(owner)).toEqual({ queued: 1_100, succeeded: 5 });
+    expect(await countOwnedStatuses(owner)).toEqual({ queued: 1_100, succeeded: 5 });
     // Each one queued again once, with a job to run it.
     const retried = await getPrisma().task.count({
       where: { id: { in: failed }, status: 'queued', jobId: { not: null } },
@@ -134,15 +106,15 @@ describe('applying a bulk action over a filter', () => {
       NO_AUDIT_CONTEXT,
     );
     expect(again).toMatchObject({ matched: 0, succeeded: 0, batches: 0 });
-    expect(await statusesOf(owner)).toEqual({ queued: 1_100, succeeded: 5 });
+    expect(await countOwnedStatuses(owner)).toEqual({ queued: 1_100, succeeded: 5 });
   }, 120_000);
 
   it('deletes only finished matches, within the filter’s statuses', async () => {
     const owner = await createTestUser('user', 'filter-bulk-delete');
     await Promise.all([
-      seed(owner, 'succeeded', 4),
-      seed(owner, 'failed', 3),
-      seed(owner, 'queued', 2),
+      seedOwnedTasks(owner, 'succeeded', 4),
+      seedOwnedTasks(owner, 'failed', 3),
+      seedOwnedTasks(owner, 'queued', 2),
     ]);
     const result = await runFilterBulkAction(
       admin.principal,
@@ -150,12 +122,12 @@ describe('applying a bulk action over a filter', () => {
       NO_AUDIT_CONTEXT,
     );
     expect(result).toMatchObject({ matched: 4, succeeded: 4, skipped: 0 });
-    expect(await statusesOf(owner)).toEqual({ failed: 3, queued: 2 });
+    expect(await countOwnedStatuses(owner)).toEqual({ failed: 3, queued: 2 });
   });
 
   it(`refuses more than ${FILTER_BULK_CAP} tasks with a 422 and changes nothing`, async () => {
     const owner = await createTestUser('user', 'filter-bulk-cap');
-    await seed(owner, 'succeeded', FILTER_BULK_CAP + 1);
+    await seedOwnedTasks(owner, 'succeeded', FILTER_BULK_CAP + 1);
     const preview = await previewFilterBulk(admin.principal, filterOf({ owner: owner.email }));
     expect(preview.actionable.delete).toBe(FILTER_BULK_CAP + 1);
     const refused = runFilterBulkAction(
@@ -165,13 +137,13 @@ describe('applying a bulk action over a filter', () => {
     );
     await expect(refused).rejects.toBeInstanceOf(LimitExceededError);
     await expect(refused).rejects.toMatchObject({ status: 422 });
-    expect(await statusesOf(owner)).toEqual({ succeeded: FILTER_BULK_CAP + 1 });
+    expect(await countOwnedStatuses(owner)).toEqual({ succeeded: FILTER_BULK_CAP + 1 });
     await getPrisma().task.deleteMany({ where: { ownerId: owner.principal.userId } });
   }, 60_000);
 
   it('two admins retrying the same filter at once retry each task exactly once', async () => {
     const owner = await createTestUser('user', 'filter-bulk-twice');
-    const ids = await seed(owner, 'failed', 600);
+    const ids = await seedOwnedTasks(owner, 'failed', 600);
     const other = await createTestUser('admin', 'filter-bulk-admin-2');
     const filter = filterOf({ owner: owner.email });
     const [a, b] = await Promise.all([
@@ -190,7 +162,7 @@ describe('applying a bulk action over a filter', () => {
 
   it('a cancel racing a worker that starts and finishes the same tasks ends each one once', async () => {
     const owner = await createTestUser('user', 'filter-bulk-race');
-    const ids = await seed(owner, 'queued', 400);
+    const ids = await seedOwnedTasks(owner, 'queued', 400);
     // The worker's side, through the same transitions the runner uses: start, then succeed.
     async function work(): Promise<void> {
       for (const id of ids) {
@@ -231,7 +203,7 @@ describe('applying a bulk action over a filter', () => {
       expect(ends, task.id).toHaveLength(1);
       expect(['succeeded', 'cancelled', 'cancelling']).toContain(task.status);
     }
-    const stats = await statusesOf(owner);
+    const stats = await countOwnedStatuses(owner);
     const stopped = (stats.cancelled ?? 0) + (stats.cancelling ?? 0);
     expect(stopped).toBe(result.succeeded);
   }, 120_000);
