@@ -447,6 +447,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/tasks/bulk-by-filter': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Cancel, retry or delete every task a filter matches
+     * @description Admins only. The filter is the task list's. `dryRun: true` only counts: how many match and how many each action would change. An action changes at most 10,000 tasks per request (422 `limit_exceeded` beyond), in batches; a task changed meanwhile is skipped with its reason, so a repeat is safe.
+     */
+    post: operations['runFilterBulkAction'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/webhooks': {
     parameters: {
       query?: never;
@@ -618,6 +638,70 @@ export interface components {
           | 'failed'
           | 'cancelled';
       }[];
+      succeeded: number;
+    };
+    FilterBulkPreview: {
+      /** @description Of those, how many each action would change. */
+      actionable: {
+        cancel: number;
+        delete: number;
+        retry: number;
+      };
+      /** @description The most one request acts on. */
+      cap: number;
+      /** @description False when there are more than `matching`. */
+      exact: boolean;
+      /** @description Tasks the filter matches (counted up to a bound). */
+      matching: number;
+    };
+    FilterBulkRequest: {
+      /** @enum {string} */
+      action?: 'cancel' | 'retry' | 'delete';
+      /** @description Count only: answers a FilterBulkPreview. */
+      dryRun?: boolean;
+      /** @description The task list filters (as `GET /api/v1/tasks` takes them); `cursor` and `limit` are ignored. */
+      filter: {
+        /** @description The previous page's nextCursor. */
+        cursor?: string;
+        /** @description Created at or after this time (ISO 8601; no offset means UTC). */
+        from?: string;
+        /**
+         * @description children: also list follow-up tasks (completion emails, webhook deliveries of task events), which are otherwise listed only under their parent.
+         * @enum {string}
+         */
+        include?: 'children';
+        /** @default 25 */
+        limit: number;
+        /** @description Admins: a user's id or exact email. */
+        owner?: string;
+        /**
+         * Format: uuid
+         * @description Only the follow-ups of this task (its children), newest first.
+         */
+        parent?: string;
+        /** @description A task id, or at least 3 characters to find in the payload. */
+        q?: string;
+        queue?: string;
+        /** @description One status or several, comma-separated: queued, delayed, running, retrying, cancelling, succeeded, failed, cancelled. */
+        status?: string;
+        /** @description Created before this time. */
+        to?: string;
+        /** @description A task type, e.g. report.generate. */
+        type?: string;
+      };
+    };
+    FilterBulkResult: {
+      /** @enum {string} */
+      action: 'cancel' | 'retry' | 'delete';
+      batches: number;
+      /** @description Tasks the action applied to when it started. */
+      matched: number;
+      reasons: {
+        count: number;
+        reason: string;
+      }[];
+      /** @description Changed by someone else meanwhile, or refused. */
+      skipped: number;
       succeeded: number;
     };
     FiringState: {
@@ -2966,6 +3050,103 @@ export interface operations {
       };
       /** @description The body is not of an accepted media type. */
       415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many failed keys or requests: wait for `Retry-After`. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description PostgreSQL or Redis cannot be reached: retry after `Retry-After`. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  runFilterBulkAction: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['FilterBulkRequest'];
+      };
+    };
+    responses: {
+      /** @description With dryRun, a FilterBulkPreview; otherwise the outcome. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json':
+            components['schemas']['FilterBulkResult'] | components['schemas']['FilterBulkPreview'];
+        };
+      };
+      /** @description Invalid input: `errors` names each field. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No valid API key or session. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not allowed: an admin route, or a cookie-signed write from another origin. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is larger than allowed. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not of an accepted media type. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Understood but refused: see `code`. */
+      422: {
         headers: {
           [name: string]: unknown;
         };

@@ -28,6 +28,7 @@ export const AUDIT_ACTIONS = [
   'queue.pause',
   'queue.resume',
   'task.run_by_hand',
+  'task.replay',
   'tasks.bulk_delete',
   'schedule.create',
   'schedule.update',

@@ -7,6 +7,11 @@ import {
   listTasksQuerySchema,
 } from '@/lib/tasks/task-inputs';
 import { taskPageSchema, taskViewSchema } from '@/lib/tasks/task-view';
+import {
+  filterBulkPreviewResultSchema,
+  filterBulkRequestSchema,
+  filterBulkResultSchema,
+} from '@/lib/tasks/filter-bulk-inputs';
 import { bulkResultSchema } from '@/server/tasks/task-control';
 import {
   taskFileListSchema,
@@ -52,6 +57,23 @@ export const taskOperations: ZodOpenApiPathsObject = {
       body: bulkTaskActionSchema,
       responses: json('200', "Each task's outcome.", bulkResultSchema),
       errors: [...WRITE, ...CALLER],
+    }),
+  },
+  '/api/v1/tasks/bulk-by-filter': {
+    post: operation({
+      id: 'runFilterBulkAction',
+      tag: 'Tasks',
+      summary: 'Cancel, retry or delete every task a filter matches',
+      description:
+        "The filter is the task list's. `dryRun: true` only counts: how many match and how many each action would change. An action changes at most 10,000 tasks per request (422 `limit_exceeded` beyond), in batches; a task changed meanwhile is skipped with its reason, so a repeat is safe.",
+      access: 'admin',
+      body: filterBulkRequestSchema,
+      responses: json(
+        '200',
+        'With dryRun, a FilterBulkPreview; otherwise the outcome.',
+        z.union([filterBulkResultSchema, filterBulkPreviewResultSchema]),
+      ),
+      errors: [...WRITE, '422', ...CALLER],
     }),
   },
   '/api/v1/tasks/{id}': {

@@ -16,6 +16,7 @@ export const REST_ROUTES: ReadonlyArray<{ path: string; methods: readonly string
   { path: '/api/v1/schedules/[id]/runs', methods: ['GET'] },
   { path: '/api/v1/tasks', methods: ['GET', 'POST'] },
   { path: '/api/v1/tasks/bulk', methods: ['POST'] },
+  { path: '/api/v1/tasks/bulk-by-filter', methods: ['POST'] },
   { path: '/api/v1/tasks/[id]', methods: ['GET'] },
   { path: '/api/v1/tasks/[id]/cancel', methods: ['POST'] },
   { path: '/api/v1/tasks/[id]/events', methods: ['GET'] },

@@ -10,7 +10,10 @@ import {
 import { TASK_PRIORITIES } from '@/lib/tasks/task-view';
 import { defineAction } from '@/server/actions/define-action';
 import { requireAdmin, requireUser } from '@/server/auth/principal';
+import { filterBulkActionSchema, filterBulkPreviewSchema } from '@/lib/tasks/filter-bulk-inputs';
 import { runTaskByHand as runByHand } from './run-by-hand';
+import * as filterBulk from './task-filter-bulk';
+import { replayTaskWithChanges as replayWithChanges } from './replay-with-changes';
 import * as control from './task-control';
 import { listTaskTransitions, listTasks } from './task-service';
 import { createTask } from './task-submission';
@@ -82,11 +85,35 @@ export const runBulkTaskAction = defineAction({
   run: (principal, context, input) => control.runBulkTaskAction(principal, input, context),
 });
 
+/** How many tasks a list filter matches, and how many each bulk action would change. */
+export const previewFilterBulkAction = defineAction({
+  name: 'previewFilterBulkAction',
+  args: ['filter'],
+  input: filterBulkPreviewSchema,
+  run: (principal, _context, { filter }) => filterBulk.previewFilterBulk(principal, filter),
+});
+
+/** Cancel, retry or delete every task a list filter matches (within the cap). */
+export const runFilterBulkAction = defineAction({
+  name: 'runFilterBulkAction',
+  args: ['action', 'filter'],
+  input: filterBulkActionSchema,
+  run: (principal, context, input) => filterBulk.runFilterBulkAction(principal, input, context),
+});
+
 export const loadTaskHistory = defineAction({
   name: 'loadTaskHistory',
   args: ['id'],
   input: idSchema,
   run: (principal, _context, { id }) => listTaskTransitions(principal, id),
+});
+
+/** "Replay with changes": a finished task's payload, edited, as a new task linked to it. */
+export const replayTaskWithChanges = defineAction({
+  name: 'replayTaskWithChanges',
+  args: ['id', 'payload'],
+  input: z.object({ id: z.string().min(1).max(64), payload: z.unknown() }),
+  run: (principal, context, input) => replayWithChanges(principal, input, context),
 });
 
 /** The task as the form built it: { type, payload, priority, delayMs | runAt }. */

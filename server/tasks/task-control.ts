@@ -156,6 +156,20 @@ const ACTIONS: Record<
   retry: { run: retryOne, audit: 'task.retry', bulkAudit: 'tasks.bulk_retry' },
 };
 
+/**
+ * Cancels or retries one task already read, as an admin's bulk action does: no authorization
+ * and no audit (the caller does both). Throws ConflictError when the task's status forbids it.
+ */
+export function applyTaskAction(action: TaskAction, task: Task, actorId: string): Promise<Task> {
+  return ACTIONS[action].run(task, actorId);
+}
+
+export const BULK_AUDIT_ACTIONS = {
+  cancel: 'tasks.bulk_cancel',
+  retry: 'tasks.bulk_retry',
+  delete: 'tasks.bulk_delete',
+} as const;
+
 async function runTaskAction(
   action: TaskAction,
   principal: Principal,

@@ -36,20 +36,23 @@ async function removeFiles(ids: readonly string[]): Promise<Set<string>> {
   return failed;
 }
 
+export interface DeletionOutcome {
+  /** The deleted tasks, with the status each had. */
+  deleted: Map<string, TaskStatus>;
+  /** Why each other finished or unfinished id stayed (an unknown id is in neither). */
+  kept: Map<string, string>;
+}
+
 /**
- * Admins: deletes these tasks if they finished (succeeded, failed or cancelled), with their
- * stored files; each other id is reported with the reason it stayed. Audited once.
+ * Deletes these tasks if they finished, with their stored files; no authorization and no audit
+ * (the callers do both). Locks the finished ones only, so a running task's writes never wait.
  */
-export async function deleteTasksInBulk(
-  principal: Principal,
+export async function deleteFinishedTasks(
   requestedIds: readonly string[],
-  context: AuditContext,
-): Promise<BulkResult> {
-  const admin = requireAdmin(principal);
+): Promise<DeletionOutcome> {
   const ids = [...new Set(requestedIds)];
-  const { deleted, kept } = await getPrisma().$transaction(
+  return getPrisma().$transaction(
     async (tx) => {
-      // Locks the finished ones only: a running task's progress writes must not wait on us.
       // A row retried by hand meanwhile no longer matches once its lock is released.
       const finished = await tx.$queryRaw<Array<{ id: string; status: TaskStatus }>>`
         SELECT id, status FROM tasks
@@ -82,6 +85,20 @@ export async function deleteTasksInBulk(
     },
     { timeout: TRANSACTION_TIMEOUT_MS, maxWait: 10_000 },
   );
+}
+
+/**
+ * Admins: deletes these tasks if they finished (succeeded, failed or cancelled), with their
+ * stored files; each other id is reported with the reason it stayed. Audited once.
+ */
+export async function deleteTasksInBulk(
+  principal: Principal,
+  requestedIds: readonly string[],
+  context: AuditContext,
+): Promise<BulkResult> {
+  const admin = requireAdmin(principal);
+  const ids = [...new Set(requestedIds)];
+  const { deleted, kept } = await deleteFinishedTasks(ids);
 
   const results: BulkOutcome[] = ids.map((id) => {
     const status = deleted.get(id);

@@ -74,6 +74,7 @@ export function toTaskModel(row: RawTaskRow): Task {
     scheduleId: (row.schedule_id as string | null) ?? null,
     scheduleTrigger: (row.schedule_trigger as string | null) ?? null,
     parentTaskId: (row.parent_task_id as string | null) ?? null,
+    replayOfTaskId: (row.replay_of_task_id as string | null) ?? null,
     createdAt: date(row.created_at) ?? new Date(),
     updatedAt: date(row.updated_at) ?? new Date(),
     startedAt: date(row.started_at ?? null),

@@ -132,6 +132,17 @@ function buildConditions(
   return conditions.filter((condition): condition is Prisma.Sql => condition !== null);
 }
 
+/**
+ * A filter's conditions with no page and no status (the caller intersects statuses with its
+ * own): the bulk actions over a filter (task-filter-bulk.ts) select with these.
+ */
+export function buildFilterConditions(
+  user: UserPrincipal,
+  filters: Omit<TaskListFilters, 'status' | 'cursor' | 'limit'>,
+): Prisma.Sql[] {
+  return buildConditions(user, { ...filters, limit: 1 }, null);
+}
+
 export interface TaskPageOptions {
   /** Admins: each row's owner email, joined in the same statement. */
   withOwnerEmails?: boolean;

@@ -156,6 +156,30 @@ describe('tasks', () => {
     );
     expect(notJson.status).toBe(415);
   });
+
+  it('bulk over a filter: a dry run counts, the action reports its outcome, users are refused', async () => {
+    const task = await createTask({
+      type: 'diagnostics.simulate',
+      payload: { steps: 1, stepMs: 0 },
+      delayMs: 3_600_000,
+    });
+    const filter = { q: task.id };
+    const path = '/api/v1/tasks/bulk-by-filter';
+    expect((await call('POST', path, {}, { body: { dryRun: true, filter } })).status).toBe(403);
+    const preview = await call('POST', path, {}, { key: adminKey, body: { dryRun: true, filter } });
+    expect(preview.status).toBe(200);
+    expect(preview.body).toMatchObject({ matching: 1, actionable: { cancel: 1, retry: 0 } });
+    const done = await call(
+      'POST',
+      path,
+      {},
+      { key: adminKey, body: { action: 'cancel', filter } },
+    );
+    expect(done.status).toBe(200);
+    expect(done.body).toMatchObject({ action: 'cancel', matched: 1, succeeded: 1 });
+    const invalid = await call('POST', path, {}, { key: adminKey, body: { filter } });
+    expect(invalid.status).toBe(400);
+  });
 });
 
 describe('files', () => {

@@ -338,6 +338,23 @@ export const ROUTES: RouteCase[] = [
     expected: ADMIN_ONLY(200),
   },
   {
+    // The filter names the one fresh task (its id as the search), so nothing else is touched.
+    route: 'api/v1/tasks/bulk-by-filter/route.ts',
+    method: 'POST',
+    prepare: createWaitingTask,
+    url: () => '/api/v1/tasks/bulk-by-filter',
+    body: (_f, id) => ({ action: 'cancel', filter: { q: id } }),
+    expected: ADMIN_ONLY(200),
+  },
+  {
+    route: 'api/v1/tasks/bulk-by-filter/route.ts',
+    method: 'POST',
+    prepare: createWaitingTask,
+    url: () => '/api/v1/tasks/bulk-by-filter',
+    body: (_f, id) => ({ dryRun: true, filter: { q: id } }),
+    expected: ADMIN_ONLY(200),
+  },
+  {
     route: 'api/v1/queues/route.ts',
     method: 'GET',
     url: () => '/api/v1/queues',
@@ -546,6 +563,21 @@ export const ACTIONS: Record<string, ActionCase> = {
     prepare: createWaitingTask,
     args: (_f, id) => ['cancel', [id]],
     expected: ACTION_ADMIN_ONLY,
+  },
+  previewFilterBulkAction: {
+    prepare: createWaitingTask,
+    args: (_f, id) => [{ q: id }],
+    expected: ACTION_ADMIN_ONLY,
+  },
+  runFilterBulkAction: {
+    prepare: createWaitingTask,
+    args: (_f, id) => ['cancel', { q: id }],
+    expected: ACTION_ADMIN_ONLY,
+  },
+  replayTaskWithChanges: {
+    prepare: createCancelledTask,
+    args: (_f, id) => [id, { steps: 1, stepMs: 0 }],
+    expected: ACTION_OWNER_ONLY,
   },
   loadTaskHistory: {
     args: (f) => [f.alicesReport.id],

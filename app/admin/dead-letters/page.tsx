@@ -8,6 +8,7 @@ import {
 import { FilterProblem, PageLinks } from '@/components/admin/filtered-list/list-notices';
 import { RefreshButton } from '@/components/admin/refresh-button';
 import { AdminTaskTable } from '@/components/admin/tasks/admin-task-table';
+import { FilterBulkActions } from '@/components/admin/tasks/filter-bulk-actions';
 import { getPagePrincipal } from '@/server/auth/page-principal';
 import { PageHeading } from '@/components/page-heading';
 import { isAppError } from '@/lib/errors';
@@ -68,19 +69,29 @@ export default async function DeadLettersPage({
           clearText="Show the newest dead letters"
         />
       ) : (
-        <AdminTaskTable
-          view="dead-letters"
-          tasks={page.data}
-          ownerEmails={ownerEmails}
-          empty={
-            <div className="rounded-lg border border-dashed border-slate-300 bg-white p-10 text-center">
-              <p className="font-medium">No dead letters</p>
-              <p className="mt-1 text-sm text-slate-500">
-                Tasks that fail after their last attempt show up here, to be looked at and retried.
-              </p>
-            </div>
-          }
-        />
+        <>
+          {page.data.length > 0 ? (
+            <FilterBulkActions
+              filter={{ status: 'failed' }}
+              actions={['retry']}
+              scopeText="all dead letters"
+            />
+          ) : null}
+          <AdminTaskTable
+            view="dead-letters"
+            tasks={page.data}
+            ownerEmails={ownerEmails}
+            empty={
+              <div className="rounded-lg border border-dashed border-slate-300 bg-white p-10 text-center">
+                <p className="font-medium">No dead letters</p>
+                <p className="mt-1 text-sm text-slate-500">
+                  Tasks that fail after their last attempt show up here, to be looked at and
+                  retried.
+                </p>
+              </div>
+            }
+          />
+        </>
       )}
       <PageLinks
         firstHref={cursor ? DEAD_LETTERS_PATH : null}

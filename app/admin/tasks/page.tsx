@@ -8,6 +8,7 @@ import {
 } from '@/components/admin/filtered-list/list-params';
 import { FilterProblem, PageLinks } from '@/components/admin/filtered-list/list-notices';
 import { AdminTaskTable } from '@/components/admin/tasks/admin-task-table';
+import { FilterBulkActions } from '@/components/admin/tasks/filter-bulk-actions';
 import { TaskFilterForm } from '@/components/admin/tasks/task-filter-form';
 import {
   FILTER_LABELS,
@@ -104,6 +105,13 @@ export default async function AdminTasksPage({
           <div className="mb-3 flex justify-end">
             <RefreshButton />
           </div>
+          {page.data.length > 0 ? (
+            <FilterBulkActions
+              filter={{ ...params, cursor: undefined }}
+              actions={['cancel', 'retry', 'delete']}
+              scopeText={filtered ? 'all tasks that match these filters' : 'all tasks'}
+            />
+          ) : null}
           <AdminTaskTable
             tasks={page.data}
             ownerEmails={page.ownerEmails}

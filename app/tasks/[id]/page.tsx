@@ -4,10 +4,12 @@ import { shortTaskId } from '@/lib/tasks/short-task-id';
 import { notFound, redirect } from 'next/navigation';
 import { getPagePrincipal } from '@/server/auth/page-principal';
 import { TaskDetail } from '@/components/task-detail/task-detail';
+import { ReplayLinks, ReplayWithChanges } from '@/components/task-detail/replay-with-changes';
 import { isAppError } from '@/lib/errors';
 import { readEmailMessage } from '@/server/email/email-preview';
 import { findDeliveryTargets } from '@/server/webhooks/webhook-follow-ups';
 import { listTaskFiles, listTaskLogs } from '@/server/files/task-files';
+import { findReplayLinks, readReplayForm } from '@/server/tasks/replay-with-changes';
 import { findOtherOwnerEmail, getTask, listTaskFollowUps } from '@/server/tasks/task-service';
 
 export const dynamic = 'force-dynamic';
@@ -39,22 +41,30 @@ export async function generateMetadata({
 export default async function TaskPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const { principal, task } = await loadTask(id);
-  const [lines, files, owner, followUps] = await Promise.all([
+  const [lines, files, owner, followUps, replayForm, replayLinks] = await Promise.all([
     listTaskLogs(principal, id),
     listTaskFiles(principal, id),
     findOtherOwnerEmail(principal, task),
     listTaskFollowUps(principal, task),
+    readReplayForm(principal, id),
+    findReplayLinks(principal, id),
   ]);
   const targets = await findDeliveryTargets(followUps);
   return (
-    <TaskDetail
-      initialTask={task}
-      initialLines={lines}
-      initialFiles={files}
-      owner={owner}
-      followUps={followUps}
-      followUpTargets={targets}
-      email={readEmailMessage(task)}
-    />
+    <div className="space-y-4">
+      <TaskDetail
+        initialTask={task}
+        initialLines={lines}
+        initialFiles={files}
+        owner={owner}
+        followUps={followUps}
+        followUpTargets={targets}
+        email={readEmailMessage(task)}
+      />
+      <ReplayLinks {...replayLinks} />
+      {replayForm ? (
+        <ReplayWithChanges taskId={task.id} type={replayForm.type} payload={replayForm.payload} />
+      ) : null}
+    </div>
   );
 }
