@@ -8,6 +8,8 @@ import { isAppError } from '@/lib/errors';
 import { readEmailMessage } from '@/server/email/email-preview';
 import { findDeliveryTargets } from '@/server/webhooks/webhook-follow-ups';
 import { listTaskFiles, listTaskLogs } from '@/server/files/task-files';
+import { isAdmin } from '@/server/auth/principal';
+import { getTaskErrorDetail } from '@/server/tasks/task-error-detail';
 import { findOtherOwnerEmail, getTask, listTaskFollowUps } from '@/server/tasks/task-service';
 
 export const dynamic = 'force-dynamic';
@@ -39,11 +41,13 @@ export async function generateMetadata({
 export default async function TaskPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const { principal, task } = await loadTask(id);
-  const [lines, files, owner, followUps] = await Promise.all([
+  const [lines, files, owner, followUps, errorDetail] = await Promise.all([
     listTaskLogs(principal, id),
     listTaskFiles(principal, id),
     findOtherOwnerEmail(principal, task),
     listTaskFollowUps(principal, task),
+    // Null for anyone but an admin: the owner sees the error's code and message only.
+    getTaskErrorDetail(principal, id),
   ]);
   const targets = await findDeliveryTargets(followUps);
   return (
@@ -55,6 +59,8 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
       followUps={followUps}
       followUpTargets={targets}
       email={readEmailMessage(task)}
+      errorDetail={errorDetail}
+      showErrorDetail={isAdmin(principal)}
     />
   );
 }
