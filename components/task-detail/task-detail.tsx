@@ -5,8 +5,8 @@ import type { ReactNode } from 'react';
 import type { TaskFileView } from '@/lib/files/task-file-view';
 import type { TaskLogLine } from '@/lib/realtime/events';
 import { hasTiming } from '@/lib/tasks/describe-timing';
-import { isTerminalStatus, type TaskView } from '@/lib/tasks/task-view';
 import { formatRunDuration } from '@/lib/time/format-time';
+import { isTerminalStatus, type TaskErrorDetail, type TaskView } from '@/lib/tasks/task-view';
 import { ProgressBar } from '../progress-bar';
 import { StatusBadge } from '../status-badge';
 import { TaskActions } from '../task-actions';
@@ -17,6 +17,7 @@ import { ConnectionStatus } from '../connection-status';
 import { LocalTime } from '../time/local-time';
 import type { EmailMessageView } from '@/lib/email/email-message';
 import { EmailMessage } from './email-message';
+import { ErrorDetail } from './error-detail';
 import { InputFiles, OutputFiles } from './task-files-section';
 import { ParentTaskLink, TaskFollowUps } from './task-follow-ups';
 import { TaskLogView } from './task-log-view';
@@ -59,7 +60,15 @@ function Timings({ task }: { task: TaskView }) {
   );
 }
 
-function ErrorPanel({ task }: { task: TaskView }) {
+function ErrorPanel({
+  task,
+  detail,
+  showDetail,
+}: {
+  task: TaskView;
+  detail: TaskErrorDetail | null;
+  showDetail: boolean;
+}) {
   if (!task.error || (task.status !== 'failed' && task.status !== 'retrying')) return null;
   return (
     <div
@@ -73,6 +82,7 @@ function ErrorPanel({ task }: { task: TaskView }) {
       </p>
       <p className="mt-1 text-red-800">{task.error.message}</p>
       {task.error.cause ? <p className="mt-1 text-red-700">Cause: {task.error.cause}</p> : null}
+      <ErrorDetail task={task} detail={detail} enabled={showDetail} />
     </div>
   );
 }
@@ -85,6 +95,8 @@ export function TaskDetail({
   followUps,
   followUpTargets,
   email,
+  errorDetail = null,
+  showErrorDetail = false,
 }: {
   initialTask: TaskView;
   initialLines: TaskLogLine[];
@@ -97,6 +109,10 @@ export function TaskDetail({
   followUpTargets: Record<string, string>;
   /** For an email task: the message it sends, decoded. */
   email: EmailMessageView | null;
+  /** Admins: the last failed attempt's stack and cause chain. */
+  errorDetail?: TaskErrorDetail | null;
+  /** Whether the viewer is an admin, who sees error details. */
+  showErrorDetail?: boolean;
 }) {
   const { task, setTask, lines, files, connection } = useLiveTask(
     initialTask,
@@ -144,7 +160,7 @@ export function TaskDetail({
         </p>
         {hasTiming(task.status) ? <TaskTiming task={task} typicalMs={null} /> : null}
       </div>
-      <ErrorPanel task={task} />
+      <ErrorPanel task={task} detail={errorDetail} showDetail={showErrorDetail} />
       <div className="grid gap-6 lg:grid-cols-2">
         <Section title="Timings and attempts">
           <Timings task={task} />

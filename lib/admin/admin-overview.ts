@@ -22,6 +22,7 @@ export interface WorkerView {
   currentJobs: CurrentJob[];
 }
 
+/** BullMQ's jobs in Redis: finished ones are trimmed (completed after 1 h, failed after 7 days). */
 export interface QueueCounts {
   waiting: number;
   active: number;
@@ -30,12 +31,32 @@ export interface QueueCounts {
   completed: number;
 }
 
+/**
+ * A queue's tasks by status, from Postgres: the rows the All tasks list shows for the same
+ * filter (lib/admin/count-filters.ts), so a count and its list agree.
+ */
+export interface QueueTaskCounts {
+  /** queued: waiting for a worker. */
+  queued: number;
+  /** running or cancelling. */
+  running: number;
+  /** delayed or retrying: waiting for their time. */
+  scheduled: number;
+  /** failed after their last attempt: the dead letters, however old. */
+  failed: number;
+  /** succeeded since the hour window's start (`tasksSince`). */
+  succeeded: number;
+}
+
 export interface OverviewQueue {
   name: string;
   description: string;
   paused: boolean;
   concurrency: number;
+  /** Jobs of the queue running at once across every worker; null when unlimited. */
+  globalConcurrency: number | null;
   counts: QueueCounts;
+  tasks: QueueTaskCounts;
 }
 
 /** Tasks that reached an end in one bucket of time, by how they ended. */
@@ -71,6 +92,8 @@ export interface AdminOverview {
   /** How often the server pushes a new snapshot. */
   refreshMs: number;
   queues: OverviewQueue[];
+  /** Where the queues' `succeeded` count starts: the hour window's start. */
+  tasksSince: string;
   throughput: { hour: ThroughputWindow; day: ThroughputWindow };
   /** Run times of the tasks that succeeded in the day window, per type. */
   durations: DurationStat[];

@@ -275,7 +275,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** One task */
+    /**
+     * One task
+     * @description An admin also gets `errorDetail`: the stack and cause chain of the task's last failed attempt. Anyone else never does.
+     */
     get: operations['getTask'];
     put?: never;
     post?: never;
@@ -912,6 +915,16 @@ export interface components {
       code: string;
       message: string;
     };
+    TaskErrorDetail: {
+      /** Format: date-time */
+      at: string;
+      /** @description The attempt that failed. */
+      attempt: number;
+      /** @description The timeline entry it was recorded with. */
+      revision: number;
+      /** @description The error's stack, then each cause's ("Caused by: …"); at most 16 KiB. */
+      text: string;
+    };
     TaskFile: {
       contentType: string;
       /** Format: date-time */
@@ -1010,6 +1023,63 @@ export interface components {
         | 'succeeded'
         | 'failed'
         | 'cancelled';
+    };
+    TaskWithDetail: {
+      /** @description Attempts started so far (the current one included). */
+      attempts: number;
+      cancelRequestedAt: string | null;
+      /** Format: date-time */
+      createdAt: string;
+      error: components['schemas']['TaskError'] | null;
+      /** @description Admins only (absent for anyone else): the stack and cause chain of the task's last failed attempt; null when none was recorded. */
+      errorDetail?: components['schemas']['TaskErrorDetail'] | null;
+      finishedAt: string | null;
+      /** Format: uuid */
+      id: string;
+      /** @description What a task of its type is called (the type's own label); the type's name if unknown. */
+      label: string;
+      maxAttempts: number;
+      ownerId: string | null;
+      /**
+       * Format: uuid
+       * @description For a follow-up (a completion email, the webhook delivery of a task event): the task it reports on. Lists leave such children out unless asked (include=children).
+       */
+      parentTaskId: string | null;
+      payload: unknown;
+      /** @enum {string} */
+      priority: 'low' | 'normal' | 'high' | 'urgent';
+      /** @description 0..100 */
+      progress: number;
+      progressMessage: string | null;
+      queue: string;
+      result: unknown;
+      /** @description Where the task's output file can be downloaded, once there is one. */
+      resultUrl: string | null;
+      /** @description While retrying: when the next attempt starts. */
+      retryAt: string | null;
+      /** @description Counts status changes; with seq it orders every change (lib/realtime/merge-task-update.ts). */
+      revision: number;
+      /** @description While delayed: when the task becomes due. */
+      runAt: string | null;
+      /** @description The schedule that started it, if one did. */
+      scheduleId: string | null;
+      scheduleTrigger: ('schedule' | 'run_now' | 'catch_up') | null;
+      /** @description Orders progress reports within one revision. */
+      seq: number;
+      startedAt: string | null;
+      /** @enum {string} */
+      status:
+        | 'queued'
+        | 'delayed'
+        | 'running'
+        | 'retrying'
+        | 'cancelling'
+        | 'succeeded'
+        | 'failed'
+        | 'cancelled';
+      /** @description One line about what its payload asks for, from its type; null when there is none. */
+      summary: string | null;
+      type: string;
     };
     WebhookDelivery: {
       aboutTaskId: string | null;
@@ -2194,6 +2264,10 @@ export interface operations {
       query?: {
         /** @description The previous page's nextCursor. */
         cursor?: string;
+        /** @description Finished (succeeded, failed or cancelled) at or after this time: the windows the admin counts are over. */
+        finishedFrom?: string;
+        /** @description Finished before this time. */
+        finishedTo?: string;
         /** @description Created at or after this time (ISO 8601; no offset means UTC). */
         from?: string;
         /** @description children: also list follow-up tasks (completion emails, webhook deliveries of task events), which are otherwise listed only under their parent. */
@@ -2401,7 +2475,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['Task'];
+          'application/json': components['schemas']['TaskWithDetail'];
         };
       };
       /** @description No valid API key or session. */

@@ -100,6 +100,13 @@ export const listTasksQuerySchema = z
     to: z
       .preprocess(blankAsAbsent, createdBoundSchema.optional())
       .meta({ description: 'Created before this time.' }),
+    finishedFrom: z.preprocess(blankAsAbsent, createdBoundSchema.optional()).meta({
+      description:
+        'Finished (succeeded, failed or cancelled) at or after this time: the windows the admin counts are over.',
+    }),
+    finishedTo: z
+      .preprocess(blankAsAbsent, createdBoundSchema.optional())
+      .meta({ description: 'Finished before this time.' }),
     q: optionalText(200).meta({
       description: 'A task id, or at least 3 characters to find in the payload.',
     }),

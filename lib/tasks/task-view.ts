@@ -133,6 +133,32 @@ export const taskTransitionViewSchema = z
   .meta({ id: 'TaskTransition' });
 export type TaskTransitionView = z.infer<typeof taskTransitionViewSchema>;
 
+/**
+ * A failed attempt's stack and cause chain: admins only, never in lists, events or webhooks.
+ */
+export const taskErrorDetailSchema = z
+  .object({
+    attempt: z.number().int().meta({ description: 'The attempt that failed.' }),
+    revision: z.number().int().meta({ description: 'The timeline entry it was recorded with.' }),
+    at: isoTime,
+    text: z.string().meta({
+      description: 'The error\'s stack, then each cause\'s ("Caused by: …"); at most 16 KiB.',
+    }),
+  })
+  .meta({ id: 'TaskErrorDetail' });
+export type TaskErrorDetail = z.infer<typeof taskErrorDetailSchema>;
+
+/** GET /api/v1/tasks/{id}: the task, and for an admin the last failed attempt's detail. */
+export const taskWithDetailSchema = taskViewSchema
+  .extend({
+    errorDetail: taskErrorDetailSchema.nullable().optional().meta({
+      description:
+        "Admins only (absent for anyone else): the stack and cause chain of the task's last failed attempt; null when none was recorded.",
+    }),
+  })
+  .meta({ id: 'TaskWithDetail' });
+export type TaskWithDetail = z.infer<typeof taskWithDetailSchema>;
+
 export function isTerminalStatus(status: TaskStatus): boolean {
   return TERMINAL_STATUSES.has(status);
 }

@@ -5,6 +5,7 @@ import { listFiringAlerts } from '@/server/alerts/alert-rule-service';
 import { requireAdmin, type Principal } from '@/server/auth/principal';
 import { listQueues } from '@/server/queues/queue-service';
 import { listLiveWorkers } from '@/server/workers/worker-presence';
+import { countQueueTasks, emptyQueueTaskCounts } from './task-counts';
 import {
   DAY_WINDOW,
   HOUR_WINDOW,
@@ -51,8 +52,9 @@ export async function getAdminOverview(principal: Principal): Promise<AdminOverv
   requireAdmin(principal);
   const env = getEnv();
   const now = new Date();
-  const [queues, workers, hour, day, alerts] = await Promise.all([
+  const [queues, queueTasks, workers, hour, day, alerts] = await Promise.all([
     listQueues(principal),
+    countQueueTasks(principal, now),
     listLiveWorkers(env.WORKER_HEARTBEAT_MS),
     readThroughput(now, HOUR_WINDOW),
     readDayStatsCached(now),
@@ -66,8 +68,11 @@ export async function getAdminOverview(principal: Principal): Promise<AdminOverv
       description: queue.description,
       paused: queue.paused,
       concurrency: queue.concurrency,
+      globalConcurrency: queue.globalConcurrency,
       counts: queue.counts,
+      tasks: queueTasks.byQueue[queue.name] ?? emptyQueueTaskCounts(),
     })),
+    tasksSince: queueTasks.since,
     throughput: { hour, day: refreshRecentBuckets(day.throughput, hour) },
     durations: day.durations,
     workers: workers

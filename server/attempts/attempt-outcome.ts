@@ -88,6 +88,7 @@ export function endRetrying(
   retryAt: Date,
   progress: number,
   logLines: TaskLogLine[] = [],
+  errorDetail?: string,
 ) {
   const seconds = Math.max(0, Math.round((retryAt.getTime() - Date.now()) / 1000));
   return endRunning(
@@ -101,6 +102,7 @@ export function endRetrying(
         retryAt,
       },
       reason: `${error.code}: ${error.message}`,
+      errorDetail,
       logLines,
     },
     () => ({ kind: 'retrying', retryAt }),
@@ -112,6 +114,7 @@ export function endFailed(
   error: TaskErrorView,
   progress: number,
   logLines: TaskLogLine[] = [],
+  errorDetail?: string,
 ) {
   return endRunning(
     task,
@@ -119,6 +122,7 @@ export function endFailed(
       to: 'failed',
       data: { progress, progressMessage: 'Failed', error: { ...error }, finishedAt: new Date() },
       reason: `${error.code}: ${error.message}`,
+      errorDetail,
       logLines,
     },
     (moved) => ({ kind: 'failed', error, task: moved }),

@@ -26,7 +26,7 @@ import {
   TaskCancelledError,
   unregisterRunning,
 } from './running-attempts';
-import { describeError, TaskTimeoutError } from './attempt-errors';
+import { describeError, describeErrorDetail, TaskTimeoutError } from './attempt-errors';
 import { transitionTask, type TaskChange } from '@/server/tasks/task-transitions';
 import { TaskLogWriter } from './task-log-writer';
 import { taskOutputPrefix, type TaskOutput, type TaskType } from '@/server/tasks/task-type';
@@ -232,14 +232,15 @@ async function runAttempt(
   const error =
     reason instanceof TaskTimeoutError ? reason : 'error' in outcome ? outcome.error : reason;
   const described = describeError(error);
+  const detail = describeErrorDetail(error);
   logger.warn({ err: error }, 'task attempt failed');
   const final =
     error instanceof UnrecoverableError ||
     error instanceof PermanentTaskError ||
     task.attempts >= task.maxAttempts;
-  if (final) return endFailed(task, described, progress, lines);
+  if (final) return endFailed(task, described, progress, lines, detail);
   const retryAt = new Date(Date.now() + computeBackoffMs(type.defaults.backoff, task.attempts));
-  return endRetrying(task, described, retryAt, progress, lines);
+  return endRetrying(task, described, retryAt, progress, lines, detail);
 }
 
 /**

@@ -6,7 +6,7 @@ import {
   idempotencyKeySchema,
   listTasksQuerySchema,
 } from '@/lib/tasks/task-inputs';
-import { taskPageSchema, taskViewSchema } from '@/lib/tasks/task-view';
+import { taskPageSchema, taskViewSchema, taskWithDetailSchema } from '@/lib/tasks/task-view';
 import {
   filterBulkPreviewResultSchema,
   filterBulkRequestSchema,
@@ -81,8 +81,10 @@ export const taskOperations: ZodOpenApiPathsObject = {
       id: 'getTask',
       tag: 'Tasks',
       summary: 'One task',
+      description:
+        "An admin also gets `errorDetail`: the stack and cause chain of the task's last failed attempt. Anyone else never does.",
       path: taskId,
-      responses: json('200', 'The task.', taskViewSchema),
+      responses: json('200', 'The task.', taskWithDetailSchema),
       errors: ['404', ...CALLER],
     }),
   },

@@ -123,6 +123,13 @@ function buildConditions(
     filters.queue === undefined ? null : Prisma.sql`queue = ${filters.queue}`,
     filters.from === undefined ? null : Prisma.sql`created_at >= ${readCreatedBound(filters.from)}`,
     filters.to === undefined ? null : Prisma.sql`created_at < ${readCreatedBound(filters.to)}`,
+    // A filter of the created_at scan: finished rows are the ones a status filter picks anyway.
+    filters.finishedFrom === undefined
+      ? null
+      : Prisma.sql`finished_at >= ${readCreatedBound(filters.finishedFrom)}`,
+    filters.finishedTo === undefined
+      ? null
+      : Prisma.sql`finished_at < ${readCreatedBound(filters.finishedTo)}`,
     filters.q === undefined ? null : readSearch(filters.q),
     familyCondition(filters),
     // A row comparison matches the (…, created_at DESC, id DESC) indexes, so the scan starts
@@ -223,7 +230,8 @@ async function listPage(
 /**
  * Lists the tasks the principal may see (users their own, admins everyone's), newest first,
  * filtered: status (one or several), type, owner (admins: a user id or exact email), queue,
- * created time (`from` inclusive, `to` exclusive) and `q` (a task id, or text in the payload).
+ * created time (`from` inclusive, `to` exclusive), finished time (`finishedFrom`, `finishedTo`)
+ * and `q` (a task id, or text in the payload).
  * One statement per page, stopped after TASK_LIST_STATEMENT_TIMEOUT_MS (SearchTooBroadError).
  */
 export async function listTasks(principal: Principal, filters: TaskListFilters): Promise<TaskPage> {

@@ -53,6 +53,8 @@ export interface TransitionRow {
   jobId?: string;
   data?: TaskChange;
   reason?: string;
+  /** A failed attempt's stack and cause chain, kept with its timeline entry for admins. */
+  errorDetail?: string;
   actorId?: string;
   enqueue?: boolean;
   outputFiles?: OutputFileRow[];
@@ -112,6 +114,7 @@ function toRequestRow(row: TransitionRow, n: number) {
     job_id: row.jobId ?? null,
     c: toColumns(row.data),
     reason: row.reason?.slice(0, 500) ?? null,
+    error_detail: row.errorDetail ?? null,
     actor_id: row.actorId ?? null,
     transition_id: uuid7(),
     event_id: uuid7(),
@@ -174,7 +177,7 @@ const STATEMENT = `
   WITH r AS (
     SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(n int, task_id uuid,
       from_statuses task_status[], to_status task_status, attempt int, revision int, job_id text,
-      c jsonb, reason text, actor_id text, transition_id uuid, event_id uuid, enqueue boolean,
+      c jsonb, reason text, error_detail text, actor_id text, transition_id uuid, event_id uuid, enqueue boolean,
       files jsonb, logs jsonb)
   ), cur AS (
     SELECT t.id, t.status, t.attempts, t.revision, t.job_id FROM tasks t
@@ -198,9 +201,9 @@ const STATEMENT = `
     RETURNING t.*, cur.status AS from_status, r.n AS request_n
   ), transition AS (
     INSERT INTO task_transitions (id, task_id, revision, attempt, from_status, to_status, reason,
-      actor_id)
+      actor_id, error_detail)
     SELECT r.transition_id, upd.id, upd.revision, upd.attempts, upd.from_status, upd.status,
-      r.reason, r.actor_id
+      r.reason, r.actor_id, r.error_detail
     FROM upd JOIN r ON r.n = upd.request_n
   ), outbox AS (
     INSERT INTO task_outbox (job_id, task_id, due_at)

@@ -98,9 +98,9 @@ describe('admin overview', () => {
     const finishedBefore = Number(
       await page.getByTestId('throughput-hour-summary').getAttribute('data-finished'),
     );
-    const completedBefore = await readNumber(
+    const succeededBefore = await readNumber(
       page,
-      `${diagnosticsRow} [data-testid="queue-completed"]`,
+      `${diagnosticsRow} [data-testid="queue-succeeded"]`,
     );
 
     // Long enough to be seen running on the worker's row.
@@ -116,9 +116,9 @@ describe('admin overview', () => {
     await job.waitFor({ state: 'detached' });
     await waitForNumber(
       page,
-      `${diagnosticsRow} [data-testid="queue-completed"]`,
+      `${diagnosticsRow} [data-testid="queue-succeeded"]`,
       'above',
-      completedBefore,
+      succeededBefore,
     );
     await page.waitForFunction(
       (before) =>
@@ -158,7 +158,7 @@ describe('admin overview', () => {
         type: 'diagnostics.simulate',
         payload: { steps: 2, stepMs: 10 },
       });
-      await waitForNumber(page, `${diagnosticsRow} [data-testid="queue-waiting"]`, 'atLeast', 1);
+      await waitForNumber(page, `${diagnosticsRow} [data-testid="queue-queued"]`, 'atLeast', 1);
       expect((await userRest.getTask(task.id)).status).toBe('queued');
 
       await row.getByRole('button', { name: 'Resume queue diagnostics' }).click();
@@ -167,7 +167,7 @@ describe('admin overview', () => {
       await userRest.waitForTask(task.id, ['succeeded']);
       await page.waitForFunction(
         (sel) => document.querySelector(sel)?.textContent === '0',
-        `${diagnosticsRow} [data-testid="queue-waiting"]`,
+        `${diagnosticsRow} [data-testid="queue-queued"]`,
       );
     } finally {
       // Never leave the queue paused for the files after this one.

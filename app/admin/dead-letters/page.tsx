@@ -6,12 +6,13 @@ import {
   type SearchParams,
 } from '@/components/admin/filtered-list/list-params';
 import { FilterProblem, PageLinks } from '@/components/admin/filtered-list/list-notices';
-import { RefreshButton } from '@/components/admin/refresh-button';
-import { AdminTaskTable } from '@/components/admin/tasks/admin-task-table';
+import { CountLink } from '@/components/admin/count-link';
+import { LiveAdminTaskTable } from '@/components/admin/tasks/live-admin-task-table';
 import { FilterBulkActions } from '@/components/admin/tasks/filter-bulk-actions';
 import { getPagePrincipal } from '@/server/auth/page-principal';
 import { PageHeading } from '@/components/page-heading';
 import { isAppError } from '@/lib/errors';
+import { countDeadLetters } from '@/server/admin/task-counts';
 import { isAdmin } from '@/server/auth/principal';
 import { listUsers } from '@/server/auth/user-service';
 import { listTasks, type TaskPage } from '@/server/tasks/task-service';
@@ -23,6 +24,9 @@ export const metadata: Metadata = { title: 'Dead letters · Taskdeck' };
 const PAGE_SIZE = 50;
 
 const DEAD_LETTERS_PATH = '/admin/dead-letters';
+
+/** Failed is final: a task fails only after its last attempt, so these are the dead letters. */
+const DEAD_LETTER_FILTER = { status: 'failed' } as const;
 
 export default async function DeadLettersPage({
   searchParams,
@@ -37,9 +41,8 @@ export default async function DeadLettersPage({
   let page: TaskPage = { data: [], nextCursor: null };
   let problem: string | null = null;
   try {
-    // Failed is final: a task fails only after its last attempt, so these are the dead letters.
     page = await listTasks(principal, {
-      status: 'failed',
+      status: DEAD_LETTER_FILTER.status,
       // A completion email that could not be sent is a dead letter like any other.
       include: 'children',
       limit: PAGE_SIZE,
@@ -50,18 +53,15 @@ export default async function DeadLettersPage({
     if (!isAppError(error) || (error.status !== 400 && error.status !== 422)) throw error;
     problem = error.message;
   }
-  const users = await listUsers(principal);
+  const [users, total] = await Promise.all([listUsers(principal), countDeadLetters(principal)]);
   const ownerEmails = Object.fromEntries(users.map((user) => [user.id, user.email]));
 
   return (
     <div>
       <PageHeading title="Dead letters">
-        Tasks that failed after their last attempt, newest first, with their errors. Retry them once
-        the cause is fixed: each gets a fresh set of attempts, its history kept.
+        Tasks that failed after their last attempt, newest first, with their errors, live. Retry
+        them once the cause is fixed: each gets a fresh set of attempts, its history kept.
       </PageHeading>
-      <div className="mb-3 flex justify-end">
-        <RefreshButton />
-      </div>
       {problem ? (
         <FilterProblem
           title={`This page link cannot be used: ${problem}`}
@@ -77,8 +77,10 @@ export default async function DeadLettersPage({
               scopeText="all dead letters"
             />
           ) : null}
-          <AdminTaskTable
+          <LiveAdminTaskTable
             view="dead-letters"
+            filter={DEAD_LETTER_FILTER}
+            firstPage={!cursor}
             tasks={page.data}
             ownerEmails={ownerEmails}
             empty={
@@ -90,7 +92,16 @@ export default async function DeadLettersPage({
                 </p>
               </div>
             }
-          />
+          >
+            <CountLink
+              count={total}
+              filter={DEAD_LETTER_FILTER}
+              label="dead letters in all"
+              testId="dead-letter-count"
+            />{' '}
+            {total === 1 ? 'dead letter' : 'dead letters'} in all queues (the queues&apos; dead
+            letters added up)
+          </LiveAdminTaskTable>
         </>
       )}
       <PageLinks

@@ -7,7 +7,7 @@ import {
   type SearchParams,
 } from '@/components/admin/filtered-list/list-params';
 import { FilterProblem, PageLinks } from '@/components/admin/filtered-list/list-notices';
-import { AdminTaskTable } from '@/components/admin/tasks/admin-task-table';
+import { LiveAdminTaskTable } from '@/components/admin/tasks/live-admin-task-table';
 import { FilterBulkActions } from '@/components/admin/tasks/filter-bulk-actions';
 import { TaskFilterForm } from '@/components/admin/tasks/task-filter-form';
 import {
@@ -18,7 +18,6 @@ import {
   taskListHref,
   type TaskListParams,
 } from '@/components/admin/tasks/task-list-params';
-import { RefreshButton } from '@/components/admin/refresh-button';
 import { getPagePrincipal } from '@/server/auth/page-principal';
 import { PageHeading } from '@/components/page-heading';
 import { isAppError, type FieldError } from '@/lib/errors';
@@ -89,8 +88,8 @@ export default async function AdminTasksPage({
   return (
     <div>
       <PageHeading title="All tasks">
-        Every task of every user, newest first. Filter and search them, open one, or cancel, retry
-        or delete several at once.
+        Every task of every user, newest first, live. Filter and search them, open one, or cancel,
+        retry or delete several at once.
       </PageHeading>
       <TaskFilterForm params={params} types={types} queues={listQueueNames()} />
       {problem ? (
@@ -102,9 +101,6 @@ export default async function AdminTasksPage({
         />
       ) : (
         <>
-          <div className="mb-3 flex justify-end">
-            <RefreshButton />
-          </div>
           {page.data.length > 0 ? (
             <FilterBulkActions
               filter={{ ...params, cursor: undefined }}
@@ -112,7 +108,9 @@ export default async function AdminTasksPage({
               scopeText={filtered ? 'all tasks that match these filters' : 'all tasks'}
             />
           ) : null}
-          <AdminTaskTable
+          <LiveAdminTaskTable
+            filter={params}
+            firstPage={!params.cursor}
             tasks={page.data}
             ownerEmails={page.ownerEmails}
             empty={

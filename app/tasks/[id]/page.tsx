@@ -10,6 +10,8 @@ import { readEmailMessage } from '@/server/email/email-preview';
 import { findDeliveryTargets } from '@/server/webhooks/webhook-follow-ups';
 import { listTaskFiles, listTaskLogs } from '@/server/files/task-files';
 import { findReplayLinks, readReplayForm } from '@/server/tasks/replay-with-changes';
+import { isAdmin } from '@/server/auth/principal';
+import { getTaskErrorDetail } from '@/server/tasks/task-error-detail';
 import { findOtherOwnerEmail, getTask, listTaskFollowUps } from '@/server/tasks/task-service';
 
 export const dynamic = 'force-dynamic';
@@ -41,13 +43,15 @@ export async function generateMetadata({
 export default async function TaskPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const { principal, task } = await loadTask(id);
-  const [lines, files, owner, followUps, replayForm, replayLinks] = await Promise.all([
+  const [lines, files, owner, followUps, replayForm, replayLinks, errorDetail] = await Promise.all([
     listTaskLogs(principal, id),
     listTaskFiles(principal, id),
     findOtherOwnerEmail(principal, task),
     listTaskFollowUps(principal, task),
     readReplayForm(principal, id),
     findReplayLinks(principal, id),
+    // Null for anyone but an admin: the owner sees the error's code and message only.
+    getTaskErrorDetail(principal, id),
   ]);
   const targets = await findDeliveryTargets(followUps);
   return (
@@ -60,6 +64,8 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
         followUps={followUps}
         followUpTargets={targets}
         email={readEmailMessage(task)}
+        errorDetail={errorDetail}
+        showErrorDetail={isAdmin(principal)}
       />
       <ReplayLinks {...replayLinks} />
       {replayForm ? (

@@ -2,7 +2,7 @@
 
 import type { ReactNode } from 'react';
 import type { AdminOverview } from '@/lib/admin/admin-overview';
-import { ConnectionIndicator } from './connection-indicator';
+import { ConnectionIndicator, LiveRefusal } from './connection-indicator';
 import { DurationsTable } from './durations-table';
 import { FiringAlerts } from './firing-alerts';
 import { QueuesTable } from './queues-table';
@@ -29,14 +29,10 @@ export function AdminOverviewView({ initial }: { initial: AdminOverview }) {
       <div className="-mt-4 flex justify-end">
         <ConnectionIndicator connection={connection} generatedAt={overview.generatedAt} />
       </div>
-      {refused ? (
-        <p role="alert" className="rounded-md bg-red-50 p-3 text-sm text-red-800">
-          Live updates are off: {refused} The figures below are from when the page loaded.
-        </p>
-      ) : null}
+      <LiveRefusal refused={refused} />
       <FiringAlerts alerts={overview.alerts} />
       <Section id="queues" title="Queues">
-        <QueuesTable queues={overview.queues} />
+        <QueuesTable queues={overview.queues} since={overview.tasksSince} />
       </Section>
       <ThroughputSection throughput={overview.throughput} />
       <Section id="durations" title="Run times, last 24 hours">

@@ -23,3 +23,19 @@ export function ConnectionIndicator({
     </div>
   );
 }
+
+/** Why a page of live figures is not live (the server refused its subscription), if it is not. */
+export function LiveRefusal({
+  refused,
+  className = '',
+}: {
+  refused: string | null;
+  className?: string;
+}) {
+  if (!refused) return null;
+  return (
+    <p role="alert" className={`rounded-md bg-red-50 p-3 text-sm text-red-800 ${className}`}>
+      Live updates are off: {refused} The figures below are from when the page loaded.
+    </p>
+  );
+}

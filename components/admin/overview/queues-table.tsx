@@ -1,40 +1,20 @@
+import { CountLink } from '@/components/admin/count-link';
 import { QueuePauseButton } from '@/components/admin/queue-pause-button';
 import { DataTable } from '@/components/data-table';
-import type { OverviewQueue, QueueCounts } from '@/lib/admin/admin-overview';
+import type { OverviewQueue } from '@/lib/admin/admin-overview';
+import { QUEUE_COUNT_COLUMNS, queueCountFilter } from '@/lib/admin/count-filters';
+import { QueueState } from '../queue-state';
 
-const COUNT_COLUMNS: readonly (keyof QueueCounts)[] = [
-  'waiting',
-  'active',
-  'delayed',
-  'failed',
-  'completed',
-];
-
-function QueueState({ paused }: { paused: boolean }) {
-  return (
-    <span
-      data-testid="queue-state"
-      className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${
-        paused
-          ? 'bg-amber-100 text-amber-900 ring-amber-400'
-          : 'bg-emerald-50 text-emerald-800 ring-emerald-300'
-      }`}
-    >
-      {paused ? 'paused' : 'running'}
-    </span>
-  );
-}
-
-/** Job counts per queue, live, with pause and resume. */
-export function QueuesTable({ queues }: { queues: OverviewQueue[] }) {
+/** Each queue's tasks by status, live, each count a link to them; with pause and resume. */
+export function QueuesTable({ queues, since }: { queues: OverviewQueue[]; since: string }) {
   return (
     <DataTable
       columns={[
         'Queue',
         'State',
-        ...COUNT_COLUMNS.map((column) => (
-          <span key={column} className="block text-right">
-            {column}
+        ...QUEUE_COUNT_COLUMNS.map((column) => (
+          <span key={column.key} className="block text-right" title={column.description}>
+            {column.label}
           </span>
         )),
         <span key="actions" className="sr-only">
@@ -51,13 +31,14 @@ export function QueuesTable({ queues }: { queues: OverviewQueue[] }) {
           <td className="px-3 py-2">
             <QueueState paused={queue.paused} />
           </td>
-          {COUNT_COLUMNS.map((column) => (
-            <td
-              key={column}
-              data-testid={`queue-${column}`}
-              className="px-3 py-2 text-right tabular-nums text-slate-800"
-            >
-              {queue.counts[column]}
+          {QUEUE_COUNT_COLUMNS.map((column) => (
+            <td key={column.key} className="px-3 py-2 text-right text-slate-800">
+              <CountLink
+                count={queue.tasks[column.key]}
+                filter={queueCountFilter(queue.name, column, since)}
+                label={`${column.label} tasks in ${queue.name}`}
+                testId={`queue-${column.key}`}
+              />
             </td>
           ))}
           <td className="px-3 py-2 text-right">

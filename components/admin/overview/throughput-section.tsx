@@ -1,3 +1,4 @@
+import { CountLink } from '@/components/admin/count-link';
 import { cardClass } from '@/components/styles';
 import type { AdminOverview, ThroughputWindow } from '@/lib/admin/admin-overview';
 import { countFinished, formatPercent, summarizeThroughput } from '@/lib/admin/throughput';
@@ -42,10 +43,33 @@ function FailureRate({
       >
         {formatPercent(range.failureRate)}
       </p>
-      <p className="mt-1 text-xs text-slate-500">
-        <span data-testid={`failed-${id}`}>{range.totals.failed}</span> failed of{' '}
-        <span data-testid={`decided-${id}`}>{decided}</span> that succeeded or failed
-        {range.totals.cancelled > 0 ? `; ${range.totals.cancelled} cancelled` : ''}
+      <p className="mt-1 text-xs text-slate-600">
+        <CountLink
+          count={range.totals.failed}
+          filter={{ status: 'failed', finishedFrom: range.start }}
+          label={`tasks failed, ${period}`}
+          testId={`failed-${id}`}
+        />{' '}
+        failed of{' '}
+        <CountLink
+          count={decided}
+          filter={{ status: 'succeeded,failed', finishedFrom: range.start }}
+          label={`tasks succeeded or failed, ${period}`}
+          testId={`decided-${id}`}
+        />{' '}
+        that succeeded or failed
+        {range.totals.cancelled > 0 ? (
+          <>
+            ;{' '}
+            <CountLink
+              count={range.totals.cancelled}
+              filter={{ status: 'cancelled', finishedFrom: range.start }}
+              label={`tasks cancelled, ${period}`}
+              testId={`cancelled-${id}`}
+            />{' '}
+            cancelled
+          </>
+        ) : null}
       </p>
     </div>
   );
@@ -89,8 +113,9 @@ export function ThroughputSection({ throughput }: { throughput: AdminOverview['t
       </div>
       <p className="text-xs text-slate-500">
         Bars are tasks that ended in each minute (or quarter hour, as a per-minute rate); the
-        rightmost bar is still filling. The failure rate leaves cancelled tasks out. Bars older than
-        an hour, and the run times below, are refreshed every 30 seconds.
+        rightmost bar is still filling. The failure rate leaves cancelled tasks out; its failed
+        tasks are dead letters that ended in the window (a task retried by hand leaves them). Bars
+        older than an hour, and the run times below, are refreshed every 30 seconds.
       </p>
     </section>
   );

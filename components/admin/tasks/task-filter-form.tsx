@@ -99,6 +99,18 @@ export function TaskFilterForm({
         type="datetime-local"
         defaultValue={toDateTimeLocal(params.to)}
       />
+      <FilterInput
+        label="Finished after (UTC)"
+        name="finishedFrom"
+        type="datetime-local"
+        defaultValue={toDateTimeLocal(params.finishedFrom)}
+      />
+      <FilterInput
+        label="Finished before (UTC)"
+        name="finishedTo"
+        type="datetime-local"
+        defaultValue={toDateTimeLocal(params.finishedTo)}
+      />
     </FilterForm>
   );
 }

@@ -10,7 +10,17 @@ import {
 
 export const TASK_LIST_PATH = '/admin/tasks';
 
-export const FILTER_NAMES = ['status', 'type', 'owner', 'queue', 'from', 'to', 'q'] as const;
+export const FILTER_NAMES = [
+  'status',
+  'type',
+  'owner',
+  'queue',
+  'from',
+  'to',
+  'finishedFrom',
+  'finishedTo',
+  'q',
+] as const;
 export type FilterName = (typeof FILTER_NAMES)[number];
 
 export type TaskListParams = Partial<Record<FilterName | 'cursor', string>>;
@@ -23,6 +33,8 @@ export const FILTER_LABELS: Record<FilterName | 'cursor', string> = {
   queue: 'Queue',
   from: 'Created after',
   to: 'Created before',
+  finishedFrom: 'Finished after',
+  finishedTo: 'Finished before',
   q: 'Search',
   cursor: 'Page',
 };

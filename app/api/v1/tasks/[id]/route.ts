@@ -1,6 +1,6 @@
 import { authenticateRequest } from '@/server/auth/authenticate-request';
 import { withProblems } from '@/server/http/route';
-import { getTask } from '@/server/tasks/task-service';
+import { getTaskWithDetail } from '@/server/tasks/task-error-detail';
 
 export const dynamic = 'force-dynamic';
 
@@ -8,6 +8,6 @@ export const GET = withProblems<{ params: Promise<{ id: string }> }>(
   async (request, { params }) => {
     const { id } = await params;
     const principal = await authenticateRequest(request.headers);
-    return Response.json(await getTask(principal, id));
+    return Response.json(await getTaskWithDetail(principal, id));
   },
 );
