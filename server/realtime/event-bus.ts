@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@/server/infra/clients';
 import type { BusMessage } from '@/lib/realtime/events';
 import { getLogger } from '@/lib/logger';
 import { createGroupCommit } from '@/lib/group-commit';
@@ -42,7 +42,7 @@ export async function publishBusMessage(message: BusMessage): Promise<void> {
 
 export async function subscribeBusMessages(
   onMessage: (message: BusMessage) => void,
-): Promise<Redis> {
+): Promise<RedisClient> {
   const subscriber = createRedisConnection({ connectionName: 'taskdeck:events' });
   const channel = eventsChannel();
   subscriber.on('message', (from: string, raw: string) => {

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@/server/infra/clients';
 import type { BusMessage } from '@/lib/realtime/events';
 import { ServiceUnavailableError } from '@/lib/errors';
 import { onCloseClients } from '@/server/infra/clients';
@@ -19,7 +19,7 @@ export interface BusListener {
 
 interface HubState {
   listeners: Set<BusListener>;
-  subscriber: Promise<Redis> | null;
+  subscriber: Promise<RedisClient> | null;
 }
 
 // Route handlers run in Next's bundle of this module and tests in their own: one hub per
@@ -30,7 +30,7 @@ function hub(): HubState {
   return (globalForHub.__taskdeckLiveEventHub ??= { listeners: new Set(), subscriber: null });
 }
 
-function startSubscriber(state: HubState): Promise<Redis> {
+function startSubscriber(state: HubState): Promise<RedisClient> {
   const subscriber = subscribeBusMessages((message) => {
     for (const listener of state.listeners) listener.onMessage(message);
   }).then((connection) => {
