@@ -96,6 +96,23 @@ describe('on a Redis Cluster', () => {
     expect(await getTask(owner.principal, task.id)).toMatchObject({ status: 'succeeded' });
   });
 
+  it("carries Socket.IO's own node-to-node traffic (the streams adapter)", async () => {
+    const other = await startSocketNode();
+    try {
+      const socket = await connectClient(other.url, { cookie: owner.cookie });
+      sockets.push(socket);
+      // fetchSockets asks every node over the adapter; the new node is known after its first
+      // heartbeat reaches the stream, so ask until it answers.
+      await expect
+        .poll(async () => (await socketNode!.io.fetchSockets()).map((remote) => remote.id), {
+          timeout: 15_000,
+        })
+        .toContain(socket.id);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('relays a cancel to the worker holding the job', async () => {
     const task = await createTask(owner.principal, {
       type: 'diagnostics.simulate',
