@@ -10,7 +10,7 @@ import {
   type PrivateRedisCluster,
 } from '@/tests/support/private-redis-cluster';
 import { BENCH_SETTINGS } from './bench-settings';
-import { isEntryPoint, parseWholeNumber, runScript } from './bench-script';
+import { BenchSetupError, isEntryPoint, parseWholeNumber, runScript } from './bench-script';
 
 // Taskdeck's Redis traffic on one Redis (the baseline) and on a Redis Cluster of 3 masters, both
 // private servers this script starts and stops (nothing kept on disk), with the app's own
@@ -22,6 +22,23 @@ import { isEntryPoint, parseWholeNumber, runScript } from './bench-script';
 const WORKER_CONCURRENCY = 8;
 const ADD_BATCH = 100;
 const PUBLISH_BATCH = 500;
+const PHASE_DEADLINE_MS = 120_000;
+
+/** A phase that stalls names itself and lets main stop the servers, instead of hanging. */
+async function phase<T>(label: string, work: Promise<T>, progress: () => string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new BenchSetupError(`${label} stalled (${progress()})`)),
+      PHASE_DEADLINE_MS,
+    );
+  });
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 interface Figures {
   addsPerSecond: number;
@@ -80,9 +97,11 @@ async function processJobs(queues: string[], jobs: number): Promise<number> {
   );
   const errors: string[] = [];
   for (const worker of workers) worker.on('error', (error) => errors.push(error.message));
-  await all;
+  await phase('processing', all, () => `${processed} of ${jobs} processed`);
   const elapsed = performance.now() - started;
-  await Promise.all(workers.map((worker) => worker.close()));
+  await phase('closing the workers', Promise.all(workers.map((worker) => worker.close())), () =>
+    errors.join('; '),
+  );
   if (errors.length > 0) console.log(`  worker errors: ${[...new Set(errors)].join('; ')}`);
   return elapsed;
 }
@@ -107,7 +126,7 @@ async function publishEvents(events: number): Promise<number> {
     }
     await pipeline.exec();
   }
-  await all;
+  await phase('events', all, () => `${received} of ${events} received`);
   return performance.now() - started;
 }
 
