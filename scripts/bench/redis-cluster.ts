@@ -23,6 +23,7 @@ const WORKER_CONCURRENCY = 8;
 const ADD_BATCH = 100;
 const PUBLISH_BATCH = 500;
 const PHASE_DEADLINE_MS = 120_000;
+const CLOSE_GRACE_MS = 10_000;
 
 /** A phase that stalls names itself and lets main stop the servers, instead of hanging. */
 async function phase<T>(label: string, work: Promise<T>, progress: () => string): Promise<T> {
@@ -99,9 +100,20 @@ async function processJobs(queues: string[], jobs: number): Promise<number> {
   for (const worker of workers) worker.on('error', (error) => errors.push(error.message));
   await phase('processing', all, () => `${processed} of ${jobs} processed`);
   const elapsed = performance.now() - started;
-  await phase('closing the workers', Promise.all(workers.map((worker) => worker.close())), () =>
-    errors.join('; '),
-  );
+  // As the worker process stops (worker/task-worker.ts): a close that hangs is forced.
+  const closed = Promise.all(workers.map((worker) => worker.close()));
+  const late = await Promise.race([
+    closed.then(() => false),
+    new Promise<boolean>((resolve) => setTimeout(() => resolve(true), CLOSE_GRACE_MS)),
+  ]);
+  if (late) {
+    console.log(`  a worker did not close within ${CLOSE_GRACE_MS} ms: forced`);
+    await phase(
+      'force-closing the workers',
+      Promise.all(workers.map((worker) => worker.close(true))),
+      () => errors.join('; '),
+    );
+  }
   if (errors.length > 0) console.log(`  worker errors: ${[...new Set(errors)].join('; ')}`);
   return elapsed;
 }
