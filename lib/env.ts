@@ -28,7 +28,22 @@ const envFields = z.object({
   /** The longest a transaction may run once it has its connection (Prisma's default is 5 s). */
   DATABASE_TX_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
-  // Braced so every key of a queue lands in one Redis Cluster hash slot.
+  /**
+   * host:port,host:port,… of some Redis Cluster nodes (the rest are discovered). Set, every
+   * Redis client is a Cluster client and REDIS_URL is unused (server/infra/clients.ts).
+   */
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .regex(/^[^\s,:]+:\d{1,5}(,[^\s,:]+:\d{1,5})*$/, 'must look like host:port,host:port')
+    .transform((value) =>
+      value.split(',').map((node) => {
+        const at = node.lastIndexOf(':');
+        return { host: node.slice(0, at), port: Number(node.slice(at + 1)) };
+      }),
+    )
+    .optional(),
+  // Braced: the hash tag that keeps every key of a queue in one Redis Cluster slot (on a
+  // cluster each queue gets a tag of its own from it: server/queues/queue-clients.ts).
   QUEUE_PREFIX: z
     .string()
     .regex(/^\{[a-z0-9-]+\}$/, 'must look like {name}')

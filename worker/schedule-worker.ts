@@ -1,5 +1,4 @@
 import { Worker } from 'bullmq';
-import { getEnv } from '@/lib/env';
 import { getLogger } from '@/lib/logger';
 import { closeRedisConnection, createRedisConnection } from '@/server/infra/clients';
 import {
@@ -7,6 +6,7 @@ import {
   SCHEDULES_QUEUE,
   type ScheduleTickData,
 } from '@/server/schedules/schedule-queue';
+import { queuePrefix } from '@/server/queues/queue-clients';
 import { fireScheduledRun } from '@/server/schedules/schedule-runs';
 
 // Every worker process also turns schedule ticks into tasks: a tick is one insert and one
@@ -37,7 +37,12 @@ export async function startScheduleWorker(): Promise<RunningScheduleWorker> {
       );
       return outcome.kind;
     },
-    { connection, prefix: getEnv().QUEUE_PREFIX, concurrency: TICK_CONCURRENCY, autorun: false },
+    {
+      connection,
+      prefix: queuePrefix(SCHEDULES_QUEUE),
+      concurrency: TICK_CONCURRENCY,
+      autorun: false,
+    },
   );
   worker.on('error', (error) => logger.error({ err: error }, 'schedule worker error'));
   worker.on('failed', (job, error) =>

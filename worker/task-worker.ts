@@ -4,6 +4,7 @@ import { getEnv } from '@/lib/env';
 import { getLogger } from '@/lib/logger';
 import { createRedisConnection } from '@/server/infra/clients';
 import { subscribeCancelRequests } from '@/server/tasks/cancel-relay';
+import { queuePrefix } from '@/server/queues/queue-clients';
 import { findQueueConfig } from '@/server/queues/queue-config';
 import { listQueueNames } from '@/server/tasks/registry';
 import {
@@ -106,7 +107,7 @@ export async function startTaskWorker(options: TaskWorkerOptions = {}): Promise<
       (job, token, signal) => runTaskJob(job, token, signal),
       {
         connection: createRedisConnection({ connectionName: `taskdeck:worker:${queue}` }),
-        prefix: env.QUEUE_PREFIX,
+        prefix: queuePrefix(queue),
         concurrency: concurrency[queue],
         ...(config?.rateLimit
           ? { limiter: { max: config.rateLimit.max, duration: config.rateLimit.durationMs } }

@@ -91,19 +91,39 @@ async function reconcileRunning(repairs: ReconcileRepairs): Promise<void> {
 /** Of these waiting tasks, requeues those whose job is missing or already finished. */
 async function requeueMissing(tasks: Task[], repairs: ReconcileRepairs): Promise<void> {
   if (tasks.length === 0) return;
-  const pipeline = getRedis().pipeline();
-  for (const task of tasks) {
-    const key = getQueue(task.queue).toKey(task.jobId ?? '');
-    pipeline.exists(key).hexists(key, 'finishedOn');
-  }
-  const results = (await pipeline.exec()) ?? [];
+  const inHand = await jobsInHand(tasks);
   repairs.checked += tasks.length;
-  for (const [index, task] of tasks.entries()) {
-    const exists = Number(results[index * 2]?.[1] ?? 0) === 1;
-    const finished = Number(results[index * 2 + 1]?.[1] ?? 0) === 1;
-    if (exists && !finished) continue;
+  for (const task of tasks) {
+    if (inHand.has(task.id)) continue;
     if (await requeueWaitingTask(task)) repairs.requeued += 1;
   }
+}
+
+/**
+ * The tasks whose job exists and has not finished: one pipeline per queue, side by side (a
+ * pipeline on a Redis Cluster may touch one slot only, and each queue has its own).
+ */
+async function jobsInHand(tasks: Task[]): Promise<Set<string>> {
+  const byQueue = new Map<string, Task[]>();
+  for (const task of tasks) byQueue.set(task.queue, [...(byQueue.get(task.queue) ?? []), task]);
+  const inHand = new Set<string>();
+  await Promise.all(
+    [...byQueue].map(async ([queueName, ofQueue]) => {
+      const queue = getQueue(queueName);
+      const pipeline = getRedis().pipeline();
+      for (const task of ofQueue) {
+        const key = queue.toKey(task.jobId ?? '');
+        pipeline.exists(key).hexists(key, 'finishedOn');
+      }
+      const results = (await pipeline.exec()) ?? [];
+      for (const [index, task] of ofQueue.entries()) {
+        const exists = Number(results[index * 2]?.[1] ?? 0) === 1;
+        const finished = Number(results[index * 2 + 1]?.[1] ?? 0) === 1;
+        if (exists && !finished) inHand.add(task.id);
+      }
+    }),
+  );
+  return inHand;
 }
 
 /** Waiting tasks without an outbox entry (the relay has those), in id order after a cursor. */

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@/server/infra/clients';
 
 // Whether Redis would keep Taskdeck's jobs: across a restart (an append-only file or RDB
 // snapshots) and under memory pressure (maxmemory-policy noeviction, so BullMQ's keys are never
@@ -23,7 +23,7 @@ function infoField(info: string, field: string): string | null {
   return match?.[1]?.trim() ?? null;
 }
 
-async function readFromConfig(redis: Redis): Promise<RedisPersistence> {
+async function readFromConfig(redis: RedisClient): Promise<RedisPersistence> {
   const [appendonly, save, policy] = await Promise.all([
     redis.config('GET', 'appendonly'),
     redis.config('GET', 'save'),
@@ -39,7 +39,7 @@ async function readFromConfig(redis: Redis): Promise<RedisPersistence> {
   return { aof: aof === 'yes', rdb: rdb.trim() !== '', maxmemoryPolicy, source: 'config' };
 }
 
-async function readFromInfo(redis: Redis): Promise<RedisPersistence> {
+async function readFromInfo(redis: RedisClient): Promise<RedisPersistence> {
   const [persistence, memory] = await Promise.all([
     redis.info('persistence'),
     redis.info('memory'),
@@ -54,7 +54,7 @@ async function readFromInfo(redis: Redis): Promise<RedisPersistence> {
   };
 }
 
-export async function readRedisPersistence(redis: Redis): Promise<RedisPersistence> {
+export async function readRedisPersistence(redis: RedisClient): Promise<RedisPersistence> {
   try {
     return await readFromConfig(redis);
   } catch {

@@ -1,5 +1,5 @@
 import { PrismaPg } from '@prisma/adapter-pg';
-import { Redis, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import pg from 'pg';
 import { PrismaClient } from '@/lib/generated/prisma/client';
 import { getEnv } from '@/lib/env';
@@ -13,11 +13,17 @@ restoreFastStringPrototype();
 // They live on globalThis because Next bundles its own copy of this module next to the
 // custom server's: both must share one pool, not open two.
 
+/**
+ * A connection to one Redis (REDIS_URL) or to a Redis Cluster (REDIS_CLUSTER_NODES). Code that
+ * takes one sends only commands whose keys share a hash slot (server/queues/queue-clients.ts).
+ */
+export type RedisClient = Redis | Cluster;
+
 interface Clients {
   prisma?: PrismaClient;
   pool?: pg.Pool;
-  redis?: Redis;
-  extraRedis: Set<Redis>;
+  redis?: RedisClient;
+  extraRedis: Set<RedisClient>;
   closers: Array<() => Promise<void>>;
 }
 
@@ -74,7 +80,7 @@ function createPrismaClient(): PrismaClient {
 const COMMAND_RECONNECT_MAX_MS = 1_000;
 
 /** The shared command connection. Never use it for SUBSCRIBE or blocking commands. */
-export function getRedis(): Redis {
+export function getRedis(): RedisClient {
   const state = clients();
   // Fail fast during an outage instead of queueing commands forever (health must answer).
   // A command waits for at most two reconnect attempts: ioredis 6 spaces them up to 5 s
@@ -91,16 +97,34 @@ export function getRedis(): Redis {
  * A dedicated connection (subscribers, BullMQ workers). Closed with the others on shutdown.
  * BullMQ requires maxRetriesPerRequest: null for blocking connections.
  */
-export function createRedisConnection(options: RedisOptions = {}): Redis {
-  const connection = new Redis(getEnv().REDIS_URL, {
-    maxRetriesPerRequest: null,
-    enableReadyCheck: true,
-    ...options,
-  });
+export function createRedisConnection(options: RedisOptions = {}): RedisClient {
+  const merged: RedisOptions = { maxRetriesPerRequest: null, enableReadyCheck: true, ...options };
+  const nodes = getEnv().REDIS_CLUSTER_NODES;
+  const connection = nodes
+    ? createClusterConnection(nodes, merged)
+    : new Redis(getEnv().REDIS_URL, merged);
   // ioredis reconnects by itself; without a listener an outage would crash the process.
   connection.on('error', () => undefined);
   clients().extraRedis.add(connection);
   return connection;
+}
+
+/**
+ * The same options for a Cluster: the reconnect policy applies to the cluster as a whole (a
+ * node's own connection is not retried; ioredis follows MOVED and refreshes the slots), the
+ * rest (maxRetriesPerRequest, which BullMQ checks there, connectionName) to each node.
+ */
+function createClusterConnection(
+  nodes: Array<{ host: string; port: number }>,
+  options: RedisOptions,
+): Cluster {
+  const { retryStrategy, enableReadyCheck, enableOfflineQueue, ...redisOptions } = options;
+  return new Cluster(nodes, {
+    enableReadyCheck,
+    enableOfflineQueue,
+    ...(retryStrategy ? { clusterRetryStrategy: retryStrategy } : {}),
+    redisOptions,
+  });
 }
 
 /** Registers something else to close on shutdown (queues, the Socket.IO server). */
@@ -120,7 +144,7 @@ export async function closeClients(): Promise<void> {
   state.extraRedis.clear();
 }
 
-export async function closeRedisConnection(connection: Redis): Promise<void> {
+export async function closeRedisConnection(connection: RedisClient): Promise<void> {
   // QUIT on a connection that is down would wait for a reconnect that may never come.
   if (connection.status === 'ready') await connection.quit().catch(() => connection.disconnect());
   else connection.disconnect();

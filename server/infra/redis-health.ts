@@ -1,13 +1,12 @@
-import type { Redis } from 'ioredis';
-import { getRedis } from './clients';
+import { getRedis, type RedisClient } from './clients';
 
 // Whether the shared Redis connection is down, known from its events rather than by trying:
 // during an outage every command would first wait out a reconnect attempt, and the request
 // paths that can do without Redis (a create, an event) must answer at once instead.
 
-const tracked = new WeakMap<Redis, { down: boolean }>();
+const tracked = new WeakMap<RedisClient, { down: boolean }>();
 
-function stateOf(redis: Redis): { down: boolean } {
+function stateOf(redis: RedisClient): { down: boolean } {
   const known = tracked.get(redis);
   if (known) return known;
   // Still connecting for the first time is not down: the first command simply waits.
@@ -19,7 +18,7 @@ function stateOf(redis: Redis): { down: boolean } {
   return state;
 }
 
-export function isRedisDown(redis: Redis = getRedis()): boolean {
+export function isRedisDown(redis: RedisClient = getRedis()): boolean {
   return stateOf(redis).down && redis.status !== 'ready';
 }
 

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@/server/infra/clients';
 import { getLogger } from '@/lib/logger';
 import { createRedisConnection } from '@/server/infra/clients';
 
@@ -10,7 +10,7 @@ import { createRedisConnection } from '@/server/infra/clients';
 const SUBSCRIBE_WAIT_MS = 2_000;
 
 export interface ChannelSubscriber {
-  readonly connection: Redis;
+  readonly connection: RedisClient;
   /** Subscribes the channel if nobody here had it; resolves once Redis confirmed (or gave up waiting). */
   retain(channel: string): Promise<() => void>;
   /** Channels subscribed now (the figures and tests check that releases unsubscribe). */

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@/server/infra/clients';
 import type { BusMessage } from '@/lib/realtime/events';
 import { getLogger } from '@/lib/logger';
 import { createGroupCommit } from '@/lib/group-commit';
@@ -78,7 +78,7 @@ export function parseBusMessage(raw: string): BusMessage | null {
 /** Every task event (the admins' channel carries them all): for tools and tests that see all. */
 export async function subscribeBusMessages(
   onMessage: (message: BusMessage) => void,
-): Promise<Redis> {
+): Promise<RedisClient> {
   const subscriber = createChannelSubscriber('taskdeck:events', (_channel, raw) => {
     const message = parseBusMessage(raw);
     if (message) onMessage(message);

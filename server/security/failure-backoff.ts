@@ -1,6 +1,6 @@
 import { RateLimitedError } from '@/lib/errors';
 import { getRedis } from '@/server/infra/clients';
-import { redisKey } from '@/server/queues/queue-clients';
+import { groupedRedisKey } from '@/server/queues/queue-clients';
 import { bestEffort } from './rate-limit';
 
 // Exponential backoff on failures of one subject (a sign-in's email and address): the
@@ -18,8 +18,8 @@ export interface BackoffPolicy {
 
 function keysOf(subject: string) {
   return {
-    failures: redisKey('ratelimit', 'backoff', subject, 'failures'),
-    lock: redisKey('ratelimit', 'backoff', subject, 'lock'),
+    failures: groupedRedisKey(['ratelimit', 'backoff', subject], 'failures'),
+    lock: groupedRedisKey(['ratelimit', 'backoff', subject], 'lock'),
   };
 }
 

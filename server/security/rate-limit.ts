@@ -2,7 +2,7 @@ import { RateLimitedError } from '@/lib/errors';
 import { getLogger } from '@/lib/logger';
 import { getRedis } from '@/server/infra/clients';
 import { isInfrastructureError } from '@/server/infra/infra-errors';
-import { redisKey } from '@/server/queues/queue-clients';
+import { groupedRedisKey } from '@/server/queues/queue-clients';
 import { isRedisDown } from '@/server/infra/redis-health';
 
 // Fixed-window counters in Redis, so a limit holds across every web node. They guard against
@@ -46,7 +46,7 @@ export async function bestEffort<T>(bucket: string, command: () => Promise<T>): 
 
 /** Counts one hit on the bucket; throws RateLimitedError once the bucket is over its limit. */
 export async function consumeRateLimit(bucket: string, limit: RateLimit): Promise<void> {
-  const key = redisKey('ratelimit', bucket);
+  const key = groupedRedisKey(['ratelimit', bucket]);
   const results = await bestEffort(bucket, () =>
     getRedis().multi().set(key, 0, 'EX', limit.windowSeconds, 'NX').incr(key).ttl(key).exec(),
   );
@@ -58,7 +58,7 @@ export async function consumeRateLimit(bucket: string, limit: RateLimit): Promis
 
 /** Throws RateLimitedError if the bucket is already over its limit, without counting a hit. */
 export async function assertUnderRateLimit(bucket: string, limit: RateLimit): Promise<void> {
-  const key = redisKey('ratelimit', bucket);
+  const key = groupedRedisKey(['ratelimit', bucket]);
   const counted = await bestEffort(bucket, () =>
     Promise.all([getRedis().get(key), getRedis().ttl(key)]),
   );

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@/server/infra/clients';
 import { getLogger } from '@/lib/logger';
 import { createRedisConnection, getRedis } from '@/server/infra/clients';
 import { redisKey } from '@/server/queues/queue-clients';
@@ -69,7 +69,7 @@ export async function clearCancelRequest(taskId: string): Promise<void> {
 export async function subscribeCancelRequests(
   onRequest: (request: CancelRequest) => void,
   onResync: () => void,
-): Promise<Redis> {
+): Promise<RedisClient> {
   const subscriber = createRedisConnection({ connectionName: 'taskdeck:control' });
   const channel = controlChannel();
   subscriber.on('message', (from: string, raw: string) => {

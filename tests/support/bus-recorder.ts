@@ -1,11 +1,11 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@/server/infra/clients';
 import type { BusMessage, TaskUpdate } from '@/lib/realtime/events';
 import { subscribeBusMessages } from '@/server/realtime/event-bus';
 
 /** Records every task event published on the bus, for assertions on what clients would see. */
 export class BusRecorder {
   readonly messages: BusMessage[] = [];
-  private subscriber: Redis | null = null;
+  private subscriber: RedisClient | null = null;
   private waiters: Array<() => void> = [];
 
   async start(): Promise<this> {

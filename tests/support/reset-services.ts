@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { migrateDatabase } from '@/server/db/migrate';
+import { deleteClusterKeys } from './private-redis-cluster';
 
 // Used by the tiers' global set-ups: every run starts from an empty, freshly migrated database
 // and no leftover Redis keys under the tier's own prefix.
@@ -42,5 +43,7 @@ export async function resetServices(env: Record<string, string | undefined>): Pr
   const { DATABASE_URL, REDIS_URL, QUEUE_PREFIX } = env;
   if (!DATABASE_URL || !REDIS_URL || !QUEUE_PREFIX) throw new Error('test env is incomplete');
   await recreateDatabase(DATABASE_URL);
-  await deleteRedisKeys(REDIS_URL, QUEUE_PREFIX);
+  // A cluster spreads the keys over its masters: each is scanned.
+  if (env.REDIS_CLUSTER_NODES) await deleteClusterKeys(env.REDIS_CLUSTER_NODES, QUEUE_PREFIX);
+  else await deleteRedisKeys(REDIS_URL, QUEUE_PREFIX);
 }

@@ -14,6 +14,7 @@ const VARIABLES = [
   'TRUST_PROXY_HEADERS',
   'DATABASE_URL',
   'REDIS_URL',
+  'REDIS_CLUSTER_NODES',
   'QUEUE_PREFIX',
   'STORAGE_DIR',
   'STORAGE_DRIVER',
@@ -224,6 +225,30 @@ describe('getEnv', () => {
       process.env.QUEUE_PREFIX = '{taskdeck-test-1}';
       expect(getEnv().QUEUE_PREFIX).toBe('{taskdeck-test-1}');
     });
+  });
+
+  describe('REDIS_CLUSTER_NODES', () => {
+    it('is unset by default: one Redis at REDIS_URL', () => {
+      expect(getEnv().REDIS_CLUSTER_NODES).toBeUndefined();
+    });
+
+    it('parses host:port pairs', () => {
+      process.env.REDIS_CLUSTER_NODES = '10.0.0.1:7000,redis-b.internal:7001';
+      expect(getEnv().REDIS_CLUSTER_NODES).toEqual([
+        { host: '10.0.0.1', port: 7000 },
+        { host: 'redis-b.internal', port: 7001 },
+      ]);
+    });
+
+    it.each(['10.0.0.1', '10.0.0.1:7000,', 'a:1, b:2', 'redis://a:1', ':7000'])(
+      'rejects %j',
+      (value) => {
+        process.env.REDIS_CLUSTER_NODES = value;
+        expect(envError().message).toMatch(
+          /^ {2}REDIS_CLUSTER_NODES: must look like host:port,host:port$/m,
+        );
+      },
+    );
   });
 
   it('lists every invalid variable in one error', () => {
