@@ -94,6 +94,27 @@ export function getRedis(): RedisClient {
 }
 
 /**
+ * Where this process PUBLISHes. A Cluster sends a keyless command such as PUBLISH to a random
+ * node, and messages published through different nodes reach a subscriber in no set order (a
+ * task's "running" arrived after its "succeeded"): so every publish goes through one master,
+ * the first by address, whose cluster bus forwards them in order. Until the cluster has
+ * connected there is no node list, and the cluster client itself is used.
+ */
+export function getPublisher(): RedisClient {
+  const redis = getRedis();
+  if (!(redis instanceof Cluster)) return redis;
+  const masters = redis
+    .nodes('master')
+    .filter((node) => node.status === 'ready')
+    .sort((a, b) => nodeAddress(a).localeCompare(nodeAddress(b)));
+  return masters[0] ?? redis;
+}
+
+function nodeAddress(node: Redis): string {
+  return `${node.options.host ?? ''}:${String(node.options.port ?? '')}`;
+}
+
+/**
  * A dedicated connection (subscribers, BullMQ workers). Closed with the others on shutdown.
  * BullMQ requires maxRetriesPerRequest: null for blocking connections.
  */

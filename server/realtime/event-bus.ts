@@ -3,7 +3,7 @@ import type { BusMessage } from '@/lib/realtime/events';
 import { getLogger } from '@/lib/logger';
 import { createGroupCommit } from '@/lib/group-commit';
 import { ADMIN_ROOM, isAdmin, ownerRoom, type UserPrincipal } from '@/server/auth/principal';
-import { getRedis } from '@/server/infra/clients';
+import { getPublisher } from '@/server/infra/clients';
 import { redisKey } from '@/server/queues/queue-clients';
 import { isRedisDown } from '@/server/infra/redis-health';
 import { createChannelSubscriber } from './channel-subscriber';
@@ -39,7 +39,7 @@ const publishGrouped = createGroupCommit<BusMessage, void>({
   maxBatch: 500,
   maxInFlight: 1,
   write: async (messages) => {
-    const pipeline = getRedis().pipeline();
+    const pipeline = getPublisher().pipeline();
     const admins = audienceChannel({ kind: 'admins' });
     for (const message of messages) {
       const raw = JSON.stringify(message);

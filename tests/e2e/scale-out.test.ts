@@ -8,7 +8,7 @@ import { closeClients } from '@/server/infra/clients';
 import { BusRecorder } from '../support/bus-recorder';
 import { startFailoverProxy, type FailoverProxy } from '../support/failover-proxy';
 import {
-  machineServices,
+  clusterServices,
   startScaleOutCluster,
   type ScaleOutCluster,
   type ScaleOutServices,
@@ -22,9 +22,14 @@ import { waitFor } from '../support/wait-for';
 // Two web processes and three workers of the production build on shared services: work
 // submitted through one node is done by any worker and served by the other; every socket on
 // every node gets every event it may see exactly once; and when a web node dies (SIGKILL), a
-// load balancer without stickiness sends its clients to the other, which keeps serving.
+// load balancer without stickiness sends its clients to the other, which keeps serving. The
+// services are those of a multi-machine deployment: a Redis Cluster of 3 masters and an S3
+// server, both private to this file (ports apart from the other tiers' private services).
 
-const provideServices = machineServices('scale');
+const provideServices = clusterServices('scale', {
+  redis: { from: 17_100, to: 17_200 },
+  s3: [16_500, 16_599],
+});
 let services: ScaleOutServices;
 let cluster: ScaleOutCluster;
 const proxies: FailoverProxy[] = [];
@@ -195,6 +200,10 @@ describe('two web nodes and three workers', () => {
     for (const id of ids) {
       expect(bus.updatesOf(id).at(-1)?.status).toBe('succeeded');
     }
+    // One hash tag per queue: the queues' keys are spread over the cluster, not on one slot.
+    const byMaster = await services.keysPerMaster!();
+    const holding = [...byMaster.values()].filter((keys) => keys.length > 0);
+    expect(holding.length).toBeGreaterThan(1);
   });
 
   it('keeps serving when node A is killed; its clients reconnect to B and miss nothing', async () => {

@@ -1,5 +1,7 @@
 import { rm } from 'node:fs/promises';
+import { startPrivateRedisCluster, keysPerMaster } from './private-redis-cluster';
 import { deleteRedisKeys, recreateDatabase } from './reset-services';
+import { startS3Server } from './s3-server';
 import { spawnEntry, type SpawnedProcess } from './spawn-process';
 
 // Several web and worker processes of the production build on shared services, as a
@@ -12,6 +14,8 @@ export interface ScaleOutServices {
   env: Record<string, string>;
   /** Removes what the provider made (never what it did not). */
   teardown(): Promise<void>;
+  /** On a Redis Cluster: the keys each master holds. */
+  keysPerMaster?: () => Promise<Map<string, string[]>>;
 }
 
 export type ServicesProvider = (base: Record<string, string>) => Promise<ScaleOutServices>;
@@ -38,6 +42,40 @@ export const machineServices =
       async teardown() {
         await deleteRedisKeys(env.REDIS_URL, prefix);
         await rm(storage, { recursive: true, force: true });
+      },
+    };
+  };
+
+/**
+ * A deployment's shared services as several machines would have them: a private Redis Cluster of
+ * 3 masters and a real S3 protocol server (s3rver), both started here and stopped on teardown,
+ * with a database of our own on the machine's Postgres.
+ */
+export const clusterServices =
+  (
+    name: string,
+    ports: { redis: { from: number; to: number }; s3: [number, number] },
+  ): ServicesProvider =>
+  async (base) => {
+    const database = new URL(base.DATABASE_URL ?? '');
+    database.pathname = `${database.pathname}_${name}`;
+    await recreateDatabase(database.toString());
+    const redis = await startPrivateRedisCluster({ portRange: ports.redis });
+    const s3 = await startS3Server(ports.s3).catch(async (error: unknown) => {
+      await redis.stop();
+      throw error;
+    });
+    return {
+      env: {
+        DATABASE_URL: database.toString(),
+        REDIS_CLUSTER_NODES: redis.nodes,
+        QUEUE_PREFIX: '{taskdeck}',
+        ...s3.env,
+      },
+      keysPerMaster: () => keysPerMaster(redis.nodes, '{taskdeck}'),
+      async teardown() {
+        await s3.close();
+        await redis.stop();
       },
     };
   };
