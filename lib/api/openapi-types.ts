@@ -666,6 +666,10 @@ export interface components {
       filter: {
         /** @description The previous page's nextCursor. */
         cursor?: string;
+        /** @description Finished (succeeded, failed or cancelled) at or after this time: the windows the admin counts are over. */
+        finishedFrom?: string;
+        /** @description Finished before this time. */
+        finishedTo?: string;
         /** @description Created at or after this time (ISO 8601; no offset means UTC). */
         from?: string;
         /**
