@@ -37,9 +37,12 @@ import { watchSocketCredentials } from './socket-revalidation';
 
 interface SocketData {
   principal: UserPrincipal;
-  /** Gives back the socket's hold on its audience's channel (on disconnect). */
-  releaseEvents?: () => void;
 }
+
+// Each socket's hold on its audience's channel, given back on disconnect. Not in socket.data:
+// the streams adapter serialises socket.data for fetchSockets() on other nodes, and a function
+// there made every cross-node fetch fail ("Unrecognized object").
+const channelHolds = new WeakMap<object, () => void>();
 
 export type TaskdeckServer = Server<ClientToServerEvents, ServerToClientEvents, never, SocketData>;
 export type TaskdeckSocket = Socket<ClientToServerEvents, ServerToClientEvents, never, SocketData>;
@@ -180,7 +183,7 @@ export async function attachSocketServer(httpServer: HttpServer): Promise<{
         releaseChannel();
         if (!events.channels().includes(channel)) audiences.delete(channel);
       };
-      socket.data.releaseEvents = release;
+      channelHolds.set(socket, release);
       // A client gone before the handshake finished never gets a 'disconnect'.
       socket.conn.once('close', release);
       next();
@@ -202,7 +205,7 @@ export async function attachSocketServer(httpServer: HttpServer): Promise<{
 
   io.on('connection', (socket) => {
     void socket.join(audienceRoom(audienceOf(socket.data.principal)));
-    socket.on('disconnect', () => socket.data.releaseEvents?.());
+    socket.on('disconnect', () => channelHolds.get(socket)?.());
     handlersFor(socket);
     overviewFeed.handle(socket);
   });
