@@ -8,12 +8,18 @@ import { listQueues } from '@/server/queues/queue-service';
 import { createTask } from '@/server/tasks/task-submission';
 import { startTaskWorker, type RunningTaskWorker } from '@/worker/task-worker';
 import { BusRecorder, isTerminal } from '../support/bus-recorder';
+import { withOwnQueuePrefix } from '../support/own-queue-prefix';
 import { createTestUser, type TestUser } from '../support/users';
 
 // BullMQ's global concurrency, applied by our worker factory, caps a queue's running jobs across
 // every worker: three workers of 4 slots each run at most 2 diagnostics tasks at once. What ran
 // at once is counted from the runner's own records (each task's startedAt..finishedAt, written
 // inside the job), not from timing.
+
+// Queues of its own: the limit counts every active job of the queue, so jobs that earlier files
+// of the tier leave on the shared diagnostics queue could take its two slots (in a full tier run
+// a task here never started).
+withOwnQueuePrefix('global-concurrency');
 
 const bus = new BusRecorder();
 const workers: RunningTaskWorker[] = [];
