@@ -36,6 +36,10 @@ export async function applyGlobalConcurrency(
   return applied;
 }
 
+// BullMQ's queue waits for its connection without end while Redis is unreachable: a start
+// waits this long for the limits, then goes on (the write still lands once Redis is back).
+const START_WAIT_MS = 3_000;
+
 /**
  * For process start: an outage of Redis must not stop a process from starting (it applies the
  * limits again next start, and every other process does too); a bad override must.
@@ -44,8 +48,21 @@ export async function applyGlobalConcurrencyAtStart(
   names: readonly string[] | undefined,
   warn: (error: unknown) => void,
 ): Promise<void> {
-  await applyGlobalConcurrency(names).catch((error: unknown) => {
-    if (!isInfrastructureError(error)) throw error;
-    warn(error);
+  let settled = false;
+  const applying = applyGlobalConcurrency(names)
+    .catch((error: unknown) => {
+      if (!isInfrastructureError(error)) throw error;
+      warn(error);
+    })
+    .finally(() => (settled = true));
+  let timer: NodeJS.Timeout | undefined;
+  const waited = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      if (!settled) warn(new Error(`Redis did not answer within ${START_WAIT_MS} ms`));
+      resolve();
+    }, START_WAIT_MS);
+    timer.unref();
   });
+  // A bad override throws before any Redis command, so it still stops the start.
+  await Promise.race([applying, waited]).finally(() => clearTimeout(timer));
 }

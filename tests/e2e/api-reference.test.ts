@@ -43,7 +43,7 @@ describe('the API reference page', () => {
     // The nav link jumps to the operation, which shows its documented answers.
     await page
       .getByRole('navigation', { name: 'Operations' })
-      .getByText('/api/v1/tasks/bulk')
+      .getByRole('link', { name: 'post /api/v1/tasks/bulk', exact: true })
       .click();
     expect(page.url()).toMatch(/#runBulkTaskAction$/);
     const bulk = page.locator('#runBulkTaskAction');
