@@ -1,11 +1,11 @@
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { Cluster } from 'ioredis';
+import { isPortFree } from './free-ports';
 
 // A Redis Cluster of the test's own (3 masters, no replicas, nothing kept on disk), never the
 // machine's Redis. Each node also listens on its port + 10000 (the cluster bus), so ports are
@@ -30,18 +30,10 @@ export interface ClusterOptions {
 const BUS_PORT_OFFSET = 10_000;
 const DEFAULT_RANGE = { from: 17_000, to: 17_100 };
 
-function isFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-}
-
 async function findClusterPorts(count: number, range: { from: number; to: number }) {
   const ports: number[] = [];
   for (let port = range.from; port < range.to && ports.length < count; port += 1) {
-    if ((await isFree(port)) && (await isFree(port + BUS_PORT_OFFSET))) ports.push(port);
+    if ((await isPortFree(port)) && (await isPortFree(port + BUS_PORT_OFFSET))) ports.push(port);
   }
   if (ports.length < count) {
     throw new Error(`no ${count} free Redis Cluster ports in ${range.from}-${range.to}`);
@@ -92,7 +84,7 @@ async function startNode(port: number, dir: string): Promise<void> {
 
 async function stopNode(port: number): Promise<void> {
   await cli(port, 'shutdown', 'nosave').catch(() => undefined);
-  await waitFor(async () => isFree(port), `${port} did not stop`);
+  await waitFor(async () => isPortFree(port), `${port} did not stop`);
 }
 
 export async function startPrivateRedisCluster(

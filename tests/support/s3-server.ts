@@ -1,8 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { S3StorageConfig } from '@/server/storage/s3-storage';
+import { findFreePortIn } from './free-ports';
 import { spawnEntry, type SpawnedProcess } from './spawn-process';
 
 // A real S3 protocol server for tests and benches: s3rver over a temporary directory, in its own
@@ -24,23 +24,9 @@ export interface S3TestServer {
   close(): Promise<void>;
 }
 
-async function isFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const probe = createServer();
-    probe.once('error', () => resolve(false));
-    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
-  });
-}
-
-/** The first free port in [from, to]. */
-export async function findFreePort(from: number, to: number): Promise<number> {
-  for (let port = from; port <= to; port += 1) if (await isFree(port)) return port;
-  throw new Error(`No free port in ${from}-${to}`);
-}
-
 export async function startS3Server(portRange: [number, number]): Promise<S3TestServer> {
   const directory = await mkdtemp(path.join(os.tmpdir(), 'taskdeck-s3-'));
-  const port = await findFreePort(...portRange);
+  const port = await findFreePortIn(...portRange);
   let running: SpawnedProcess | undefined;
   async function start(): Promise<void> {
     running = spawnEntry(path.join(import.meta.dirname, 's3-server-main.ts'), {
