@@ -1,3 +1,4 @@
+import { forEachBounded } from '@/lib/for-each-bounded';
 import { getLogger } from '@/lib/logger';
 import { Prisma } from '@/lib/generated/prisma/client';
 import { getPrisma } from '@/server/infra/clients';
@@ -67,14 +68,9 @@ async function runBounded<T>(
   work: (item: T) => Promise<void>,
 ): Promise<T[]> {
   const failed: T[] = [];
-  let next = 0;
-  async function lane(): Promise<void> {
-    while (next < items.length) {
-      const item = items[next++] as T;
-      await work(item).catch(() => failed.push(item));
-    }
-  }
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  await forEachBounded(items, limit, async (item) => {
+    await work(item).catch(() => failed.push(item));
+  });
   return failed;
 }
 

@@ -1,3 +1,4 @@
+import { forEachBounded } from '@/lib/for-each-bounded';
 import { getLogger } from '@/lib/logger';
 import { TERMINAL_STATUSES, type TaskStatus } from '@/lib/tasks/task-view';
 import { requireAdmin, type Principal } from '@/server/auth/principal';
@@ -20,19 +21,14 @@ const TRANSACTION_TIMEOUT_MS = 60_000;
 async function removeFiles(ids: readonly string[]): Promise<Set<string>> {
   const storage = getStorage();
   const failed = new Set<string>();
-  let next = 0;
-  async function lane(): Promise<void> {
-    while (next < ids.length) {
-      const id = ids[next++] as string;
-      try {
-        await storage.deletePrefix(taskStoragePrefix(id));
-      } catch (error) {
-        getLogger().warn({ err: error, taskId: id }, 'could not remove a deleted task’s files');
-        failed.add(id);
-      }
+  await forEachBounded(ids, DELETE_CONCURRENCY, async (id) => {
+    try {
+      await storage.deletePrefix(taskStoragePrefix(id));
+    } catch (error) {
+      getLogger().warn({ err: error, taskId: id }, 'could not remove a deleted task’s files');
+      failed.add(id);
     }
-  }
-  await Promise.all(Array.from({ length: Math.min(DELETE_CONCURRENCY, ids.length) }, lane));
+  });
   return failed;
 }
 

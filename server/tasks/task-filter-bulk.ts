@@ -16,6 +16,7 @@ import {
 } from '@/lib/tasks/filter-bulk-inputs';
 import type { ListTasksQuery } from '@/lib/tasks/task-inputs';
 import type { TaskStatus } from '@/lib/tasks/task-view';
+import { forEachBounded } from '@/lib/for-each-bounded';
 import { Prisma, type Task } from '@/lib/generated/prisma/client';
 import { requireAdmin, type Principal, type UserPrincipal } from '@/server/auth/principal';
 import { recordAudit, type AuditContext } from '@/server/audit/audit-service';
@@ -97,15 +98,6 @@ export async function previewFilterBulk(
   };
 }
 
-/** Runs `each` over the items, `LANES` at a time. */
-async function inLanes<T>(items: readonly T[], each: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  async function lane(): Promise<void> {
-    while (next < items.length) await each(items[next++] as T);
-  }
-  await Promise.all(Array.from({ length: Math.min(LANES, items.length) }, lane));
-}
-
 interface Tally {
   succeeded: number;
   reasons: Map<string, number>;
@@ -126,7 +118,7 @@ async function cancelOrRetryBatch(
   // Deleted since the batch was selected: nothing to do.
   for (let missing = ids.length - tasks.length; missing > 0; missing -= 1)
     skip(tally, 'deleted meanwhile');
-  await inLanes(tasks, async (task: Task) => {
+  await forEachBounded(tasks, LANES, async (task: Task) => {
     // Moved on since it was selected (a worker finished it): the action no longer applies.
     if (!eligible.has(task.status)) return skip(tally, `now ${task.status}`);
     try {
