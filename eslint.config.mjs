@@ -91,6 +91,21 @@ export default defineConfig([
     },
   },
   {
+    // A server-rendered button with only a click handler does nothing until React hydrates, and
+    // the click is lost without a word. ClientButton stays disabled until then.
+    files: ['app/**/*.tsx', 'components/**/*.tsx'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'JSXOpeningElement[name.name="button"]:has(JSXAttribute[name.name="onClick"])',
+          message:
+            'Use <ClientButton> from components/client-button for a button with onClick: it stays disabled until hydration, so an early click is not lost.',
+        },
+      ],
+    },
+  },
+  {
     // The env module itself, and tooling that configures processes rather than reading config.
     files: ['lib/env.ts', 'prisma.config.ts', 'scripts/**', 'tests/**', 'vitest.config.ts'],
     rules: { 'no-restricted-properties': 'off' },

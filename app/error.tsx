@@ -1,5 +1,7 @@
 'use client';
 
+import { ClientButton } from '@/components/client-button';
+
 export default function ErrorPage({ reset }: { error: Error; reset: () => void }) {
   return (
     <div role="alert" className="rounded-lg border border-red-200 bg-red-50 p-6 text-red-900">
@@ -7,13 +9,13 @@ export default function ErrorPage({ reset }: { error: Error; reset: () => void }
       <p className="mt-1 text-sm">
         Taskdeck could not reach one of its services. It has been logged; try again in a moment.
       </p>
-      <button
+      <ClientButton
         type="button"
         onClick={reset}
         className="mt-4 rounded-md bg-red-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-red-800"
       >
         Try again
-      </button>
+      </ClientButton>
     </div>
   );
 }

@@ -1,5 +1,7 @@
 'use client';
 
+import { ClientButton } from './client-button';
+
 /** "Load older …" under a list paged by useCursorPaging: shown while there is an older page. */
 export function LoadOlderButton({
   paging,
@@ -12,13 +14,13 @@ export function LoadOlderButton({
 }) {
   if (!paging.cursor) return null;
   return (
-    <button
+    <ClientButton
       type="button"
       onClick={paging.loadMore}
       disabled={paging.loading}
       className={`rounded-md border border-slate-300 bg-white text-sm font-medium hover:bg-slate-50 disabled:opacity-60 ${className}`}
     >
       {paging.loading ? 'Loading…' : text}
-    </button>
+    </ClientButton>
   );
 }

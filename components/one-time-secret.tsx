@@ -1,5 +1,6 @@
 'use client';
 
+import { ClientButton } from './client-button';
 import { useRef, useState } from 'react';
 
 /** A secret shown once (an API key, a webhook signing secret), with a copy button. */
@@ -53,20 +54,20 @@ export function OneTimeSecret({
           onFocus={(event) => event.currentTarget.select()}
           className="min-w-0 flex-1 rounded-md border border-amber-300 bg-white px-3 py-2 font-mono text-sm"
         />
-        <button
+        <ClientButton
           type="button"
           onClick={copy}
           className="rounded-md bg-slate-900 px-3 py-2 text-sm font-semibold text-white hover:bg-slate-700"
         >
           {copied === 'yes' ? 'Copied' : 'Copy'}
-        </button>
-        <button
+        </ClientButton>
+        <ClientButton
           type="button"
           onClick={onDismiss}
           className="rounded-md border border-amber-300 bg-white px-3 py-2 text-sm font-medium text-amber-900 hover:bg-amber-100"
         >
           Done
-        </button>
+        </ClientButton>
       </div>
       <p aria-live="polite" className="mt-2 text-xs text-amber-900">
         {copied === 'yes' ? 'Copied to the clipboard.' : null}

@@ -1,5 +1,6 @@
 'use client';
 
+import { ClientButton } from './client-button';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { authClient } from '@/lib/auth-client';
@@ -30,14 +31,14 @@ export function SignOutButton() {
           Sign out failed, try again.
         </span>
       ) : null}
-      <button
+      <ClientButton
         type="button"
         onClick={signOut}
         disabled={pending}
         className="whitespace-nowrap rounded-md border border-slate-300 bg-white px-2.5 py-1 text-sm font-medium text-slate-700 hover:bg-slate-50 disabled:opacity-60"
       >
         {pending ? 'Signing out…' : 'Sign out'}
-      </button>
+      </ClientButton>
     </span>
   );
 }

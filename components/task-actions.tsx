@@ -1,5 +1,6 @@
 'use client';
 
+import { ClientButton } from './client-button';
 import { useState } from 'react';
 import { cancelTask, retryTask } from '@/server/tasks/task-actions';
 import { ActionError } from './action-error';
@@ -49,24 +50,24 @@ export function TaskActions({
     <div className="flex flex-col items-end gap-1">
       <div className="flex items-center gap-2">
         {showCancel ? (
-          <button
+          <ClientButton
             type="button"
             onClick={() => (task.status === 'running' ? setAsking(true) : run('cancel'))}
             disabled={cancelling || pending}
             className={`${buttonClass} text-amber-800`}
           >
             {cancelling ? 'Cancelling…' : 'Cancel'}
-          </button>
+          </ClientButton>
         ) : null}
         {showRetry ? (
-          <button
+          <ClientButton
             type="button"
             onClick={() => run('retry')}
             disabled={pending}
             className={`${buttonClass} text-blue-700`}
           >
             {pending && running === 'retry' ? 'Retrying…' : 'Retry'}
-          </button>
+          </ClientButton>
         ) : null}
       </div>
       <ActionError

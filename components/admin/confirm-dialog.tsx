@@ -1,5 +1,6 @@
 'use client';
 
+import { ClientButton } from '../client-button';
 import { useEffect, useId, useRef, type ReactNode } from 'react';
 import { primaryButtonClass } from '../styles';
 
@@ -60,7 +61,7 @@ export function ConfirmDialog({
             {children}
           </div>
           <div className="mt-5 flex justify-end gap-2">
-            <button
+            <ClientButton
               type="button"
               onClick={onClose}
               disabled={pending}
@@ -69,15 +70,15 @@ export function ConfirmDialog({
               className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-medium hover:bg-slate-50"
             >
               Keep
-            </button>
-            <button
+            </ClientButton>
+            <ClientButton
               type="button"
               onClick={onConfirm}
               disabled={pending}
               className={danger ? dangerButtonClass : primaryButtonClass}
             >
               {pending ? 'Working…' : 'Confirm'}
-            </button>
+            </ClientButton>
           </div>
         </div>
       ) : null}

@@ -1,5 +1,6 @@
 'use client';
 
+import { ClientButton } from '../client-button';
 import { useRouter } from 'next/navigation';
 import { ActionError } from '../action-error';
 import { primaryButtonClass } from '../styles';
@@ -28,13 +29,13 @@ export function FormFooter({
         <button type="submit" disabled={pending || disabled} className={primaryButtonClass}>
           {pending ? 'Saving…' : label}
         </button>
-        <button
+        <ClientButton
           type="button"
           onClick={() => router.back()}
           className="rounded-md border border-slate-300 px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-50"
         >
           Discard
-        </button>
+        </ClientButton>
       </div>
     </>
   );

@@ -1,5 +1,6 @@
 'use client';
 
+import { ClientButton } from '../client-button';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { setQueuePaused } from '@/server/queues/queue-actions';
@@ -26,7 +27,7 @@ export function QueuePauseButton({ name, paused }: { name: string; paused: boole
 
   return (
     <div className="flex flex-col items-end gap-1">
-      <button
+      <ClientButton
         type="button"
         onClick={() => (paused ? toggle() : setAsking(true))}
         disabled={pending}
@@ -38,7 +39,7 @@ export function QueuePauseButton({ name, paused }: { name: string; paused: boole
         }`}
       >
         {pending ? (paused ? 'Resuming…' : 'Pausing…') : paused ? 'Resume' : 'Pause'}
-      </button>
+      </ClientButton>
       <ActionError message={error} className="max-w-xs text-xs text-red-700" />
       <ConfirmDialog
         open={asking && !paused}

@@ -1,5 +1,6 @@
 'use client';
 
+import { ClientButton } from '../client-button';
 import { useRouter } from 'next/navigation';
 import { useTransition } from 'react';
 
@@ -8,13 +9,13 @@ export function RefreshButton() {
   const router = useRouter();
   const [pending, startTransition] = useTransition();
   return (
-    <button
+    <ClientButton
       type="button"
       onClick={() => startTransition(() => router.refresh())}
       disabled={pending}
       className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50 disabled:opacity-60"
     >
       {pending ? 'Refreshing…' : 'Refresh'}
-    </button>
+    </ClientButton>
   );
 }

@@ -1,5 +1,6 @@
 'use client';
 
+import { ClientButton } from '../client-button';
 import { useState } from 'react';
 import { revokeUserApiKeys, setUserBanned } from '@/server/auth/account-actions';
 import { ActionError } from '../action-error';
@@ -30,14 +31,14 @@ function ConfirmedButton({
   const [asking, setAsking] = useState(false);
   return (
     <span className="inline-flex flex-col gap-1">
-      <button
+      <ClientButton
         type="button"
         disabled={action.pending}
         className={buttonClass}
         onClick={() => setAsking(true)}
       >
         {action.pending ? 'Saving…' : label}
-      </button>
+      </ClientButton>
       <ActionError message={action.error} as="span" className="max-w-xs text-xs text-red-700" />
       <ConfirmDialog
         open={asking}

@@ -1,5 +1,6 @@
 'use client';
 
+import { ClientButton } from '../client-button';
 import { useState } from 'react';
 import { revokeApiKey } from '@/server/auth/api-key-actions';
 import { ActionError } from '../action-error';
@@ -19,14 +20,14 @@ export function RevokeApiKeyButton({ id, name }: { id: string; name: string }) {
 
   if (!confirming) {
     return (
-      <button
+      <ClientButton
         type="button"
         onClick={() => setConfirming(true)}
         aria-label={`Revoke ${name}`}
         className="rounded-md border border-slate-300 bg-white px-2 py-1 text-xs font-medium text-red-700 hover:bg-red-50"
       >
         Revoke
-      </button>
+      </ClientButton>
     );
   }
   return (
@@ -36,15 +37,15 @@ export function RevokeApiKeyButton({ id, name }: { id: string; name: string }) {
         role="group"
         aria-label={`Revoke ${name} for good?`}
       >
-        <button
+        <ClientButton
           type="button"
           onClick={revoke}
           disabled={pending}
           className="rounded-md bg-red-600 px-2 py-1 text-xs font-semibold text-white hover:bg-red-700 disabled:opacity-60"
         >
           {pending ? 'Revoking…' : 'Yes, revoke'}
-        </button>
-        <button
+        </ClientButton>
+        <ClientButton
           type="button"
           onClick={() => {
             setConfirming(false);
@@ -54,7 +55,7 @@ export function RevokeApiKeyButton({ id, name }: { id: string; name: string }) {
           className="rounded-md border border-slate-300 bg-white px-2 py-1 text-xs font-medium hover:bg-slate-50"
         >
           Cancel
-        </button>
+        </ClientButton>
       </div>
       <ActionError message={error} className="text-xs text-red-700" />
     </div>

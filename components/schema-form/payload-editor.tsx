@@ -1,5 +1,6 @@
 'use client';
 
+import { ClientButton } from '../client-button';
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { buildFormModel, errorKeyOf, listFields } from '@/lib/schema-form/field-model';
 import { listPayloadErrors, placeErrors } from '@/lib/schema-form/field-errors';
@@ -153,7 +154,7 @@ export function PayloadEditor({
       )}
       {jsonOnly ? null : (
         <div className="flex items-center gap-3">
-          <button
+          <ClientButton
             id={toggleId}
             type="button"
             className={linkButtonClass}
@@ -162,7 +163,7 @@ export function PayloadEditor({
             onClick={draft.json ? showFields : showJson}
           >
             {draft.json ? 'Back to the fields' : 'Edit as JSON'}
-          </button>
+          </ClientButton>
           {draft.json?.error ? (
             <span className="text-xs text-slate-600">Fix the JSON to go back to the fields.</span>
           ) : null}

@@ -1,5 +1,6 @@
 'use client';
 
+import { ClientButton } from '../client-button';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
@@ -84,14 +85,14 @@ export function ReplayWithChanges({
 
   if (!open) {
     return (
-      <button
+      <ClientButton
         type="button"
         disabled={!hydrated}
         onClick={() => setOpen(true)}
         className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50 disabled:opacity-50"
       >
         Replay with changes
-      </button>
+      </ClientButton>
     );
   }
   return (
@@ -122,7 +123,7 @@ export function ReplayWithChanges({
         <button type="submit" disabled={pending} className={primaryButtonClass}>
           {pending ? 'Replaying…' : 'Replay'}
         </button>
-        <button
+        <ClientButton
           type="button"
           disabled={pending}
           onClick={() => {
@@ -134,7 +135,7 @@ export function ReplayWithChanges({
           className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-medium hover:bg-slate-50"
         >
           Discard
-        </button>
+        </ClientButton>
       </div>
     </form>
   );

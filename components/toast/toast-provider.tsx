@@ -1,5 +1,6 @@
 'use client';
 
+import { ClientButton } from '../client-button';
 import Link from 'next/link';
 import {
   createContext,
@@ -95,14 +96,14 @@ function Toast({ toast, onDismiss }: { toast: ShownToast; onDismiss: () => void 
           </>
         ) : null}
       </p>
-      <button
+      <ClientButton
         type="button"
         onClick={onDismiss}
         aria-label="Dismiss notification"
         className="rounded px-1 text-lg leading-none text-slate-300 hover:text-white"
       >
         ×
-      </button>
+      </ClientButton>
     </div>
   );
 }

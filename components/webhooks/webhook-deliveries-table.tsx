@@ -1,5 +1,6 @@
 'use client';
 
+import { ClientButton } from '../client-button';
 import type { WebhookDeliveryView } from '@/lib/webhooks/webhook-view';
 import { redeliverWebhook } from '@/server/webhooks/webhook-actions';
 import { ActionError } from '@/components/action-error';
@@ -19,7 +20,7 @@ function RedeliverButton({ delivery }: { delivery: WebhookDeliveryView }) {
   const underWay = delivery.status === 'pending' || delivery.status === 'retrying';
   return (
     <div className="flex flex-col items-end gap-1">
-      <button
+      <ClientButton
         type="button"
         disabled={pending || underWay}
         onClick={() =>
@@ -31,7 +32,7 @@ function RedeliverButton({ delivery }: { delivery: WebhookDeliveryView }) {
         className="rounded-md border border-slate-300 bg-white px-2 py-1 text-xs font-medium hover:bg-slate-50 disabled:opacity-60"
       >
         {pending ? 'Sending…' : 'Redeliver'}
-      </button>
+      </ClientButton>
       <ActionError message={error} className="text-xs text-red-700" />
     </div>
   );

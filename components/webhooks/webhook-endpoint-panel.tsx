@@ -1,5 +1,6 @@
 'use client';
 
+import { ClientButton } from '../client-button';
 import { useState } from 'react';
 import type { WebhookEventType } from '@/lib/webhooks/webhook-events';
 import type { WebhookDeliveryView, WebhookEndpointView } from '@/lib/webhooks/webhook-view';
@@ -23,28 +24,28 @@ function DeleteEndpointButton({ endpoint }: { endpoint: WebhookEndpointView }) {
   const { run, pending, error } = useAction();
   if (!confirming) {
     return (
-      <button
+      <ClientButton
         type="button"
         onClick={() => setConfirming(true)}
         className={`${smallButton} text-red-700`}
       >
         Delete
-      </button>
+      </ClientButton>
     );
   }
   return (
     <span role="group" aria-label={`Delete ${endpoint.url} for good?`} className="flex gap-2">
-      <button
+      <ClientButton
         type="button"
         disabled={pending}
         onClick={() => run(() => deleteWebhook(endpoint.id), { toast: 'Webhook deleted' })}
         className="rounded-md bg-red-600 px-2 py-1 text-xs font-semibold text-white hover:bg-red-700 disabled:opacity-60"
       >
         {pending ? 'Deleting…' : 'Yes, delete'}
-      </button>
-      <button type="button" onClick={() => setConfirming(false)} className={smallButton}>
+      </ClientButton>
+      <ClientButton type="button" onClick={() => setConfirming(false)} className={smallButton}>
         Cancel
-      </button>
+      </ClientButton>
       <ActionError message={error} as="span" className="text-xs text-red-700" />
     </span>
   );
@@ -88,7 +89,7 @@ export function WebhookEndpointPanel({
           </p>
         </div>
         <div className="flex flex-wrap items-center gap-2">
-          <button
+          <ClientButton
             type="button"
             disabled={pending}
             onClick={() =>
@@ -99,8 +100,8 @@ export function WebhookEndpointPanel({
             className={smallButton}
           >
             {endpoint.enabled ? 'Disable' : 'Enable'}
-          </button>
-          <button
+          </ClientButton>
+          <ClientButton
             type="button"
             disabled={pending}
             onClick={() =>
@@ -112,7 +113,7 @@ export function WebhookEndpointPanel({
             className={smallButton}
           >
             Rotate secret
-          </button>
+          </ClientButton>
           <DeleteEndpointButton endpoint={endpoint} />
         </div>
       </div>
@@ -128,7 +129,7 @@ export function WebhookEndpointPanel({
       <div className="flex flex-wrap items-end gap-3">
         <WebhookEventChoices selected={events} onChange={setEvents} admin={admin} />
         {changed ? (
-          <button
+          <ClientButton
             type="button"
             disabled={pending || events.length === 0}
             onClick={() =>
@@ -137,7 +138,7 @@ export function WebhookEndpointPanel({
             className={smallButton}
           >
             Save events
-          </button>
+          </ClientButton>
         ) : null}
       </div>
       <ActionError message={failure?.message} className="text-sm text-red-700" />

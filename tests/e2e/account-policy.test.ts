@@ -120,4 +120,33 @@ describe('account policy in the browser', () => {
     expect((await listTasks()).status).toBe(200);
     await page.context().close();
   });
+
+  it('renders the Ban button disabled until the page has hydrated, so an early click is never lost', async () => {
+    const user = await createTestUser('user', 'early-click');
+    const rowOf = (page: Page) =>
+      page.locator(`[data-testid="user-row"][data-user-id="${user.principal.userId}"]`);
+    // Without JavaScript the page is exactly what the server sent: the button is there, and off.
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const [name, value] = admin.cookie.split('=', 2) as [string, string];
+    await context.addCookies([{ name, value, url: baseUrl }]);
+    const still = await context.newPage();
+    await still.goto(`${baseUrl}/admin/users`);
+    expect(await rowOf(still).getByRole('button', { name: 'Ban' }).isDisabled()).toBe(true);
+    await context.close();
+
+    const page = await openSignedInPage(
+      browser,
+      pageEvents,
+      { baseUrl, cookie: admin.cookie },
+      '/admin/users',
+    );
+    const ban = rowOf(page).getByRole('button', { name: 'Ban' });
+    await expect.poll(() => ban.isEnabled(), { timeout: 30_000 }).toBe(true);
+    await ban.click();
+    const dialog = page.getByRole('dialog', { name: `Ban ${user.email}?` });
+    await dialog.getByRole('button', { name: 'Keep' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    expect(await rowOf(page).getByTestId('user-access').textContent()).toBe('active');
+    await page.context().close();
+  });
 });

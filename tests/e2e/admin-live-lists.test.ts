@@ -70,7 +70,17 @@ async function countRows(href: string, testId = 'admin-task-row'): Promise<numbe
     total += await page.getByTestId(testId).count();
     const next = page.getByRole('link', { name: /Next page|Older dead letters/ });
     if ((await next.count()) === 0) break;
-    await Promise.all([page.waitForURL((url) => url.href !== page.url()), next.click()]);
+    // The URL this page had before the click: `page.url()` read inside the predicate would
+    // already be the next page's, so the wait would never end.
+    const current = page.url();
+    const firstRow = await page.getByTestId(testId).first().getAttribute('data-task-id');
+    await Promise.all([page.waitForURL((url) => url.href !== current), next.click()]);
+    // Pages after a cursor are disjoint, so the next page has rendered once its first row differs.
+    await page.waitForFunction(
+      ([id, first]) =>
+        document.querySelector(`[data-testid="${id}"]`)?.getAttribute('data-task-id') !== first,
+      [testId, firstRow] as const,
+    );
   }
   await page.context().close();
   return total;

@@ -8,7 +8,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 // everything. The imported modules must exist: the rule checks resolved paths.
 
 const root = path.resolve(import.meta.dirname, '../..');
-const LAYERING_RULES = new Set(['import/no-restricted-paths', 'no-restricted-imports']);
+const LAYERING_RULES = new Set([
+  'import/no-restricted-paths',
+  'no-restricted-imports',
+  'no-restricted-syntax',
+]);
 
 let eslint: ESLint;
 beforeAll(() => {
@@ -94,5 +98,15 @@ describe('layering lint rules', { timeout: 60_000 }, () => {
     expect(await layeringErrors('worker/x.ts', eager)).toEqual(['no-restricted-imports']);
     const lazy = `export const load = () => import('${processor}');\n`;
     expect(await layeringErrors('server/tasks/x.ts', lazy)).toEqual([]);
+  });
+
+  it('require ClientButton for a button with a click handler in app/ and components/', async () => {
+    const plain = `'use client';\nexport const B = () => <button type="button" onClick={() => {}}>b</button>;\n`;
+    expect(await layeringErrors('components/x.tsx', plain)).toEqual(['no-restricted-syntax']);
+    expect(await layeringErrors('app/x/page.tsx', plain)).toEqual(['no-restricted-syntax']);
+    const submit = `export const B = () => <button type="submit">b</button>;\n`;
+    expect(await layeringErrors('components/x.tsx', submit)).toEqual([]);
+    const client = `'use client';\nimport { ClientButton } from '@/components/client-button';\nexport const B = () => <ClientButton onClick={() => {}}>b</ClientButton>;\n`;
+    expect(await layeringErrors('components/x.tsx', client)).toEqual([]);
   });
 });

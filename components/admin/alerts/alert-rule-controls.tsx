@@ -1,5 +1,6 @@
 'use client';
 
+import { ClientButton } from '../../client-button';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
@@ -39,20 +40,25 @@ export function AlertRuleControls({ rule }: { rule: AlertRuleView }) {
   return (
     <div className="space-y-1">
       <div className="flex gap-2">
-        <button type="button" onClick={toggle} disabled={action.pending} className={buttonClass}>
+        <ClientButton
+          type="button"
+          onClick={toggle}
+          disabled={action.pending}
+          className={buttonClass}
+        >
           {rule.enabled ? 'Disable' : 'Enable'}
-        </button>
+        </ClientButton>
         <Link href={`/admin/alerts/${rule.id}`} className={buttonClass}>
           Edit
         </Link>
-        <button
+        <ClientButton
           type="button"
           onClick={() => setConfirmingDelete(true)}
           disabled={action.pending}
           className={`${buttonClass} text-red-700 hover:bg-red-50`}
         >
           Delete
-        </button>
+        </ClientButton>
       </div>
       <ActionError message={action.error} className="text-xs text-red-700" />
       <ConfirmDialog

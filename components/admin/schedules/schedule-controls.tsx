@@ -1,5 +1,6 @@
 'use client';
 
+import { ClientButton } from '../../client-button';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
@@ -56,28 +57,33 @@ export function ScheduleControls({ schedule }: { schedule: ScheduleView }) {
   return (
     <div className="space-y-2">
       <div className="flex flex-wrap gap-2">
-        <button
+        <ClientButton
           type="button"
           onClick={() => setConfirmingRun(true)}
           disabled={pending}
           className={primaryButtonClass}
         >
           Run now
-        </button>
-        <button type="button" onClick={toggle} disabled={pending} className={secondaryButtonClass}>
+        </ClientButton>
+        <ClientButton
+          type="button"
+          onClick={toggle}
+          disabled={pending}
+          className={secondaryButtonClass}
+        >
           {schedule.enabled ? 'Pause' : 'Resume'}
-        </button>
+        </ClientButton>
         <Link href={`/admin/schedules/${schedule.id}/edit`} className={secondaryButtonClass}>
           Edit
         </Link>
-        <button
+        <ClientButton
           type="button"
           onClick={() => setConfirmingDelete(true)}
           disabled={pending}
           className={`${secondaryButtonClass} text-red-700 hover:bg-red-50`}
         >
           Delete
-        </button>
+        </ClientButton>
       </div>
       <ActionError message={action.error} />
       <ConfirmDialog

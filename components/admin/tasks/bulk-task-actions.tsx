@@ -1,5 +1,6 @@
 'use client';
 
+import { ClientButton } from '../../client-button';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { runBulkTaskAction } from '@/server/tasks/task-actions';
@@ -71,26 +72,26 @@ export function BulkTaskActions({
             className="flex flex-wrap items-center gap-2 rounded-md bg-amber-50 px-3 py-2 text-sm"
           >
             <span>{view.inline.question(count)}</span>
-            <button
+            <ClientButton
               type="button"
               onClick={() => confirm(question)}
               disabled={pending}
               className={primaryButtonClass}
             >
               {pending ? view.inline.pending : view.inline.yes}
-            </button>
-            <button
+            </ClientButton>
+            <ClientButton
               type="button"
               onClick={() => setAsking(null)}
               disabled={pending}
               className={cancelButtonClass}
             >
               Cancel
-            </button>
+            </ClientButton>
           </div>
         ) : (
           view.actions.map((action) => (
-            <button
+            <ClientButton
               key={action}
               type="button"
               disabled={count === 0 || pending}
@@ -105,7 +106,7 @@ export function BulkTaskActions({
               }`}
             >
               {view.buttonText(action, count)}
-            </button>
+            </ClientButton>
           ))
         )}
         {count === 0 ? (

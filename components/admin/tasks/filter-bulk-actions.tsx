@@ -1,5 +1,6 @@
 'use client';
 
+import { ClientButton } from '../../client-button';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import type { FilterBulkPreview, FilterBulkResult } from '@/lib/tasks/filter-bulk-inputs';
@@ -73,9 +74,14 @@ export function FilterBulkActions({
       className="mb-3 rounded-lg border border-slate-200 bg-white p-3 text-sm"
     >
       <div className="flex flex-wrap items-center gap-2">
-        <button type="button" onClick={count} disabled={counting.pending} className={buttonClass}>
+        <ClientButton
+          type="button"
+          onClick={count}
+          disabled={counting.pending}
+          className={buttonClass}
+        >
           {counting.pending ? 'Counting…' : `Act on ${scopeText}…`}
-        </button>
+        </ClientButton>
         {preview ? (
           <>
             <p data-testid="filter-bulk-preview" className="text-slate-700">
@@ -84,7 +90,7 @@ export function FilterBulkActions({
             {actions.map((action) => {
               const n = preview.actionable[action];
               return (
-                <button
+                <ClientButton
                   key={action}
                   type="button"
                   disabled={n === 0 || n > preview.cap || acting.pending}
@@ -96,7 +102,7 @@ export function FilterBulkActions({
                   }
                 >
                   {`${ACTION_TEXT[action].verb} ${n.toLocaleString('en')} matching`}
-                </button>
+                </ClientButton>
               );
             })}
           </>
