@@ -20,16 +20,22 @@ export interface ScaleOutServices {
 
 export type ServicesProvider = (base: Record<string, string>) => Promise<ScaleOutServices>;
 
+/** The tier's database URL with `_<name>` appended to the database: a database of the run's own. */
+function ownDatabaseUrl(base: Record<string, string>, name: string): string {
+  const database = new URL(base.DATABASE_URL ?? '');
+  database.pathname = `${database.pathname}_${name}`;
+  return database.toString();
+}
+
 /** The machine's Redis and Postgres, with a database, queue prefix and storage of our own. */
 export const machineServices =
   (name: string): ServicesProvider =>
   async (base) => {
-    const database = new URL(base.DATABASE_URL ?? '');
-    database.pathname = `${database.pathname}_${name}`;
+    const database = ownDatabaseUrl(base, name);
     const prefix = `{taskdeck-${name.replaceAll('_', '-')}${(base.QUEUE_PREFIX ?? '').replace(/[{}]/g, '-')}}`;
     const storage = `${base.STORAGE_DIR ?? '.data/storage'}-${name}`;
     const env = {
-      DATABASE_URL: database.toString(),
+      DATABASE_URL: database,
       REDIS_URL: base.REDIS_URL ?? 'redis://127.0.0.1:6379',
       QUEUE_PREFIX: prefix,
       STORAGE_DIR: storage,
@@ -57,9 +63,8 @@ export const clusterServices =
     ports: { redis: { from: number; to: number }; s3: [number, number] },
   ): ServicesProvider =>
   async (base) => {
-    const database = new URL(base.DATABASE_URL ?? '');
-    database.pathname = `${database.pathname}_${name}`;
-    await recreateDatabase(database.toString());
+    const database = ownDatabaseUrl(base, name);
+    await recreateDatabase(database);
     const redis = await startPrivateRedisCluster({ portRange: ports.redis });
     const s3 = await startS3Server(ports.s3).catch(async (error: unknown) => {
       await redis.stop();
@@ -67,7 +72,7 @@ export const clusterServices =
     });
     return {
       env: {
-        DATABASE_URL: database.toString(),
+        DATABASE_URL: database,
         REDIS_CLUSTER_NODES: redis.nodes,
         QUEUE_PREFIX: '{taskdeck}',
         ...s3.env,
