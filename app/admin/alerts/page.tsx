@@ -36,7 +36,18 @@ export default async function AlertsPage() {
           No alert rules yet. Create one to hear about failures and stuck queues.
         </p>
       ) : (
-        <DataTable columns={['Rule', 'Condition', 'Notices', 'State', '']} alignTop>
+        <DataTable
+          columns={[
+            'Rule',
+            'Condition',
+            'Notices',
+            'State',
+            <span key="actions" className="sr-only">
+              Actions
+            </span>,
+          ]}
+          alignTop
+        >
           {rules.map((rule) => (
             <tr
               key={rule.id}
