@@ -145,6 +145,20 @@ export class PayloadTooLargeError extends AppError {
   }
 }
 
+/** A well-formed Range that selects no byte of the file (a start past its end, an empty file). */
+export class RangeNotSatisfiableError extends AppError {
+  readonly status = 416;
+  readonly code = 'range_not_satisfiable';
+  readonly title = 'Range not satisfiable';
+  constructor(
+    /** The whole file's size, which the 416's Content-Range names (RFC 9110 §14.4). */
+    readonly size: number,
+  ) {
+    super(`The requested range is not within the file's ${size} bytes.`);
+    this.name = 'RangeNotSatisfiableError';
+  }
+}
+
 export class UnsupportedMediaTypeError extends AppError {
   readonly status = 415;
   readonly code = 'unsupported_media_type';

@@ -352,7 +352,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Download one file of the task */
+    /**
+     * Download one file of the task
+     * @description Resumable: a single `Range` (with `If-Range`) answers 206 with those bytes.
+     */
     get: operations['getTaskFile'];
     put?: never;
     post?: never;
@@ -386,7 +389,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The task's main output file */
+    /**
+     * The task's main output file
+     * @description Resumable: a single `Range` (with `If-Range`) answers 206 with those bytes.
+     */
     get: operations['getTaskResult'];
     put?: never;
     post?: never;
@@ -2744,7 +2750,12 @@ export interface operations {
         /** @description `inline` shows images and text in the browser. */
         disposition?: 'inline' | 'attachment';
       };
-      header?: never;
+      header?: {
+        /** @description The ETag (or the exact Last-Modified) of the copy being resumed: when the file is no longer that one, the Range is ignored and the whole file is sent (200). */
+        'if-range'?: string;
+        /** @description One byte range: `bytes=<first>-<last>`, `bytes=<first>-` or `bytes=-<suffix length>`. Several ranges, another unit or a malformed value are ignored: the answer is 200 with the whole file. A range that starts past the end is 416. */
+        range?: string;
+      };
       path: {
         /** @description The file id. */
         fileId: string;
@@ -2758,8 +2769,33 @@ export interface operations {
       /** @description The file. */
       200: {
         headers: {
+          /** @description A single Range is honoured. */
+          'accept-ranges': 'bytes';
           /** @description attachment (or inline) with the download name */
           'content-disposition': string;
+          /** @description Strong: the file id (and its SHA-256). Send it as If-Range to resume safely. */
+          etag?: string;
+          /** @description When the file was written (HTTP-date). */
+          'last-modified'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          '*/*': string;
+        };
+      };
+      /** @description The file. Only the bytes of the one Range asked for. */
+      206: {
+        headers: {
+          /** @description A single Range is honoured. */
+          'accept-ranges': 'bytes';
+          /** @description attachment (or inline) with the download name */
+          'content-disposition': string;
+          /** @description `bytes <first>-<last>/<size>` */
+          'content-range': string;
+          /** @description Strong: the file id (and its SHA-256). Send it as If-Range to resume safely. */
+          etag?: string;
+          /** @description When the file was written (HTTP-date). */
+          'last-modified'?: string;
           [name: string]: unknown;
         };
         content: {
@@ -2777,6 +2813,15 @@ export interface operations {
       };
       /** @description No such resource, or not yours. */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The range starts past the end of the file (or the file is empty): `Content-Range: bytes *\/<size>`. */
+      416: {
         headers: {
           [name: string]: unknown;
         };
@@ -2868,7 +2913,12 @@ export interface operations {
   getTaskResult: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description The ETag (or the exact Last-Modified) of the copy being resumed: when the file is no longer that one, the Range is ignored and the whole file is sent (200). */
+        'if-range'?: string;
+        /** @description One byte range: `bytes=<first>-<last>`, `bytes=<first>-` or `bytes=-<suffix length>`. Several ranges, another unit or a malformed value are ignored: the answer is 200 with the whole file. A range that starts past the end is 416. */
+        range?: string;
+      };
       path: {
         /** @description The task id (a UUID). */
         id: string;
@@ -2880,8 +2930,33 @@ export interface operations {
       /** @description The file. */
       200: {
         headers: {
+          /** @description A single Range is honoured. */
+          'accept-ranges': 'bytes';
           /** @description attachment (or inline) with the download name */
           'content-disposition': string;
+          /** @description Strong: the file id (and its SHA-256). Send it as If-Range to resume safely. */
+          etag?: string;
+          /** @description When the file was written (HTTP-date). */
+          'last-modified'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          '*/*': string;
+        };
+      };
+      /** @description The file. Only the bytes of the one Range asked for. */
+      206: {
+        headers: {
+          /** @description A single Range is honoured. */
+          'accept-ranges': 'bytes';
+          /** @description attachment (or inline) with the download name */
+          'content-disposition': string;
+          /** @description `bytes <first>-<last>/<size>` */
+          'content-range': string;
+          /** @description Strong: the file id (and its SHA-256). Send it as If-Range to resume safely. */
+          etag?: string;
+          /** @description When the file was written (HTTP-date). */
+          'last-modified'?: string;
           [name: string]: unknown;
         };
         content: {
@@ -2899,6 +2974,15 @@ export interface operations {
       };
       /** @description No such resource, or not yours. */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The range starts past the end of the file (or the file is empty): `Content-Range: bytes *\/<size>`. */
+      416: {
         headers: {
           [name: string]: unknown;
         };

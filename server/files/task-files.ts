@@ -6,7 +6,11 @@ import type { TaskFile } from '@/lib/generated/prisma/client';
 import type { Principal } from '@/server/auth/principal';
 import type { AuditContext } from '@/server/audit/audit-service';
 import { getPrisma } from '@/server/infra/clients';
-import { findVisibleTask, openTaskStoredFile } from '@/server/tasks/task-service';
+import {
+  findVisibleTask,
+  openTaskStoredFile,
+  type RangeChooser,
+} from '@/server/tasks/task-service';
 
 /** Log lines shown on a task's page; older ones stay in the table but are not sent. */
 const MAX_LOG_LINES = 1_000;
@@ -41,13 +45,21 @@ export async function openTaskFile(
   taskId: string,
   fileId: string,
   context: AuditContext,
+  chooseRange?: RangeChooser,
 ) {
   const task = await findVisibleTask(principal, taskId);
   const file = taskIdSchema.safeParse(fileId).success
     ? await getPrisma().taskFile.findFirst({ where: { id: fileId, taskId: task.id } })
     : null;
   if (!file) throw new NotFoundError('This task has no such file.');
-  return openTaskStoredFile(principal, task, { ...file, key: file.storageKey }, context);
+  const stored = {
+    key: file.storageKey,
+    name: file.name,
+    contentType: file.contentType,
+    size: Number(file.size),
+    version: { id: file.id, sha256: file.sha256, modifiedAt: file.createdAt },
+  };
+  return openTaskStoredFile(principal, task, stored, context, chooseRange);
 }
 
 /** The processor's side: the file a task was created with. */

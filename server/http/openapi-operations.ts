@@ -13,6 +13,8 @@ const PROBLEMS: Record<string, string> = {
   '409': 'The resource is not in a state that allows this.',
   '413': 'The body is larger than allowed.',
   '415': 'The body is not of an accepted media type.',
+  '416':
+    'The range starts past the end of the file (or the file is empty): `Content-Range: bytes */<size>`.',
   '422': 'Understood but refused: see `code`.',
   '429': 'Too many failed keys or requests: wait for `Retry-After`.',
   '503': 'PostgreSQL or Redis cannot be reached: retry after `Retry-After`.',
@@ -110,14 +112,53 @@ export function operation(spec: OperationSpec): ZodOpenApiOperationObject {
   };
 }
 
+const fileHeaders = {
+  'content-disposition': z
+    .string()
+    .meta({ description: 'attachment (or inline) with the download name' }),
+  'accept-ranges': z.literal('bytes').meta({ description: 'A single Range is honoured.' }),
+  etag: z.string().optional().meta({
+    description: 'Strong: the file id (and its SHA-256). Send it as If-Range to resume safely.',
+  }),
+  'last-modified': z
+    .string()
+    .optional()
+    .meta({ description: 'When the file was written (HTTP-date).' }),
+};
+
+const fileContent = { '*/*': { schema: z.string().meta({ format: 'binary' }) } };
+
+/** A stored file: whole (200) or one range of it (206), per the `rangeHeaders` request. */
 export const binary = (description: string) => ({
-  '200': {
-    description,
+  '200': { description, headers: z.object(fileHeaders), content: fileContent },
+  '206': {
+    description: `${description} Only the bytes of the one Range asked for.`,
     headers: z.object({
-      'content-disposition': z
-        .string()
-        .meta({ description: 'attachment (or inline) with the download name' }),
+      ...fileHeaders,
+      'content-range': z.string().meta({ description: '`bytes <first>-<last>/<size>`' }),
     }),
-    content: { '*/*': { schema: z.string().meta({ format: 'binary' }) } },
+    content: fileContent,
   },
+});
+
+/** The request headers of a file download (RFC 9110 §14.2, §13.1.5). */
+export const rangeHeaders = z.object({
+  range: z
+    .string()
+    .optional()
+    .meta({
+      description:
+        'One byte range: `bytes=<first>-<last>`, `bytes=<first>-` or `bytes=-<suffix length>`. ' +
+        'Several ranges, another unit or a malformed value are ignored: the answer is 200 with ' +
+        'the whole file. A range that starts past the end is 416.',
+      example: 'bytes=0-1048575',
+    }),
+  'if-range': z
+    .string()
+    .optional()
+    .meta({
+      description:
+        'The ETag (or the exact Last-Modified) of the copy being resumed: when the file is no ' +
+        'longer that one, the Range is ignored and the whole file is sent (200).',
+    }),
 });

@@ -19,7 +19,16 @@ import {
   transitionListSchema,
   uploadResultSchema,
 } from './api-schemas';
-import { binary, CALLER, created, json, operation, taskId, WRITE } from './openapi-operations';
+import {
+  binary,
+  CALLER,
+  created,
+  json,
+  operation,
+  rangeHeaders,
+  taskId,
+  WRITE,
+} from './openapi-operations';
 import { UPLOAD_PATH } from './upload-endpoint';
 
 // The task and file operations of the OpenAPI document (openapi-document.ts).
@@ -124,9 +133,11 @@ export const taskOperations: ZodOpenApiPathsObject = {
       id: 'getTaskResult',
       tag: 'Files',
       summary: "The task's main output file",
+      description: 'Resumable: a single `Range` (with `If-Range`) answers 206 with those bytes.',
       path: taskId,
+      header: rangeHeaders,
       responses: binary('The file.'),
-      errors: ['404', ...CALLER],
+      errors: ['404', '416', ...CALLER],
     }),
   },
   '/api/v1/tasks/{id}/files': {
@@ -144,6 +155,7 @@ export const taskOperations: ZodOpenApiPathsObject = {
       id: 'getTaskFile',
       tag: 'Files',
       summary: 'Download one file of the task',
+      description: 'Resumable: a single `Range` (with `If-Range`) answers 206 with those bytes.',
       path: taskId.extend({ fileId: z.string().meta({ description: 'The file id.' }) }),
       query: z.object({
         disposition: z
@@ -151,8 +163,9 @@ export const taskOperations: ZodOpenApiPathsObject = {
           .optional()
           .meta({ description: '`inline` shows images and text in the browser.' }),
       }),
+      header: rangeHeaders,
       responses: binary('The file.'),
-      errors: ['404', ...CALLER],
+      errors: ['404', '416', ...CALLER],
     }),
   },
   '/api/v1/tasks/{id}/logs': {

@@ -75,6 +75,10 @@ export function errorToProblem(thrown: unknown, context: Record<string, unknown>
       headers['retry-after'] = String(error.retryAfterSeconds);
     }
     if (error.status === 401) headers['www-authenticate'] = 'Bearer realm="taskdeck"';
+    // RFC 9110 §15.5.17: a 416 names the size, so the client can ask for what exists.
+    if (error.code === 'range_not_satisfiable' && 'size' in error) {
+      headers['content-range'] = `bytes */${String(error.size)}`;
+    }
     // Which problem a request got, under the same requestId as its `instance`.
     getLogger().debug({ status: error.status, code: error.code, ...context }, 'answered a problem');
     return problemResponse(

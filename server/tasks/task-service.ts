@@ -10,6 +10,7 @@ import {
 import { recordAudit, type AuditContext } from '@/server/audit/audit-service';
 import { getPrisma } from '@/server/infra/clients';
 import { getStorage } from '@/server/storage/storage';
+import { checkRange, type ByteRange } from '@/server/storage/storage-keys';
 import { listTaskTypes } from './registry';
 import { readResultFile, toTaskView } from './task-mapper';
 import { listTasks } from './task-search';
@@ -57,32 +58,81 @@ export async function listTaskFollowUps(
   return page.data;
 }
 
+/** What identifies one stored version of a file: validators for conditional downloads. */
+export interface FileVersion {
+  id: string | null;
+  sha256: string | null;
+  modifiedAt: Date | null;
+}
+
+/**
+ * Picks the bytes to read once the file is found: a range, or null for the whole file. May throw
+ * (a 416) before anything is opened or audited. Made from the request by server/http.
+ */
+export type RangeChooser = (file: { size: number; version: FileVersion }) => ByteRange | null;
+
+export interface StoredFileRef {
+  key: string;
+  name: string;
+  contentType: string;
+  /** As recorded when written; the range is chosen against it before the store is asked. */
+  size: number;
+  version: FileVersion;
+}
+
 /**
  * Opens a stored file of a task the principal may see (the caller checked that), recording in
- * the audit log when an admin reads another user's file.
+ * the audit log when an admin reads another user's file: once per request, a ranged one too
+ * (a resumed download is still a download), none for a range refused before any byte is read.
  */
 export async function openTaskStoredFile(
   principal: Principal,
   task: { id: string; ownerId: string | null },
-  file: { key: string; name: string; contentType: string },
+  file: StoredFileRef,
   context: AuditContext,
+  chooseRange?: RangeChooser,
 ) {
-  const { stream, size } = await getStorage().read(file.key);
+  const wanted = chooseRange?.({ size: file.size, version: file.version }) ?? null;
+  const { stream, size } = await getStorage().read(file.key, wanted ? { range: wanted } : {});
+  // The store cuts the range to the object as it really is; the answer must say the same.
+  const range = wanted && checkRange(wanted, size);
   if (principal.kind === 'user' && task.ownerId !== principal.userId) {
     await recordAudit(principal, 'task.result_download', { type: 'task', id: task.id }, context, {
       ownerId: task.ownerId,
       file: file.name,
+      ...(range ? { range: `${range.start}-${range.end}` } : {}),
     });
   }
-  return { stream, size, name: file.name, contentType: file.contentType };
+  return {
+    stream,
+    size,
+    range,
+    name: file.name,
+    contentType: file.contentType,
+    version: file.version,
+  };
 }
 
 /** The task's main output (the first of its files). */
-export async function openTaskResult(principal: Principal, id: string, context: AuditContext) {
+export async function openTaskResult(
+  principal: Principal,
+  id: string,
+  context: AuditContext,
+  chooseRange?: RangeChooser,
+) {
   const task = await findVisibleTask(principal, id);
   const file = task.status === 'succeeded' ? readResultFile(task.result) : null;
   if (!file) throw new NotFoundError('This task has no file to download.');
-  return openTaskStoredFile(principal, task, file, context);
+  // The result names the file by key; its row holds the id and digest the validators come from.
+  const row = await getPrisma().taskFile.findFirst({
+    where: { taskId: task.id, storageKey: file.key },
+    select: { id: true, sha256: true, size: true, createdAt: true },
+  });
+  const version: FileVersion = row
+    ? { id: row.id, sha256: row.sha256, modifiedAt: row.createdAt }
+    : { id: null, sha256: null, modifiedAt: task.finishedAt };
+  const size = row ? Number(row.size) : file.size;
+  return openTaskStoredFile(principal, task, { ...file, size, version }, context, chooseRange);
 }
 
 /** The task's timeline: every status change, oldest first. */

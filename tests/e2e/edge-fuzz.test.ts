@@ -6,6 +6,7 @@ import { getEnv } from '@/lib/env';
 import type { TaskView } from '@/lib/tasks/task-view';
 import {
   actionBody,
+  conditionalHeaders,
   hostileBody,
   ODD_METHODS,
   pathSegment,
@@ -70,6 +71,8 @@ interface Outcome {
 
 let credentials: Record<Caller, Record<string, string>>;
 let knownIds: string[];
+/** Real file ids among knownIds: with none, the downloads' Range handling is not reached. */
+let fileIds: string[];
 
 const readRss = () => web.settledRss();
 
@@ -109,10 +112,11 @@ function routeRequests(
     ),
     query: queryString,
     body: hostileBody,
+    conditional: fc.oneof(fc.constant({}), conditionalHeaders),
   });
   return fc.sample(arbitrary, { numRuns: runs, seed }).map((sample) => {
     const { headers, body } = withBody(
-      { ...credentials[sample.caller] },
+      { ...credentials[sample.caller], ...sample.conditional },
       sample.body,
       sample.method,
     );
@@ -265,8 +269,32 @@ beforeAll(async () => {
     }),
   });
   const scheduleId = schedule.ok ? ((await schedule.json()) as { id: string }).id : task.id;
-  knownIds = [task.id, scheduleId, 'reports', 'default'];
+  fileIds = await outputFileIds(task.id);
+  knownIds = [task.id, scheduleId, 'reports', 'default', ...fileIds];
 });
+
+/**
+ * The ids of the report's files once it succeeded, so the download routes are reached with a
+ * real file (and its Range headers with real bytes); none when it does not finish in time.
+ */
+async function outputFileIds(taskId: string): Promise<string[]> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const answer = await fetch(`${baseUrl}/api/v1/tasks/${taskId}`, {
+      headers: credentials.userKey,
+    });
+    const { status } = (await answer.json()) as TaskView;
+    if (status === 'succeeded') {
+      const listed = await fetch(`${baseUrl}/api/v1/tasks/${taskId}/files`, {
+        headers: credentials.userKey,
+      });
+      return ((await listed.json()) as { files: Array<{ id: string }> }).files.map((f) => f.id);
+    }
+    if (status === 'failed' || status === 'cancelled') return [];
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return [];
+}
 
 afterAll(async () => {
   if (!web) return;
@@ -338,7 +366,7 @@ describe('edge fuzz', () => {
     console.log(
       `edge fuzz: ${outcomes.length} requests over ${routes.length} route files, ` +
         `${endpoints.length} server endpoints and ${actions.length} actions in ${seconds.toFixed(0)} s (seed ${SEED}); ` +
-        `status classes ${JSON.stringify(classes)}; web RSS ${mib(rssBefore)} before, ` +
+        `status classes ${JSON.stringify(classes)}; ${fileIds.length} real files; web RSS ${mib(rssBefore)} before, ` +
         `${mib(rssAfter)} after (after full collections; V8 heap in use ${mib(heapBefore)}, ` +
         `${mib(heapAfter)})`,
     );

@@ -211,6 +211,18 @@ describe('files', () => {
     expect((await call('GET', '/api/v1/tasks/{id}/files', { id: NO_SUCH_ID })).status).toBe(404);
     expect((await call('GET', '/api/v1/tasks/{id}/result', { id: fileTask!.id })).status).toBe(200);
     expect((await call('GET', '/api/v1/tasks/{id}/result', { id: NO_SUCH_ID })).status).toBe(404);
+    // One range: 206; a range past the end: 416, as documented for both downloads.
+    const first = { id: fileTask!.id, fileId: files[0]!.id };
+    for (const [path, values] of [
+      ['/api/v1/tasks/{id}/result', { id: fileTask!.id }],
+      ['/api/v1/tasks/{id}/files/{fileId}', first],
+    ] as const) {
+      const part = await call('GET', path, values, { headers: { range: 'bytes=0-3' } });
+      expect(part.status).toBe(206);
+      expect(part.bytes).toHaveLength(4);
+      const past = await call('GET', path, values, { headers: { range: 'bytes=99999999-' } });
+      expect(past.status).toBe(416);
+    }
     const logs = await call('GET', '/api/v1/tasks/{id}/logs', { id: fileTask!.id });
     expect(logs.status).toBe(200);
     expect((await call('GET', '/api/v1/tasks/{id}/logs', { id: NO_SUCH_ID })).status).toBe(404);
