@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launchChromium, openRecordedPage } from '../support/browser';
 import { createTestUser, type TestUser } from '../support/users';
 
-// A submit that fails (refused by the server, or never sent because the browser is offline)
+// A submit that fails (refused by the server, never sent because the browser is offline, or
+// answered by something in between: a balancer's 503 with Retry-After, a proxy's 500 page)
 // keeps the page and what was typed, and says what happened once.
 
 const baseUrl = inject('baseUrl');
@@ -71,6 +72,56 @@ describe('forms on failure', () => {
     expect(await page.locator('input[name="from"]').inputValue()).not.toBe('2026-01-03');
     await page.close();
   });
+
+  const proxyAnswers: Array<{ status: number; headers: Record<string, string>; body: string }> = [
+    { status: 503, headers: { 'retry-after': '5' }, body: '<h1>503 Service Unavailable</h1>' },
+    { status: 500, headers: {}, body: 'Internal Server Error' },
+  ];
+  for (const answer of proxyAnswers) {
+    it(`keeps the page and the input when a proxy answers ${answer.status}, and sends on retry`, async () => {
+      const page = await openAt('/');
+      await page.locator('[data-testid="connection"][data-state="live"]').waitFor();
+      const before = navigations();
+      const rows = await page.locator('[data-testid="task-row"]').count();
+      // What a balancer or proxy in front of Taskdeck answers when the node behind it is gone:
+      // not a server action's answer, so the page must not take it for one.
+      let refused = 0;
+      await page.route(
+        (url) => url.origin === new URL(baseUrl).origin,
+        async (route) => {
+          if (route.request().method() !== 'POST' || !route.request().headers()['next-action'])
+            return route.continue();
+          refused += 1;
+          await route.fulfill({
+            status: answer.status,
+            headers: { 'content-type': 'text/html', ...answer.headers },
+            body: answer.body,
+          });
+        },
+      );
+      await page.getByLabel('From').fill('2026-01-07');
+      await page.getByLabel('To').fill('2026-01-09');
+      await page.getByRole('button', { name: 'Generate report' }).click();
+      const alert = page.getByRole('form', { name: 'Request a report' }).getByRole('alert');
+      await alert.waitFor();
+      expect(refused).toBe(1);
+      expect(await alert.textContent()).toContain('could not be reached');
+      expect(await alert.count()).toBe(1);
+      expect(await page.locator('input[name="from"]').inputValue()).toBe('2026-01-07');
+      expect(await page.locator('input[name="to"]').inputValue()).toBe('2026-01-09');
+      expect(await page.getByText('This page could not be loaded').count()).toBe(0);
+      expect(navigations()).toBe(before);
+      expect(await page.locator('[data-testid="task-row"]').count()).toBe(rows);
+
+      // The node is back: the same button sends what was kept, once.
+      await page.unrouteAll();
+      await page.getByRole('button', { name: 'Generate report' }).click();
+      await page.locator('[data-testid="task-row"]').nth(rows).waitFor();
+      expect(await alert.count()).toBe(0);
+      expect(await page.locator('[data-testid="task-row"]').count()).toBe(rows + 1);
+      await page.close();
+    });
+  }
 
   it('keeps the API key name when creating it fails offline', async () => {
     const page = await openAt('/settings/api-keys');
