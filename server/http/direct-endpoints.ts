@@ -1,7 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { getEnv } from '@/lib/env';
+import { getLogger } from '@/lib/logger';
 import { PayloadTooLargeError } from '@/lib/errors';
 import { toWebHeaders } from './node-headers';
+import { matchDownload, streamResponse } from './download-endpoints';
 import type { ApiRequest } from './route';
 import { createTaskEndpoint, listTasksEndpoint } from './task-endpoints';
 
@@ -9,7 +11,8 @@ import { createTaskEndpoint, listTasksEndpoint } from './task-endpoints';
 // web streams for the body and the answer, compression) cost about 1.5 ms of CPU per create,
 // several times the create itself; here it is Node's request, the shared handler, and the
 // answer written as one buffer. The handler is the same one Next's route runs
-// (server/http/task-endpoints.ts), so both answer alike.
+// (server/http/task-endpoints.ts), so both answer alike. The downloads are served here too, for
+// their Content-Length (server/http/download-endpoints.ts), streamed rather than buffered.
 
 const LINGER_MS = 2_000;
 
@@ -94,6 +97,18 @@ export function serveDirectEndpoint(req: IncomingMessage, res: ServerResponse): 
   const url = req.url ?? '';
   const query = url.indexOf('?');
   const path = query === -1 ? url : url.slice(0, query);
+  const download = matchDownload(req.method, path);
+  if (download) {
+    const request = toApiRequest(req, url);
+    void download
+      .answer(request, download.segments)
+      .then((response) => streamResponse(req, res, response))
+      .catch((error: unknown) => {
+        getLogger().error({ err: error, path }, 'a download could not be answered');
+        res.destroy();
+      });
+    return true;
+  }
   const endpoint = ENDPOINTS[`${req.method} ${path}`];
   if (!endpoint) return false;
   void endpoint(toApiRequest(req, url)).then((response) => writeResponse(req, res, response));
