@@ -467,7 +467,7 @@ export interface paths {
     put?: never;
     /**
      * Cancel, retry or delete every task a filter matches
-     * @description Admins only. The filter is the task list's. `dryRun: true` only counts: how many match and how many each action would change. An action changes at most 10,000 tasks per request (422 `limit_exceeded` beyond), in batches; a task changed meanwhile is skipped with its reason, so a repeat is safe.
+     * @description Admins only. The filter is the task list's. `dryRun: true` only counts: how many match and how many each action would change (200). An action starts a `tasks.bulk` task of the caller's (202, `Location` names it) that changes at most 10,000 tasks (422 `limit_exceeded` beyond), in batches, with progress; its `result` is a FilterBulkResult. A task changed meanwhile is skipped with its reason, so a repeat is safe.
      */
     post: operations['runFilterBulkAction'];
     delete?: never;
@@ -716,6 +716,62 @@ export interface components {
       /** @description Changed by someone else meanwhile, or refused. */
       skipped: number;
       succeeded: number;
+    };
+    FilterBulkTask: {
+      /** @description Attempts started so far (the current one included). */
+      attempts: number;
+      cancelRequestedAt: string | null;
+      /** Format: date-time */
+      createdAt: string;
+      error: components['schemas']['TaskError'] | null;
+      finishedAt: string | null;
+      /** Format: uuid */
+      id: string;
+      /** @description What a task of its type is called (the type's own label); the type's name if unknown. */
+      label: string;
+      maxAttempts: number;
+      ownerId: string | null;
+      /**
+       * Format: uuid
+       * @description For a follow-up (a completion email, the webhook delivery of a task event): the task it reports on. Lists leave such children out unless asked (include=children).
+       */
+      parentTaskId: string | null;
+      payload: unknown;
+      /** @enum {string} */
+      priority: 'low' | 'normal' | 'high' | 'urgent';
+      /** @description 0..100 */
+      progress: number;
+      progressMessage: string | null;
+      queue: string;
+      /** @description Null until the task succeeds; then what it did. */
+      result: components['schemas']['FilterBulkResult'] | null;
+      /** @description Where the task's output file can be downloaded, once there is one. */
+      resultUrl: string | null;
+      /** @description While retrying: when the next attempt starts. */
+      retryAt: string | null;
+      /** @description Counts status changes; with seq it orders every change (lib/realtime/merge-task-update.ts). */
+      revision: number;
+      /** @description While delayed: when the task becomes due. */
+      runAt: string | null;
+      /** @description The schedule that started it, if one did. */
+      scheduleId: string | null;
+      scheduleTrigger: ('schedule' | 'run_now' | 'catch_up') | null;
+      /** @description Orders progress reports within one revision. */
+      seq: number;
+      startedAt: string | null;
+      /** @enum {string} */
+      status:
+        | 'queued'
+        | 'delayed'
+        | 'running'
+        | 'retrying'
+        | 'cancelling'
+        | 'succeeded'
+        | 'failed'
+        | 'cancelled';
+      /** @description One line about what its payload asks for, from its type; null when there is none. */
+      summary: string | null;
+      type: string;
     };
     FiringState: {
       /** Format: uuid */
@@ -3252,14 +3308,24 @@ export interface operations {
       };
     };
     responses: {
-      /** @description With dryRun, a FilterBulkPreview; otherwise the outcome. */
+      /** @description With dryRun: the counts. */
       200: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json':
-            components['schemas']['FilterBulkResult'] | components['schemas']['FilterBulkPreview'];
+          'application/json': components['schemas']['FilterBulkPreview'];
+        };
+      };
+      /** @description The bulk task, queued; its result, once it succeeds, is a FilterBulkResult. */
+      202: {
+        headers: {
+          /** @description Its URL path. */
+          location: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FilterBulkTask'];
         };
       };
       /** @description Invalid input: `errors` names each field. */

@@ -11,6 +11,13 @@ export const FILTER_BULK_CAP = 10_000;
 export const FILTER_BULK_ACTIONS = ['cancel', 'retry', 'delete'] as const;
 export type FilterBulkAction = (typeof FILTER_BULK_ACTIONS)[number];
 
+/** What a task is once the action is done to it: "240 retried". */
+export const FILTER_BULK_DONE: Record<FilterBulkAction, string> = {
+  cancel: 'cancelled',
+  retry: 'retried',
+  delete: 'deleted',
+};
+
 /** The statuses each action applies to; any other matching task is left as it is. */
 export const FILTER_BULK_ELIGIBLE: Record<FilterBulkAction, readonly TaskStatus[]> = {
   // A cancelling task is on its way already.

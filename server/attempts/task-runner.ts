@@ -29,6 +29,7 @@ import {
 import { describeError, describeErrorDetail, TaskTimeoutError } from './attempt-errors';
 import { transitionTask, type TaskChange } from '@/server/tasks/task-transitions';
 import { TaskLogWriter } from './task-log-writer';
+import { saveTaskCheckpoint } from './task-checkpoint';
 import { taskOutputPrefix, type TaskOutput, type TaskType } from '@/server/tasks/task-type';
 import type { TaskJobData } from '@/server/tasks/task-jobs';
 
@@ -201,6 +202,8 @@ async function runAttempt(
       softLimit: soft.signal,
       reportProgress: (progress, message) => reporter.report(progress, message),
       log: (message, level) => taskLog.log(message, level),
+      checkpoint: task.checkpoint,
+      saveCheckpoint: (state) => saveTaskCheckpoint(task, state),
       storage: getStorage(),
       logger,
     });

@@ -31,6 +31,15 @@ import {
 } from './openapi-operations';
 import { UPLOAD_PATH } from './upload-endpoint';
 
+/** The bulk task as recorded; its result, null until it succeeds, is the FilterBulkResult. */
+const filterBulkTaskSchema = taskViewSchema
+  .extend({
+    result: filterBulkResultSchema
+      .nullable()
+      .meta({ description: 'Null until the task succeeds; then what it did.' }),
+  })
+  .meta({ id: 'FilterBulkTask' });
+
 // The task and file operations of the OpenAPI document (openapi-document.ts).
 
 export const taskOperations: ZodOpenApiPathsObject = {
@@ -74,14 +83,18 @@ export const taskOperations: ZodOpenApiPathsObject = {
       tag: 'Tasks',
       summary: 'Cancel, retry or delete every task a filter matches',
       description:
-        "The filter is the task list's. `dryRun: true` only counts: how many match and how many each action would change. An action changes at most 10,000 tasks per request (422 `limit_exceeded` beyond), in batches; a task changed meanwhile is skipped with its reason, so a repeat is safe.",
+        "The filter is the task list's. `dryRun: true` only counts: how many match and how many each action would change (200). An action starts a `tasks.bulk` task of the caller's (202, `Location` names it) that changes at most 10,000 tasks (422 `limit_exceeded` beyond), in batches, with progress; its `result` is a FilterBulkResult. A task changed meanwhile is skipped with its reason, so a repeat is safe.",
       access: 'admin',
       body: filterBulkRequestSchema,
-      responses: json(
-        '200',
-        'With dryRun, a FilterBulkPreview; otherwise the outcome.',
-        z.union([filterBulkResultSchema, filterBulkPreviewResultSchema]),
-      ),
+      responses: {
+        ...json('200', 'With dryRun: the counts.', filterBulkPreviewResultSchema),
+        '202': {
+          description:
+            'The bulk task, queued; its result, once it succeeds, is a FilterBulkResult.',
+          headers: z.object({ location: z.string().meta({ description: 'Its URL path.' }) }),
+          content: { 'application/json': { schema: filterBulkTaskSchema } },
+        },
+      },
       errors: [...WRITE, '422', ...CALLER],
     }),
   },

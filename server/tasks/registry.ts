@@ -5,6 +5,7 @@ import { emailSend } from './types/email-send';
 import { fileProcess } from './types/file-process';
 import { maintenanceCleanup } from './types/maintenance-cleanup';
 import { reportGenerate } from './types/report-generate';
+import { tasksBulk } from './types/tasks-bulk';
 import { webhooksDeliver } from './types/webhooks-deliver';
 
 // One registry for both sides: the producer validates payloads and picks queues with it,
@@ -18,6 +19,7 @@ const taskTypes: ReadonlyMap<string, TaskType> = new Map(
     diagnosticsSimulate,
     diagnosticsStall,
     webhooksDeliver,
+    tasksBulk,
   ].map((type) => [type.name, type as unknown as TaskType]),
 );
 

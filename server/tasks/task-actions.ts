@@ -93,12 +93,12 @@ export const previewFilterBulkAction = defineAction({
   run: (principal, _context, { filter }) => filterBulk.previewFilterBulk(principal, filter),
 });
 
-/** Cancel, retry or delete every task a list filter matches (within the cap). */
+/** Cancel, retry or delete every task a list filter matches (within the cap): a task doing it. */
 export const runFilterBulkAction = defineAction({
   name: 'runFilterBulkAction',
   args: ['action', 'filter'],
   input: filterBulkActionSchema,
-  run: (principal, context, input) => filterBulk.runFilterBulkAction(principal, input, context),
+  run: (principal, context, input) => filterBulk.startFilterBulkAction(principal, input, context),
 });
 
 export const loadTaskHistory = defineAction({

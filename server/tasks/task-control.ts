@@ -128,6 +128,8 @@ async function retryOne(task: Task, actorId: string): Promise<Task> {
       retryAt: null,
       cancelRequestedAt: null,
       finishedAt: null,
+      // A retry by hand starts the task over, not from where a processor got to.
+      checkpoint: null,
     },
     reason: 'Retried by hand.',
     actorId,

@@ -60,6 +60,7 @@ export function toTaskModel(row: RawTaskRow): Task {
     payload: row.payload as Task['payload'],
     result: (row.result as Task['result']) ?? null,
     error: (row.error as Task['error']) ?? null,
+    checkpoint: (row.checkpoint as Task['checkpoint']) ?? null,
     attempts: Number(row.attempts),
     maxAttempts: Number(row.max_attempts),
     revision: Number(row.revision),

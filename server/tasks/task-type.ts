@@ -81,6 +81,14 @@ export interface TaskContext<Payload> {
   reportProgress(progress: number, message?: string): void;
   /** A line for the task's users, shown live on its page and kept with the task. */
   log(message: string, level?: TaskLogLevel): void;
+  /**
+   * What an earlier attempt saved with saveCheckpoint (its worker was lost, or stopped for a
+   * shutdown), or null: a processor that can go on from where it was does, instead of doing the
+   * finished part again. Parse it before use; a retry by hand clears it.
+   */
+  checkpoint: unknown;
+  /** Saves where the work got to (JSON); ignored once this attempt no longer owns the task. */
+  saveCheckpoint(state: Record<string, unknown>): Promise<void>;
   storage: Storage;
   logger: Logger;
 }

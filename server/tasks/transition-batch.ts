@@ -31,6 +31,7 @@ export interface TaskChange {
   retryAt?: Date | null;
   runAt?: Date | null;
   cancelRequestedAt?: Date | null;
+  checkpoint?: Record<string, unknown> | null;
 }
 
 /** An output file recorded in the same statement as the success that produced it. */
@@ -86,6 +87,7 @@ const COLUMN_OF: Record<Exclude<keyof TaskChange, 'attempts'>, string> = {
   retryAt: 'retry_at',
   runAt: 'run_at',
   cancelRequestedAt: 'cancel_requested_at',
+  checkpoint: 'checkpoint',
 };
 
 /** The change as JSON keyed by column; a key that is present is set, even to null. */
@@ -171,6 +173,7 @@ const SETS = [
   SET('retry_at', 'timestamptz'),
   SET('run_at', 'timestamptz'),
   SET('cancel_requested_at', 'timestamptz'),
+  SET_JSON('checkpoint'),
 ].join(',\n      ');
 
 const STATEMENT = `

@@ -118,7 +118,24 @@ describe('bulk actions over a filter', () => {
       .getByRole('dialog', { name: 'Retry 4 tasks that match?' })
       .getByRole('button', { name: 'Confirm' })
       .click();
+    // A toast says it started and links to the bulk task; the section follows it live to its end.
+    const toast = narrow.getByTestId('toast').filter({ hasText: 'Retry started over the filter' });
+    await toast.waitFor();
+    const toastHref = await toast.getByRole('link').getAttribute('href');
     await section.getByTestId('filter-bulk-summary').filter({ hasText: '4 retried' }).waitFor();
+    expect(await section.getByTestId('filter-bulk-task').getAttribute('data-status')).toBe(
+      'succeeded',
+    );
+    const bulkHref = await section
+      .getByRole('link', { name: 'View the bulk task' })
+      .getAttribute('href');
+    expect(bulkHref).toMatch(/^\/tasks\/[0-9a-f-]{36}$/);
+    expect(toastHref).toBe(bulkHref);
+    const bulkTask = await getPrisma().task.findUniqueOrThrow({
+      where: { id: bulkHref!.slice('/tasks/'.length) },
+    });
+    expect(bulkTask).toMatchObject({ type: 'tasks.bulk', status: 'succeeded', progress: 100 });
+    expect(bulkTask.result).toMatchObject({ action: 'retry', matched: 4, succeeded: 4 });
     const after = await countOwnedStatuses(owner);
     expect(Object.values(after).reduce((a, b) => a + b, 0)).toBe(4);
     expect(after.failed ?? 0).toBe(0);

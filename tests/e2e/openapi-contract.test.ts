@@ -35,10 +35,10 @@ async function createTask(body: unknown, key = userKey): Promise<TaskView> {
   return task as TaskView;
 }
 
-async function waitForStatus(id: string, statuses: string[]): Promise<TaskView> {
+async function waitForStatus(id: string, statuses: string[], key = userKey): Promise<TaskView> {
   const deadline = Date.now() + 30_000;
   for (;;) {
-    const { body } = await call('GET', '/api/v1/tasks/{id}', { id });
+    const { body } = await call('GET', '/api/v1/tasks/{id}', { id }, { key });
     const task = body as TaskView;
     if (statuses.includes(task.status)) return task;
     if (Date.now() > deadline) throw new Error(`task ${id} still ${task.status}`);
@@ -157,7 +157,7 @@ describe('tasks', () => {
     expect(notJson.status).toBe(415);
   });
 
-  it('bulk over a filter: a dry run counts, the action reports its outcome, users are refused', async () => {
+  it('bulk over a filter: a dry run counts, the action starts a task with its outcome, users are refused', async () => {
     const task = await createTask({
       type: 'diagnostics.simulate',
       payload: { steps: 1, stepMs: 0 },
@@ -175,8 +175,17 @@ describe('tasks', () => {
       {},
       { key: adminKey, body: { action: 'cancel', filter } },
     );
-    expect(done.status).toBe(200);
-    expect(done.body).toMatchObject({ action: 'cancel', matched: 1, succeeded: 1 });
+    expect(done.status).toBe(202);
+    const bulk = done.body as TaskView;
+    expect(bulk).toMatchObject({ type: 'tasks.bulk', status: 'queued' });
+    expect(done.headers.get('location')).toBe(`/api/v1/tasks/${bulk.id}`);
+    const ended = await waitForStatus(bulk.id, ['succeeded'], adminKey);
+    expect(ended.result).toMatchObject({
+      action: 'cancel',
+      matched: 1,
+      succeeded: 1,
+    });
+    await waitForStatus(task.id, ['cancelled']);
     const invalid = await call('POST', path, {}, { key: adminKey, body: { filter } });
     expect(invalid.status).toBe(400);
   });

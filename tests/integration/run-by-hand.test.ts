@@ -202,6 +202,7 @@ describe('listTaskTypeForms', () => {
       ['report.generate', true],
       ['email.send', false],
       ['file.process', false],
+      ['tasks.bulk', false],
       ['webhooks.deliver', false],
     ]);
   });

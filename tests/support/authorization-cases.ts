@@ -344,7 +344,8 @@ export const ROUTES: RouteCase[] = [
     prepare: createWaitingTask,
     url: () => '/api/v1/tasks/bulk-by-filter',
     body: (_f, id) => ({ action: 'cancel', filter: { q: id } }),
-    expected: ADMIN_ONLY(200),
+    // Accepted: a tasks.bulk task does the cancel.
+    expected: ADMIN_ONLY(202),
   },
   {
     route: 'api/v1/tasks/bulk-by-filter/route.ts',

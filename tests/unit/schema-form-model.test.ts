@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { buildFormModel, listFields, type FormField } from '@/lib/schema-form/field-model';
 import { humanizeKey } from '@/lib/schema-form/humanize-key';
 import type { JsonSchema } from '@/lib/schema-form/json-schema';
+import { TASK_STATUSES } from '@/lib/tasks/task-view';
 import { listTaskTypes } from '@/server/tasks/registry';
 import { toPayloadJsonSchema, toTaskTypeForm } from '@/server/tasks/task-type-catalog';
 import type { TaskType } from '@/server/tasks/task-type';
@@ -247,6 +248,60 @@ const EXPECTED: Record<string, Array<Record<string, unknown>>> = {
       input: 'text',
       minLength: 1,
       maxLength: 64,
+    },
+  ],
+  'tasks.bulk': [
+    {
+      path: 'action',
+      label: 'Action',
+      required: true,
+      kind: 'select',
+      options: ['cancel', 'retry', 'delete'],
+    },
+    { path: 'filter', label: 'Filter', required: true, kind: 'fieldset' },
+    {
+      path: 'filter.status',
+      label: 'Status',
+      required: false,
+      kind: 'checkboxes',
+      // Every status, in the order the view declares them.
+      options: [...TASK_STATUSES],
+    },
+    ...(
+      [
+        ['type', 'Type', 100],
+        ['owner', 'Owner', 320],
+        ['queue', 'Queue', 100],
+        ['from', 'From', 40],
+        ['to', 'To', 40],
+        ['finishedFrom', 'Finished from', 40],
+        ['finishedTo', 'Finished to', 40],
+        ['q', 'Q', 200],
+      ] as const
+    ).map(([key, label, maxLength]) => ({
+      path: `filter.${key}`,
+      label,
+      required: false,
+      kind: 'text',
+      input: 'text',
+      minLength: undefined,
+      maxLength,
+    })),
+    {
+      path: 'filter.include',
+      label: 'Include',
+      required: false,
+      kind: 'select',
+      options: ['children'],
+    },
+    {
+      path: 'filter.parent',
+      label: 'Parent',
+      required: false,
+      kind: 'text',
+      input: 'text',
+      minLength: undefined,
+      maxLength: undefined,
     },
   ],
   'file.process': [

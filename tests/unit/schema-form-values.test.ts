@@ -59,6 +59,10 @@ const SAMPLES: Record<string, Record<string, unknown>> = {
     endpointId: '0190a000-0000-7000-8000-000000000002',
     eventType: 'task.succeeded',
   },
+  'tasks.bulk': {
+    action: 'retry',
+    filter: { status: ['failed', 'cancelled'], type: 'report.generate', from: '2026-01-01T00:00' },
+  },
   'file.process': {
     file: {
       name: 'data.csv',
@@ -104,6 +108,7 @@ describe('payloads of every registered task type', () => {
       'maintenance.cleanup': {},
       'email.send': { to: '', subject: '', text: '' },
       'webhooks.deliver': { deliveryId: '', endpointId: '', eventType: '' },
+      'tasks.bulk': { filter: {} },
       'file.process': { file: { name: '', sha256: '', type: '', label: '', declaredType: '' } },
     });
     for (const name of [

@@ -70,13 +70,12 @@ export default async function DeadLettersPage({
         />
       ) : (
         <>
-          {page.data.length > 0 ? (
-            <FilterBulkActions
-              filter={{ status: 'failed' }}
-              actions={['retry']}
-              scopeText="all dead letters"
-            />
-          ) : null}
+          <FilterBulkActions
+            filter={{ status: 'failed' }}
+            actions={['retry']}
+            scopeText="all dead letters"
+            hasMatches={page.data.length > 0}
+          />
           <LiveAdminTaskTable
             view="dead-letters"
             filter={DEAD_LETTER_FILTER}

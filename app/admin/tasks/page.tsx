@@ -101,13 +101,12 @@ export default async function AdminTasksPage({
         />
       ) : (
         <>
-          {page.data.length > 0 ? (
-            <FilterBulkActions
-              filter={{ ...params, cursor: undefined }}
-              actions={['cancel', 'retry', 'delete']}
-              scopeText={filtered ? 'all tasks that match these filters' : 'all tasks'}
-            />
-          ) : null}
+          <FilterBulkActions
+            filter={{ ...params, cursor: undefined }}
+            actions={['cancel', 'retry', 'delete']}
+            scopeText={filtered ? 'all tasks that match these filters' : 'all tasks'}
+            hasMatches={page.data.length > 0}
+          />
           <LiveAdminTaskTable
             filter={params}
             firstPage={!params.cursor}

@@ -2,26 +2,23 @@
 
 import { ClientButton } from '../../client-button';
 import { useRouter } from 'next/navigation';
-import { useState } from 'react';
-import type { FilterBulkPreview, FilterBulkResult } from '@/lib/tasks/filter-bulk-inputs';
+import { useCallback, useState } from 'react';
+import type { FilterBulkPreview } from '@/lib/tasks/filter-bulk-inputs';
+import type { TaskView } from '@/lib/tasks/task-view';
 import { previewFilterBulkAction, runFilterBulkAction } from '@/server/tasks/task-actions';
 import { ActionError } from '../../action-error';
 import { useAction } from '../../hooks/use-action';
 import { ConfirmDialog } from '../confirm-dialog';
 import { ACTION_TEXT, tasksWord, type Action } from './bulk-summary';
+import { FilterBulkProgress } from './filter-bulk-progress';
 
 // "All that match this filter": counts first (how many match, how many each action would
-// change), then one action over all of them, asked in the confirm dialog. The server re-reads
-// the filter and acts in batches (server/tasks/task-filter-bulk.ts).
+// change), then one action over all of them, asked in the confirm dialog. The server starts a
+// `tasks.bulk` task that re-reads the filter and acts in batches (server/tasks/
+// filter-bulk-run.ts); its progress shows here live, and the list refreshes when it ends.
 
 const buttonClass =
   'rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50 disabled:cursor-not-allowed disabled:opacity-50';
-
-/** "240 retried, 3 skipped: now running". */
-function describeResult(result: FilterBulkResult): string {
-  const skipped = result.reasons.map(({ reason, count }) => `${count} skipped: ${reason}`);
-  return [`${result.succeeded} ${ACTION_TEXT[result.action].done}`, ...skipped].join(', ');
-}
 
 function describePreview(preview: FilterBulkPreview, actions: readonly Action[]): string {
   const matching = `${preview.exact ? '' : 'More than '}${tasksWord(preview.matching)} match`;
@@ -35,37 +32,46 @@ export function FilterBulkActions({
   filter,
   actions,
   scopeText,
+  hasMatches,
 }: {
   /** The list's filter as its URL holds it, without the page. */
   filter: Record<string, string | undefined>;
   actions: readonly Action[];
   /** What "all" means here, e.g. "all tasks that match these filters". */
   scopeText: string;
+  /**
+   * Whether the list shows any task. Without, there is nothing to act on, but a bulk task that
+   * emptied the list still shows how it ended (the section stays mounted across the refresh).
+   */
+  hasMatches: boolean;
 }) {
   const router = useRouter();
   const [preview, setPreview] = useState<FilterBulkPreview | null>(null);
   const [asking, setAsking] = useState<Action | null>(null);
-  const [summary, setSummary] = useState<string | null>(null);
+  const [started, setStarted] = useState<TaskView | null>(null);
   const counting = useAction();
   const acting = useAction();
 
   function count() {
-    setSummary(null);
+    setStarted(null);
     counting.run(() => previewFilterBulkAction(filter), { onSuccess: setPreview });
   }
 
   function confirm(action: Action) {
     acting.run(() => runFilterBulkAction(action, filter), {
-      onSuccess: (result) => {
-        setSummary(describeResult(result));
+      onSuccess: (task) => {
+        setStarted(task);
         setPreview(null);
-        router.refresh();
       },
+      toast: `${ACTION_TEXT[action].verb} started over the filter`,
       onSettled: () => setAsking(null),
     });
   }
 
   const askedCount = asking && preview ? preview.actionable[asking] : 0;
+  // The list and its counts change once the bulk task is done.
+  const refresh = useCallback(() => router.refresh(), [router]);
+  if (!hasMatches && !started) return null;
 
   return (
     <section
@@ -74,14 +80,16 @@ export function FilterBulkActions({
       className="mb-3 rounded-lg border border-slate-200 bg-white p-3 text-sm"
     >
       <div className="flex flex-wrap items-center gap-2">
-        <ClientButton
-          type="button"
-          onClick={count}
-          disabled={counting.pending}
-          className={buttonClass}
-        >
-          {counting.pending ? 'Counting…' : `Act on ${scopeText}…`}
-        </ClientButton>
+        {hasMatches ? (
+          <ClientButton
+            type="button"
+            onClick={count}
+            disabled={counting.pending}
+            className={buttonClass}
+          >
+            {counting.pending ? 'Counting…' : `Act on ${scopeText}…`}
+          </ClientButton>
+        ) : null}
         {preview ? (
           <>
             <p data-testid="filter-bulk-preview" className="text-slate-700">
@@ -114,11 +122,7 @@ export function FilterBulkActions({
           status or a time range) and repeat.
         </p>
       ) : null}
-      {summary ? (
-        <p role="status" data-testid="filter-bulk-summary" className="mt-2 font-medium">
-          {summary}
-        </p>
-      ) : null}
+      {started ? <FilterBulkProgress key={started.id} task={started} onFinished={refresh} /> : null}
       <ActionError message={counting.error ?? acting.error} className="mt-2 text-red-700" />
       <ConfirmDialog
         open={asking !== null}
