@@ -17,7 +17,7 @@ import { forEachBounded } from '@/lib/for-each-bounded';
 import { Prisma, type Task } from '@/lib/generated/prisma/client';
 import type { UserPrincipal } from '@/server/auth/principal';
 import { getPrisma } from '@/server/infra/clients';
-import { applyTaskAction } from './task-control';
+import { applyTaskAction, bulkReasonMark } from './task-control';
 import { deleteFinishedTasks } from './task-deletion';
 import { countFilterBulk, filterBulkConditions, selectForBulk } from './filter-bulk-query';
 
@@ -25,8 +25,10 @@ import { countFilterBulk, filterBulkConditions, selectForBulk } from './filter-b
 // task its filter matches, in batches in id order (keyset: each batch starts after the last id
 // of the one before). Each task goes through the same transition as a single cancel or retry,
 // which checks the status it was read in: a task a worker moved meanwhile is skipped with its
-// reason, never acted on twice. After each batch the position and the counts are saved as the
-// task's checkpoint, so an attempt after a lost worker goes on from the next batch.
+// reason, never acted on twice. Each batch's ids are saved as the task's checkpoint before it
+// is worked, and the position and the counts after it: an attempt after a lost worker settles
+// the batch the lost one was in (what it had done is found by the bulk task's mark on the
+// transition's reason, counted and left alone; the rest is done now), then goes on after it.
 
 export const FILTER_BULK_BATCH = 500;
 /** Tasks of one batch changed at once: their transitions share group commits. */
@@ -39,6 +41,8 @@ const checkpointSchema = z.object({
   succeeded: z.number().int().min(0),
   batches: z.number().int().min(0),
   reasons: z.array(z.tuple([z.string(), z.number().int()])),
+  /** The batch being worked when this was saved: an attempt that finds one settles it first. */
+  batch: z.array(z.string()).nullable().default(null),
 });
 type BulkCheckpoint = z.infer<typeof checkpointSchema>;
 
@@ -77,7 +81,7 @@ function skip(state: BulkCheckpoint, reasons: Map<string, number>, reason: strin
 async function cancelOrRetryBatch(
   action: 'cancel' | 'retry',
   ids: readonly string[],
-  actorId: string,
+  run: { actorId: string; taskId: string },
   state: BulkCheckpoint,
   reasons: Map<string, number>,
 ): Promise<void> {
@@ -89,7 +93,7 @@ async function cancelOrRetryBatch(
     // Moved on since it was selected (a worker finished it): the action no longer applies.
     if (!eligible.has(task.status)) return skip(state, reasons, `now ${task.status}`);
     try {
-      await applyTaskAction(action, task, actorId);
+      await applyTaskAction(action, task, run.actorId, run.taskId);
       state.succeeded += 1;
     } catch (error) {
       if (!(
@@ -115,6 +119,53 @@ async function deleteBatch(
   }
 }
 
+/**
+ * The ids of a batch a lost attempt was working that it had already done: for a cancel or a
+ * retry, those with a transition carrying this bulk task's mark; for a delete, those gone.
+ */
+async function findDoneByLostAttempt(
+  action: FilterBulkAction,
+  ids: readonly string[],
+  taskId: string,
+): Promise<Set<string>> {
+  if (action === 'delete') {
+    const left = await getPrisma().task.findMany({
+      where: { id: { in: [...ids] } },
+      select: { id: true },
+    });
+    const present = new Set(left.map((row) => row.id));
+    return new Set(ids.filter((id) => !present.has(id)));
+  }
+  const marked = await getPrisma().taskTransition.findMany({
+    where: { taskId: { in: [...ids] }, reason: { endsWith: bulkReasonMark(taskId) } },
+    select: { taskId: true },
+  });
+  return new Set(marked.map((row) => row.taskId));
+}
+
+async function workBatch(
+  run: FilterBulkRun,
+  admin: UserPrincipal,
+  ids: readonly string[],
+  state: BulkCheckpoint,
+  reasons: Map<string, number>,
+): Promise<void> {
+  if (run.action === 'delete') await deleteBatch(ids, state, reasons);
+  else {
+    const actor = { actorId: admin.userId, taskId: run.taskId };
+    await cancelOrRetryBatch(run.action, ids, actor, state, reasons);
+  }
+}
+
+async function finishBatch(run: FilterBulkRun, state: BulkCheckpoint, ids: string[]) {
+  state.batches += 1;
+  state.seen += ids.length;
+  state.after = ids.at(-1) ?? state.after;
+  state.batch = null;
+  await run.saveCheckpoint(state);
+  run.onBatch({ ...state, skipped: skippedOf(state) });
+}
+
 const skippedOf = (state: BulkCheckpoint) =>
   state.reasons.reduce((total, [, count]) => total + count, 0);
 
@@ -138,8 +189,23 @@ export async function runFilterBulkBatches(run: FilterBulkRun): Promise<FilterBu
         succeeded: 0,
         batches: 0,
         reasons: [],
+        batch: null,
       };
   const reasons = new Map(state.reasons);
+  if (state.batch && state.batch.length > 0) {
+    // The lost attempt's batch: what it did is counted, not done again; the rest is done now.
+    const ids = state.batch;
+    const done = await findDoneByLostAttempt(run.action, ids, run.taskId);
+    state.succeeded += done.size;
+    await workBatch(
+      run,
+      admin,
+      ids.filter((id) => !done.has(id)),
+      state,
+      reasons,
+    );
+    await finishBatch(run, state, ids);
+  }
   while (state.seen < state.matched) {
     run.signal.throwIfAborted();
     const keyset = state.after ? [Prisma.sql`id > ${state.after}::uuid`] : [];
@@ -148,13 +214,10 @@ export async function runFilterBulkBatches(run: FilterBulkRun): Promise<FilterBu
       Math.min(FILTER_BULK_BATCH, state.matched - state.seen),
     );
     if (ids.length === 0) break;
-    if (run.action === 'delete') await deleteBatch(ids, state, reasons);
-    else await cancelOrRetryBatch(run.action, ids, admin.userId, state, reasons);
-    state.batches += 1;
-    state.seen += ids.length;
-    state.after = ids.at(-1) ?? null;
+    state.batch = ids;
     await run.saveCheckpoint(state);
-    run.onBatch({ ...state, skipped: skippedOf(state) });
+    await workBatch(run, admin, ids, state, reasons);
+    await finishBatch(run, state, ids);
   }
   return {
     action: run.action,

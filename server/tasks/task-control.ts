@@ -32,8 +32,19 @@ async function auditIfOthers(
   }
 }
 
+/**
+ * The end of a transition's reason naming the bulk task that made it, so an attempt of that
+ * task after a lost one can tell what the lost one already did (server/tasks/filter-bulk-run.ts).
+ */
+export function bulkReasonMark(bulkTaskId: string): string {
+  return ` Bulk task ${bulkTaskId}.`;
+}
+
+const reasonOf = (reason: string, bulkTaskId?: string) =>
+  bulkTaskId ? `${reason}${bulkReasonMark(bulkTaskId)}` : reason;
+
 /** One step of cancelling; null when the task moved meanwhile and the step must be redone. */
-async function cancelStep(task: Task, actorId: string): Promise<Task | null> {
+async function cancelStep(task: Task, actorId: string, via?: string): Promise<Task | null> {
   switch (task.status) {
     case 'cancelled':
     case 'cancelling':
@@ -49,7 +60,7 @@ async function cancelStep(task: Task, actorId: string): Promise<Task | null> {
         to: 'cancelling',
         revision: task.revision,
         data: { cancelRequestedAt: new Date(requestedAt), progressMessage: 'Cancelling…' },
-        reason: 'Cancel requested.',
+        reason: reasonOf('Cancel requested.', via),
         actorId,
       });
       if (!cancelling) return null;
@@ -79,7 +90,7 @@ async function cancelStep(task: Task, actorId: string): Promise<Task | null> {
           retryAt: null,
           progressMessage: 'Cancelled',
         },
-        reason: 'Cancelled before it ran.',
+        reason: reasonOf('Cancelled before it ran.', via),
         actorId,
       });
       if (!cancelled) return null;
@@ -92,11 +103,11 @@ async function cancelStep(task: Task, actorId: string): Promise<Task | null> {
   }
 }
 
-async function cancelOne(task: Task, actorId: string): Promise<Task> {
+async function cancelOne(task: Task, actorId: string, via?: string): Promise<Task> {
   let current: Task | null = task;
   // Each lost race means the task moved on by one status; a few rounds always settle it.
   for (let round = 0; round < 5 && current; round += 1) {
-    const done = await cancelStep(current, actorId);
+    const done = await cancelStep(current, actorId, via);
     if (done) return done;
     current = await getPrisma().task.findUnique({ where: { id: task.id } });
   }
@@ -104,7 +115,7 @@ async function cancelOne(task: Task, actorId: string): Promise<Task> {
   throw new ConflictError('The task keeps changing; try again.');
 }
 
-async function retryOne(task: Task, actorId: string): Promise<Task> {
+async function retryOne(task: Task, actorId: string, via?: string): Promise<Task> {
   if (!isRetryable(task.status)) {
     throw new ConflictError(
       `Only failed or cancelled tasks can be retried; this one is ${task.status}.`,
@@ -131,7 +142,7 @@ async function retryOne(task: Task, actorId: string): Promise<Task> {
       // A retry by hand starts the task over, not from where a processor got to.
       checkpoint: null,
     },
-    reason: 'Retried by hand.',
+    reason: reasonOf('Retried by hand.', via),
     actorId,
     enqueue: true,
   });
@@ -149,7 +160,7 @@ type TaskAction = Exclude<BulkTaskAction['action'], 'delete'>;
 const ACTIONS: Record<
   TaskAction,
   {
-    run: (task: Task, actorId: string) => Promise<Task>;
+    run: (task: Task, actorId: string, via?: string) => Promise<Task>;
     audit: 'task.cancel' | 'task.retry';
     bulkAudit: 'tasks.bulk_cancel' | 'tasks.bulk_retry';
   }
@@ -160,10 +171,16 @@ const ACTIONS: Record<
 
 /**
  * Cancels or retries one task already read, as an admin's bulk action does: no authorization
- * and no audit (the caller does both). Throws ConflictError when the task's status forbids it.
+ * and no audit (the caller does both); the transition's reason names the bulk task. Throws
+ * ConflictError when the task's status forbids it.
  */
-export function applyTaskAction(action: TaskAction, task: Task, actorId: string): Promise<Task> {
-  return ACTIONS[action].run(task, actorId);
+export function applyTaskAction(
+  action: TaskAction,
+  task: Task,
+  actorId: string,
+  bulkTaskId: string,
+): Promise<Task> {
+  return ACTIONS[action].run(task, actorId, bulkTaskId);
 }
 
 export const BULK_AUDIT_ACTIONS = {

@@ -12,11 +12,12 @@ import { NO_AUDIT_CONTEXT } from '@/server/audit/audit-service';
 import { getPrisma } from '@/server/infra/clients';
 import { saveTaskCheckpoint } from '@/server/attempts/task-checkpoint';
 import { runFilterBulkBatches } from '@/server/tasks/filter-bulk-run';
+import { applyTaskAction } from '@/server/tasks/task-control';
 import { previewFilterBulk, startFilterBulkAction } from '@/server/tasks/task-filter-bulk';
 import { transitionTask } from '@/server/tasks/task-transitions';
 import { startTaskWorker, type RunningTaskWorker } from '@/worker/task-worker';
 import { withOwnQueuePrefix } from '../support/own-queue-prefix';
-import { countOwnedStatuses, seedOwnedTasks } from '../support/owned-tasks';
+import { countOwnedStatuses, expectEachRetriedOnce, seedOwnedTasks } from '../support/owned-tasks';
 import { createTestUser, type TestUser } from '../support/users';
 
 // Bulk actions over every task a list filter matches: the preview's counts, the `tasks.bulk`
@@ -214,13 +215,7 @@ describe('a bulk task over a filter, run by a worker', () => {
       runBulk(other, 'retry', filter),
     ]);
     expect(a.result.succeeded + b.result.succeeded).toBe(600);
-    const retries = await getPrisma().taskTransition.groupBy({
-      by: ['taskId'],
-      where: { taskId: { in: ids }, toStatus: 'queued' },
-      _count: true,
-    });
-    expect(retries).toHaveLength(600);
-    expect(retries.every((row) => row._count === 1)).toBe(true);
+    await expectEachRetriedOnce(ids);
   }, 120_000);
 
   it('a cancel racing a worker that starts and finishes the same tasks ends each one once', async () => {
@@ -268,54 +263,90 @@ describe('a bulk task over a filter, run by a worker', () => {
   }, 120_000);
 });
 
-describe('an attempt after a lost one', () => {
-  it('goes on from the last saved batch: every task retried once, the counts carried over', async () => {
-    const owner = await newUser('user', 'filter-bulk-resume');
-    const ids = await seedOwnedTasks(owner, 'failed', 1_200);
-    const filter = filterOf({ owner: owner.email });
-    // No worker takes it here: the test plays two attempts of it through the same code.
-    const bulk = await startFilterBulkAction(
-      admin.principal,
-      { action: 'retry', filter },
-      NO_AUDIT_CONTEXT,
-    );
-    let saved: Record<string, unknown> | null = null;
-    const lost = new AbortController();
-    const first = runFilterBulkBatches({
+/**
+ * A bulk retry over 1,200 failed tasks whose first attempt stops after its first batch, as one
+ * whose worker was lost would. No worker takes it here: the tests play its attempts.
+ */
+async function retryStoppedAfterFirstBatch(name: string) {
+  const owner = await newUser('user', name);
+  const ids = await seedOwnedTasks(owner, 'failed', 1_200);
+  const filter = filterOf({ owner: owner.email });
+  const bulk = await startFilterBulkAction(
+    admin.principal,
+    { action: 'retry', filter },
+    NO_AUDIT_CONTEXT,
+  );
+  let saved: Record<string, unknown> | null = null;
+  const lost = new AbortController();
+  const first = runFilterBulkBatches({
+    taskId: bulk.id,
+    action: 'retry',
+    filter,
+    checkpoint: null,
+    saveCheckpoint: async (state) => {
+      saved = structuredClone(state);
+    },
+    onBatch: () => lost.abort(new Error('worker lost')),
+    signal: lost.signal,
+  });
+  await expect(first).rejects.toThrow('worker lost');
+  expect(saved).toMatchObject({ matched: 1_200, seen: 500, succeeded: 500, batches: 1 });
+  expect(await countOwnedStatuses(owner)).toEqual({ queued: 500, failed: 700 });
+  /** The next attempt, from the checkpoint given. */
+  const goOn = (checkpoint: unknown, onBatch: (progress: { seen: number }) => void = () => {}) =>
+    runFilterBulkBatches({
       taskId: bulk.id,
       action: 'retry',
       filter,
-      checkpoint: null,
-      saveCheckpoint: async (state) => {
-        saved = structuredClone(state);
-      },
-      // The worker is lost after its first batch.
-      onBatch: () => lost.abort(new Error('worker lost')),
-      signal: lost.signal,
+      checkpoint,
+      saveCheckpoint: async () => undefined,
+      onBatch,
+      signal: new AbortController().signal,
     });
-    await expect(first).rejects.toThrow('worker lost');
-    expect(saved).toMatchObject({ matched: 1_200, seen: 500, succeeded: 500, batches: 1 });
-    expect(await countOwnedStatuses(owner)).toEqual({ queued: 500, failed: 700 });
+  return { owner, ids, bulk, saved: saved as unknown as Record<string, unknown>, goOn };
+}
+
+describe('an attempt after a lost one', () => {
+  it('goes on from the last saved batch: every task retried once, the counts carried over', async () => {
+    const { owner, ids, bulk, saved, goOn } =
+      await retryStoppedAfterFirstBatch('filter-bulk-resume');
     // Some retried tasks fail again before the next attempt: they are not retried twice.
     const refailed = await getPrisma().task.updateMany({
       where: { id: { in: ids.slice(0, 500) }, status: 'queued' },
       data: { status: 'failed' },
     });
     expect(refailed.count).toBe(500);
-
     const batches: number[] = [];
-    const second = await runFilterBulkBatches({
-      taskId: bulk.id,
-      action: 'retry',
-      filter,
-      checkpoint: saved,
-      saveCheckpoint: async () => undefined,
-      onBatch: ({ seen }) => batches.push(seen),
-      signal: new AbortController().signal,
-    });
+    const second = await goOn(saved, ({ seen }) => batches.push(seen));
     expect(batches).toEqual([1_000, 1_200]);
     expect(second).toMatchObject({ matched: 1_200, succeeded: 1_200, skipped: 0, batches: 3 });
     expect(await countOwnedStatuses(owner)).toEqual({ queued: 700, failed: 500 });
+    await getPrisma().task.update({ where: { id: bulk.id }, data: { status: 'cancelled' } });
+  }, 120_000);
+
+  it('settles the batch a lost attempt was in: what it did is counted, never done again', async () => {
+    const { owner, ids, bulk, saved, goOn } =
+      await retryStoppedAfterFirstBatch('filter-bulk-midbatch');
+    // The lost attempt had saved its second batch as begun and retried half of it (through the
+    // same call the bulk makes) when its worker died.
+    const second = ids.slice(500, 1_000);
+    const rows = await getPrisma().task.findMany({ where: { id: { in: second.slice(0, 250) } } });
+    for (const task of rows) await applyTaskAction('retry', task, admin.principal.userId, bulk.id);
+    // Some of what it retried failed again before the next attempt.
+    await getPrisma().task.updateMany({
+      where: { id: { in: second.slice(0, 100) } },
+      data: { status: 'failed' },
+    });
+
+    const result = await goOn({ ...saved, batch: second });
+    expect(result).toMatchObject({ matched: 1_200, succeeded: 1_200, skipped: 0, batches: 3 });
+    await expectEachRetriedOnce(ids);
+    // The 100 that failed again stay failed: a retry of theirs is someone else's to ask for.
+    expect(await countOwnedStatuses(owner)).toEqual({ queued: 1_100, failed: 100 });
+    const marked = await getPrisma().taskTransition.count({
+      where: { taskId: { in: ids }, reason: `Retried by hand. Bulk task ${bulk.id}.` },
+    });
+    expect(marked).toBe(1_200);
     await getPrisma().task.update({ where: { id: bulk.id }, data: { status: 'cancelled' } });
   }, 120_000);
 

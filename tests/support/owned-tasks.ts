@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import type { TaskStatus } from '@/lib/tasks/task-view';
 import { uuid7 } from '@/lib/uuid7';
 import { getPrisma } from '@/server/infra/clients';
@@ -38,4 +39,15 @@ export async function countOwnedStatuses(owner: TestUser): Promise<Record<string
     _count: true,
   });
   return Object.fromEntries(groups.map((group) => [group.status, group._count]));
+}
+
+/** Each of these tasks was queued again exactly once (a retry's transition), none twice. */
+export async function expectEachRetriedOnce(ids: string[]): Promise<void> {
+  const retries = await getPrisma().taskTransition.groupBy({
+    by: ['taskId'],
+    where: { taskId: { in: ids }, toStatus: 'queued' },
+    _count: true,
+  });
+  expect(retries).toHaveLength(ids.length);
+  expect(retries.filter((row) => row._count !== 1)).toEqual([]);
 }
