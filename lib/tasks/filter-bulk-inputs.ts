@@ -11,11 +11,11 @@ export const FILTER_BULK_CAP = 10_000;
 export const FILTER_BULK_ACTIONS = ['cancel', 'retry', 'delete'] as const;
 export type FilterBulkAction = (typeof FILTER_BULK_ACTIONS)[number];
 
-/** What a task is once the action is done to it: "240 retried". */
-export const FILTER_BULK_DONE: Record<FilterBulkAction, string> = {
-  cancel: 'cancelled',
-  retry: 'retried',
-  delete: 'deleted',
+/** How each action is named ("Retry 240 matching") and what a task is once done ("240 retried"). */
+export const FILTER_BULK_WORDS: Record<FilterBulkAction, { verb: string; done: string }> = {
+  cancel: { verb: 'Cancel', done: 'cancelled' },
+  retry: { verb: 'Retry', done: 'retried' },
+  delete: { verb: 'Delete', done: 'deleted' },
 };
 
 /** The statuses each action applies to; any other matching task is left as it is. */

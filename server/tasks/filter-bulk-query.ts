@@ -12,8 +12,12 @@ import { buildFilterConditions } from './task-search';
 /** Each selecting statement's bound; the list's own 200 ms is for one page, not 500 ids. */
 const STATEMENT_TIMEOUT_MS = 5_000;
 
+/** A list filter, what a bulk action acts over: its page fields, if any, are ignored. */
+export type BulkFilter = Omit<ListTasksQuery, 'cursor' | 'limit'> &
+  Partial<Pick<ListTasksQuery, 'cursor' | 'limit'>>;
+
 /** The list filter's conditions, without its status (each caller decides the statuses). */
-export function listFilterConditions(admin: UserPrincipal, filter: ListTasksQuery): Prisma.Sql[] {
+export function listFilterConditions(admin: UserPrincipal, filter: BulkFilter): Prisma.Sql[] {
   // Admins' lists show follow-ups too (listTasksWithOwners), so the bulk reaches them alike.
   const { cursor: _cursor, limit: _limit, status: _status, ...rest } = filter;
   return buildFilterConditions(
@@ -25,7 +29,7 @@ export function listFilterConditions(admin: UserPrincipal, filter: ListTasksQuer
 /** The filter's conditions, limited to the statuses an action applies to that it asks for. */
 export function filterBulkConditions(
   admin: UserPrincipal,
-  filter: ListTasksQuery,
+  filter: BulkFilter,
   eligible: readonly TaskStatus[],
 ): Prisma.Sql[] {
   const wanted = filter.status ?? [];

@@ -11,7 +11,6 @@ import {
   type FilterBulkAction,
   type FilterBulkResult,
 } from '@/lib/tasks/filter-bulk-inputs';
-import type { ListTasksQuery } from '@/lib/tasks/task-inputs';
 import type { TaskStatus } from '@/lib/tasks/task-view';
 import { forEachBounded } from '@/lib/for-each-bounded';
 import { Prisma, type Task } from '@/lib/generated/prisma/client';
@@ -19,7 +18,12 @@ import type { UserPrincipal } from '@/server/auth/principal';
 import { getPrisma } from '@/server/infra/clients';
 import { applyTaskAction, bulkReasonMark } from './task-control';
 import { deleteFinishedTasks } from './task-deletion';
-import { countFilterBulk, filterBulkConditions, selectForBulk } from './filter-bulk-query';
+import {
+  countFilterBulk,
+  filterBulkConditions,
+  selectForBulk,
+  type BulkFilter,
+} from './filter-bulk-query';
 
 // The work of one `tasks.bulk` task (server/tasks/types/tasks-bulk.ts): the action over every
 // task its filter matches, in batches in id order (keyset: each batch starts after the last id
@@ -30,7 +34,7 @@ import { countFilterBulk, filterBulkConditions, selectForBulk } from './filter-b
 // the batch the lost one was in (what it had done is found by the bulk task's mark on the
 // transition's reason, counted and left alone; the rest is done now), then goes on after it.
 
-export const FILTER_BULK_BATCH = 500;
+const FILTER_BULK_BATCH = 500;
 /** Tasks of one batch changed at once: their transitions share group commits. */
 const LANES = 8;
 
@@ -40,7 +44,8 @@ const checkpointSchema = z.object({
   after: z.string().nullable(),
   succeeded: z.number().int().min(0),
   batches: z.number().int().min(0),
-  reasons: z.array(z.tuple([z.string(), z.number().int()])),
+  /** Why tasks were skipped, with how many each. */
+  reasons: z.record(z.string(), z.number().int()),
   /** The batch being worked when this was saved: an attempt that finds one settles it first. */
   batch: z.array(z.string()).nullable().default(null),
 });
@@ -50,7 +55,7 @@ export interface FilterBulkRun {
   /** The bulk task itself, which a filter may match (cancel over running tasks): never acted on. */
   taskId: string;
   action: FilterBulkAction;
-  filter: ListTasksQuery;
+  filter: BulkFilter;
   checkpoint: unknown;
   saveCheckpoint(state: Record<string, unknown>): Promise<void>;
   onBatch(progress: { seen: number; matched: number; succeeded: number; skipped: number }): void;
@@ -73,9 +78,10 @@ export async function findActingAdmin(taskId: string): Promise<UserPrincipal> {
   return { kind: 'user', userId: user.id, email: user.email, role: 'admin', via: 'session' };
 }
 
-function skip(state: BulkCheckpoint, reasons: Map<string, number>, reason: string): void {
-  reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
-  state.reasons = [...reasons];
+function skip(state: BulkCheckpoint, reason: string): void {
+  // Own keys only: a reason is a message, and must never read what the prototype holds.
+  const count = Object.hasOwn(state.reasons, reason) ? (state.reasons[reason] ?? 0) : 0;
+  state.reasons[reason] = count + 1;
 }
 
 async function cancelOrRetryBatch(
@@ -83,15 +89,14 @@ async function cancelOrRetryBatch(
   ids: readonly string[],
   run: { actorId: string; taskId: string },
   state: BulkCheckpoint,
-  reasons: Map<string, number>,
 ): Promise<void> {
   const tasks = await getPrisma().task.findMany({ where: { id: { in: [...ids] } } });
   const eligible = new Set<string>(FILTER_BULK_ELIGIBLE[action]);
   for (let missing = ids.length - tasks.length; missing > 0; missing -= 1)
-    skip(state, reasons, 'deleted meanwhile');
+    skip(state, 'deleted meanwhile');
   await forEachBounded(tasks, LANES, async (task: Task) => {
     // Moved on since it was selected (a worker finished it): the action no longer applies.
-    if (!eligible.has(task.status)) return skip(state, reasons, `now ${task.status}`);
+    if (!eligible.has(task.status)) return skip(state, `now ${task.status}`);
     try {
       await applyTaskAction(action, task, run.actorId, run.taskId);
       state.succeeded += 1;
@@ -102,20 +107,16 @@ async function cancelOrRetryBatch(
         error instanceof ServiceUnavailableError
       ))
         throw error;
-      skip(state, reasons, error.message);
+      skip(state, error.message);
     }
   });
 }
 
-async function deleteBatch(
-  ids: readonly string[],
-  state: BulkCheckpoint,
-  reasons: Map<string, number>,
-): Promise<void> {
+async function deleteBatch(ids: readonly string[], state: BulkCheckpoint): Promise<void> {
   const { deleted, kept } = await deleteFinishedTasks(ids);
   state.succeeded += deleted.size;
   for (const id of ids) {
-    if (!deleted.has(id)) skip(state, reasons, kept.get(id) ?? 'deleted meanwhile');
+    if (!deleted.has(id)) skip(state, kept.get(id) ?? 'deleted meanwhile');
   }
 }
 
@@ -148,12 +149,11 @@ async function workBatch(
   admin: UserPrincipal,
   ids: readonly string[],
   state: BulkCheckpoint,
-  reasons: Map<string, number>,
 ): Promise<void> {
-  if (run.action === 'delete') await deleteBatch(ids, state, reasons);
+  if (run.action === 'delete') await deleteBatch(ids, state);
   else {
     const actor = { actorId: admin.userId, taskId: run.taskId };
-    await cancelOrRetryBatch(run.action, ids, actor, state, reasons);
+    await cancelOrRetryBatch(run.action, ids, actor, state);
   }
 }
 
@@ -167,7 +167,7 @@ async function finishBatch(run: FilterBulkRun, state: BulkCheckpoint, ids: strin
 }
 
 const skippedOf = (state: BulkCheckpoint) =>
-  state.reasons.reduce((total, [, count]) => total + count, 0);
+  Object.values(state.reasons).reduce((total, count) => total + count, 0);
 
 /** Runs (or goes on with) one bulk task's action; its result is the task's result. */
 export async function runFilterBulkBatches(run: FilterBulkRun): Promise<FilterBulkResult> {
@@ -188,10 +188,9 @@ export async function runFilterBulkBatches(run: FilterBulkRun): Promise<FilterBu
         after: null,
         succeeded: 0,
         batches: 0,
-        reasons: [],
+        reasons: {},
         batch: null,
       };
-  const reasons = new Map(state.reasons);
   if (state.batch && state.batch.length > 0) {
     // The lost attempt's batch: what it did is counted, not done again; the rest is done now.
     const ids = state.batch;
@@ -202,7 +201,6 @@ export async function runFilterBulkBatches(run: FilterBulkRun): Promise<FilterBu
       admin,
       ids.filter((id) => !done.has(id)),
       state,
-      reasons,
     );
     await finishBatch(run, state, ids);
   }
@@ -216,7 +214,7 @@ export async function runFilterBulkBatches(run: FilterBulkRun): Promise<FilterBu
     if (ids.length === 0) break;
     state.batch = ids;
     await run.saveCheckpoint(state);
-    await workBatch(run, admin, ids, state, reasons);
+    await workBatch(run, admin, ids, state);
     await finishBatch(run, state, ids);
   }
   return {
@@ -224,7 +222,7 @@ export async function runFilterBulkBatches(run: FilterBulkRun): Promise<FilterBu
     matched: state.matched,
     succeeded: state.succeeded,
     skipped: skippedOf(state),
-    reasons: state.reasons.map(([reason, count]) => ({ reason, count })),
+    reasons: Object.entries(state.reasons).map(([reason, count]) => ({ reason, count })),
     batches: state.batches,
   };
 }

@@ -1,3 +1,4 @@
+import { FILTER_BULK_WORDS } from '@/lib/tasks/filter-bulk-inputs';
 import type { BulkTaskAction } from '@/lib/tasks/task-inputs';
 
 // What the bulk actions say: the question before, and the outcome after.
@@ -12,20 +13,17 @@ export interface Outcome {
 
 export const ACTION_TEXT: Record<Action, { verb: string; done: string; explain: string }> = {
   cancel: {
-    verb: 'Cancel',
-    done: 'cancelled',
+    ...FILTER_BULK_WORDS.cancel,
     explain:
       'Queued, delayed and retrying tasks stop at once; running ones are asked to stop. Finished ones are skipped.',
   },
   retry: {
-    verb: 'Retry',
-    done: 'retried',
+    ...FILTER_BULK_WORDS.retry,
     explain:
       'Failed and cancelled tasks run again with a fresh set of attempts, their history kept. Others are skipped.',
   },
   delete: {
-    verb: 'Delete',
-    done: 'deleted',
+    ...FILTER_BULK_WORDS.delete,
     explain:
       'Finished tasks are deleted with their files, logs and history; this cannot be undone. Unfinished ones are skipped.',
   },

@@ -10,7 +10,7 @@ import { useLiveTasks } from '../../use-live-tasks';
 import { ACTION_TEXT } from './bulk-summary';
 
 /** "240 retried, 3 skipped: now running". */
-export function describeFilterBulkResult(result: FilterBulkResult): string {
+function describeFilterBulkResult(result: FilterBulkResult): string {
   const skipped = result.reasons.map(({ reason, count }) => `${count} skipped: ${reason}`);
   return [`${result.succeeded} ${ACTION_TEXT[result.action].done}`, ...skipped].join(', ');
 }

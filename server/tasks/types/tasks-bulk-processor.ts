@@ -1,4 +1,4 @@
-import { FILTER_BULK_DONE } from '@/lib/tasks/filter-bulk-inputs';
+import { FILTER_BULK_WORDS } from '@/lib/tasks/filter-bulk-inputs';
 import { runFilterBulkBatches } from '@/server/tasks/filter-bulk-run';
 import type { TaskContext, TaskOutput } from '../task-type';
 import type { TasksBulkPayload } from './tasks-bulk';
@@ -12,12 +12,12 @@ export async function processTask({
   reportProgress,
   log,
 }: TaskContext<TasksBulkPayload>): Promise<TaskOutput> {
-  const done = FILTER_BULK_DONE[payload.action];
+  const { done } = FILTER_BULK_WORDS[payload.action];
   if (checkpoint) log('Going on from the last batch an earlier attempt finished.');
   const result = await runFilterBulkBatches({
     taskId,
     action: payload.action,
-    filter: { ...payload.filter, limit: 25 },
+    filter: payload.filter,
     checkpoint,
     saveCheckpoint,
     signal,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FILTER_BULK_ACTIONS } from '@/lib/tasks/filter-bulk-inputs';
+import { FILTER_BULK_ACTIONS, FILTER_BULK_WORDS } from '@/lib/tasks/filter-bulk-inputs';
 import { TASK_STATUSES } from '@/lib/tasks/task-view';
 import { defineTaskType } from '../task-type';
 
@@ -27,15 +27,16 @@ export const tasksBulkPayloadSchema = z
 
 export type TasksBulkPayload = z.output<typeof tasksBulkPayloadSchema>;
 
-const VERB = { cancel: 'Cancel', retry: 'Retry', delete: 'Delete' } as const;
-
 /** "Retry · status failed · type report.generate": what the admin's list was filtered by. */
 function summarizeBulk({ action, filter }: TasksBulkPayload): string {
   // A stored payload is read as it was kept (summarize's contract): fields may be missing.
   const parts = Object.entries(filter ?? {}).map(([name, value]) =>
     Array.isArray(value) ? `${name} ${value.join(', ')}` : `${name} ${String(value)}`,
   );
-  return [VERB[action] ?? 'Act on', ...(parts.length > 0 ? parts : ['every task'])].join(' · ');
+  return [
+    FILTER_BULK_WORDS[action]?.verb ?? 'Act on',
+    ...(parts.length > 0 ? parts : ['every task']),
+  ].join(' · ');
 }
 
 export const tasksBulk = defineTaskType({
